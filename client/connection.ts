@@ -1,0 +1,284 @@
+import { EventEmitter } from 'node:events';
+import { connect as tcpConnect, type Socket } from 'node:net';
+import { encodeJsonFrame, FrameDecoder, FrameKind, type Frame } from '../core/protocol/frame.js';
+import {
+  parseServerMessage,
+  PROTOCOL_VERSION,
+  type ClientMessage,
+  type CommandManifest,
+  type FileOffer,
+  type Limits,
+  type ServerMessage,
+} from '../core/protocol/messages.js';
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  /** Gives up connecting and handshaking after this long (default 10 s). */
+  timeoutMs?: number;
+  clientName?: string;
+}
+
+export interface Welcome {
+  server: string;
+  limits: Limits;
+  commands: CommandManifest[];
+}
+
+export type LoginResult = { ok: true; name: string } | { ok: false; reason: string; attemptsLeft: number };
+
+/** How a connection ended: `bye` (the server ended it and said why), `lost`, or `closed` by us. */
+export interface CloseInfo {
+  how: 'bye' | 'lost' | 'closed';
+  reason: string;
+  /** True when the server announced a shutdown before the connection ended. */
+  shutdown: boolean;
+}
+
+export interface ConnectionEvents {
+  event: [ServerMessage];
+  chunk: [transfer: number, data: Buffer];
+  close: [CloseInfo];
+}
+
+export class ConnectError extends Error {
+  constructor(
+    readonly address: string,
+    reason: string,
+  ) {
+    super(`cannot connect to ${address}: ${reason}`);
+    this.name = 'ConnectError';
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused (is the server running on that port?)',
+  ETIMEDOUT: 'timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENOTFOUND: 'unknown host',
+  ECONNRESET: 'connection reset by the server',
+};
+
+/**
+ * A client connection: handshake, login, command lines out, a typed stream of server events in.
+ * Answers heartbeats by itself and notices a server that has gone silent.
+ */
+export class ChatConnection extends EventEmitter<ConnectionEvents> {
+  user = '';
+  /** The room this user is in, kept up to date from joined/left events. */
+  room: string | undefined;
+  private nextId = 1;
+  private lastSeen = Date.now();
+  private closeInfo: CloseInfo | undefined;
+  private shutdownAnnounced = false;
+  private byeReason: string | undefined;
+  private readonly watchdog: NodeJS.Timeout;
+
+  private constructor(
+    private readonly socket: Socket,
+    private readonly decoder: FrameDecoder,
+    readonly welcome: Welcome,
+    readonly address: string,
+  ) {
+    super();
+    socket.on('data', (data) => this.receive(data));
+    socket.on('error', () => {});
+    socket.on('close', () => this.finish());
+    const heartbeat = welcome.limits.heartbeatMs;
+    this.watchdog = setInterval(() => {
+      if (Date.now() - this.lastSeen > heartbeat) socket.destroy();
+    }, Math.min(heartbeat / 3, 5000));
+    this.watchdog.unref();
+  }
+
+  /** Connects and completes the handshake; rejects with a ConnectError saying why not. */
+  static connect(options: ConnectOptions): Promise<ChatConnection> {
+    const address = `${options.host}:${options.port}`;
+    return new Promise((resolve, reject) => {
+      const socket = tcpConnect({ host: options.host, port: options.port, noDelay: true });
+      const decoder = new FrameDecoder(16 * 1024 * 1024);
+      const fail = (reason: string) => {
+        socket.destroy();
+        clearTimeout(timer);
+        reject(new ConnectError(address, reason));
+      };
+      const timer = setTimeout(() => fail('timed out'), options.timeoutMs ?? 10_000);
+      socket.once('error', (error: NodeJS.ErrnoException) => fail(REASONS[error.code ?? ''] ?? error.message));
+      socket.once('close', () => fail('the server closed the connection during the handshake'));
+      socket.once('connect', () => {
+        socket.write(encodeJsonFrame({ t: 'hello', v: PROTOCOL_VERSION, client: options.clientName ?? 'chatclient' }));
+      });
+      const onData = (data: Buffer) => {
+        let frames: Frame[];
+        try {
+          frames = decoder.push(data);
+        } catch (error) {
+          return fail((error as Error).message);
+        }
+        const first = frames[0];
+        if (!first) return;
+        const message = first.kind === FrameKind.Json ? parseServerMessage(first.payload) : undefined;
+        if (message?.t === 'error') return fail(message.message);
+        if (message?.t !== 'welcome') return fail('the server did not answer with a welcome');
+        clearTimeout(timer);
+        socket.removeAllListeners();
+        const connection = new ChatConnection(socket, decoder, message, address);
+        resolve(connection);
+        // Frames that came in the same packet as the welcome.
+        for (const frame of frames.slice(1)) connection.onFrame(frame);
+      };
+      socket.on('data', onData);
+    });
+  }
+
+  get closed(): boolean {
+    return this.closeInfo !== undefined;
+  }
+
+  /** The manifest entry for a command name or alias. */
+  command(nameOrAlias: string): CommandManifest | undefined {
+    const key = nameOrAlias.toLowerCase();
+    return this.welcome.commands.find((c) => c.name === key || c.aliases.includes(key));
+  }
+
+  /** Tries a username. On refusal the same connection may try again (until the server's limit). */
+  login(name: string): Promise<LoginResult> {
+    return new Promise((resolve, reject) => {
+      const onEvent = (event: ServerMessage) => {
+        if (event.t === 'login-ok') {
+          this.user = event.name;
+          done();
+          resolve({ ok: true, name: event.name });
+        } else if (event.t === 'login-refused') {
+          done();
+          resolve({ ok: false, reason: event.reason, attemptsLeft: event.attemptsLeft });
+        }
+      };
+      const onClose = (info: CloseInfo) => {
+        done();
+        reject(new Error(`connection closed during login: ${info.reason}`));
+      };
+      const done = () => {
+        this.off('event', onEvent);
+        this.off('close', onClose);
+      };
+      this.on('event', onEvent);
+      this.on('close', onClose);
+      this.write({ t: 'login', name });
+    });
+  }
+
+  /** Sends one command line (or plain text for the room). Returns its request id. */
+  send(line: string, files?: FileOffer[]): number {
+    const id = this.nextId++;
+    this.write(files ? { t: 'cmd', id, line, files } : { t: 'cmd', id, line });
+    return id;
+  }
+
+  /** Asks the server for the online users or the rooms (for completion). */
+  query(what: 'users' | 'rooms'): Promise<string[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onEvent = (event: ServerMessage) => {
+        if (event.t === 'query-result' && event.re === id) {
+          this.off('event', onEvent);
+          this.off('close', onClose);
+          resolve(event.items);
+        }
+      };
+      const onClose = () => {
+        this.off('event', onEvent);
+        reject(new Error('connection closed'));
+      };
+      this.on('event', onEvent);
+      this.once('close', onClose);
+      this.write({ t: 'query', id, what });
+    });
+  }
+
+  write(message: ClientMessage): void {
+    if (!this.socket.writable) return;
+    this.socket.write(encodeJsonFrame(message));
+  }
+
+  /** Writes raw bytes (a pre-encoded frame); returns false when the socket wants a drain. */
+  writeRaw(frame: Buffer): boolean {
+    return this.socket.writable ? this.socket.write(frame) : false;
+  }
+
+  /** Waits until the socket can take more (for streaming uploads). */
+  drained(): Promise<void> {
+    if (!this.socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Closes the connection (without /exit) and resolves once it is closed. */
+  close(): Promise<CloseInfo> {
+    if (this.closeInfo) return Promise.resolve(this.closeInfo);
+    this.byeReason ??= 'closed by client';
+    const closed = new Promise<CloseInfo>((resolve) => this.once('close', resolve));
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    return closed;
+  }
+
+  private receive(data: Buffer): void {
+    this.lastSeen = Date.now();
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(data);
+    } catch {
+      this.socket.destroy();
+      return;
+    }
+    for (const frame of frames) this.onFrame(frame);
+  }
+
+  private onFrame(frame: Frame): void {
+    if (frame.kind === FrameKind.Chunk) {
+      this.emit('chunk', frame.transfer, frame.data);
+      return;
+    }
+    const message = parseServerMessage(frame.payload);
+    if (!message) return;
+    switch (message.t) {
+      case 'ping':
+        return this.write({ t: 'pong' });
+      case 'pong':
+        return;
+      case 'shutdown':
+        this.shutdownAnnounced = true;
+        break;
+      case 'bye':
+        this.byeReason = message.reason;
+        break;
+      case 'joined':
+        if (message.user === this.user) this.room = message.room;
+        break;
+      case 'left':
+        if (message.user === this.user && this.room?.toLowerCase() === message.room.toLowerCase()) this.room = undefined;
+        break;
+    }
+    this.emit('event', message);
+  }
+
+  private finish(): void {
+    if (this.closeInfo) return;
+    clearInterval(this.watchdog);
+    const ours = this.byeReason === 'closed by client';
+    this.closeInfo = {
+      how: ours ? 'closed' : this.byeReason !== undefined ? 'bye' : 'lost',
+      reason: this.byeReason ?? (this.shutdownAnnounced ? 'server shut down' : 'connection lost'),
+      shutdown: this.shutdownAnnounced,
+    };
+    this.emit('close', this.closeInfo);
+  }
+}

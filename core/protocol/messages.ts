@@ -1,0 +1,139 @@
+/** Protocol v1 messages. Both sides import these types; see docs/PROTOCOL.md. */
+export const PROTOCOL_VERSION = 1;
+
+export type ArgKind = 'word' | 'user' | 'room' | 'text' | 'file';
+
+export interface ArgManifest {
+  name: string;
+  kind: ArgKind;
+  optional: boolean;
+  description?: string;
+}
+
+export interface CommandManifest {
+  name: string;
+  aliases: string[];
+  usage: string;
+  summary: string;
+  description?: string;
+  args: ArgManifest[];
+}
+
+/** The limits the server enforces, sent in the welcome so a client can check input early. */
+export interface Limits {
+  maxFrameBytes: number;
+  usernameMax: number;
+  roomNameMax: number;
+  roomCapacity: number;
+  messageMax: number;
+  fileMaxBytes: number;
+  fileTypes: string[];
+  chunkBytes: number;
+  uploadSlots: number;
+  uploadQueue: number;
+  loginAttempts: number;
+  loginTimeoutMs: number;
+  heartbeatMs: number;
+}
+
+/** What a client attaches to a command for each `file` argument it has read locally. */
+export interface FileOffer {
+  arg: string;
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export type ClientMessage =
+  | { t: 'hello'; v: number; client?: string }
+  | { t: 'login'; name: string }
+  | { t: 'cmd'; id: number; line: string; files?: FileOffer[] }
+  | { t: 'query'; id: number; what: 'users' | 'rooms' }
+  | { t: 'upload-end'; transfer: number }
+  | { t: 'upload-cancel'; transfer: number; reason?: string }
+  | { t: 'ping' }
+  | { t: 'pong' };
+
+export type LeaveReason = 'left' | 'switched' | 'quit' | 'connection lost' | 'shutdown';
+
+export type ServerMessage =
+  | { t: 'welcome'; v: number; server: string; limits: Limits; commands: CommandManifest[] }
+  | { t: 'login-ok'; name: string }
+  | { t: 'login-refused'; reason: string; attemptsLeft: number }
+  | { t: 'reply'; re?: number; text: string }
+  | { t: 'error'; re?: number; code: string; message: string }
+  | { t: 'message'; room: string; from: string; text: string; ts: number }
+  | { t: 'whisper'; from: string; to: string; text: string; ts: number }
+  | { t: 'joined'; room: string; user: string }
+  | { t: 'left'; room: string; user: string; reason: LeaveReason }
+  | { t: 'notice'; text: string }
+  | { t: 'query-result'; re: number; items: string[] }
+  | { t: 'shutdown'; reason: string; graceMs: number }
+  | { t: 'bye'; reason: string }
+  | { t: 'ping' }
+  | { t: 'pong' }
+  | FileServerMessage;
+
+/** File transfer messages (see docs/PROTOCOL.md, "Files"). */
+export type FileServerMessage =
+  | { t: 'upload-queued'; re: number; transfer: number; file: string; position: number }
+  | { t: 'upload-go'; re: number; transfer: number; file: string; waitedMs: number }
+  | { t: 'upload-done'; transfer: number; file: string; to: string; bytes: number }
+  | { t: 'upload-failed'; transfer: number; file: string; reason: string }
+  | { t: 'file-start'; transfer: number; from: string; name: string; size: number; sha256: string }
+  | { t: 'file-end'; transfer: number }
+  | { t: 'file-abort'; transfer: number; reason: string };
+
+export type ServerMessageOf<T extends ServerMessage['t']> = Extract<ServerMessage, { t: T }>;
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isStr = (v: unknown, max = 65_536): v is string => typeof v === 'string' && v.length <= max;
+
+function isOffer(v: unknown): v is FileOffer {
+  const o = v as FileOffer;
+  return typeof o === 'object' && o !== null && isStr(o.arg, 64) && isStr(o.name, 4096) && isInt(o.size) && isStr(o.sha256, 64);
+}
+
+/**
+ * Parses one JSON frame from a client. Returns undefined for anything that is not a
+ * well-formed message of protocol v1, so hostile input never reaches the handlers.
+ */
+export function parseClientMessage(payload: Buffer): ClientMessage | undefined {
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
+  switch (m.t) {
+    case 'hello':
+      return isInt(m.v) && (m.client === undefined || isStr(m.client, 200)) ? (m as ClientMessage) : undefined;
+    case 'login':
+      return isStr(m.name, 1024) ? (m as ClientMessage) : undefined;
+    case 'cmd':
+      return isInt(m.id) && isStr(m.line) && (m.files === undefined || (Array.isArray(m.files) && m.files.length <= 8 && m.files.every(isOffer)))
+        ? (m as ClientMessage)
+        : undefined;
+    case 'query':
+      return isInt(m.id) && (m.what === 'users' || m.what === 'rooms') ? (m as ClientMessage) : undefined;
+    case 'upload-end':
+    case 'upload-cancel':
+      return isInt(m.transfer) && (m.reason === undefined || isStr(m.reason, 500)) ? (m as ClientMessage) : undefined;
+    case 'ping':
+    case 'pong':
+      return m as ClientMessage;
+    default:
+      return undefined;
+  }
+}
+
+/** Parses one JSON frame from the server; undefined for anything that is not a message. */
+export function parseServerMessage(payload: Buffer): ServerMessage | undefined {
+  try {
+    const m = JSON.parse(payload.toString('utf8'));
+    return typeof m === 'object' && m !== null && typeof m.t === 'string' ? (m as ServerMessage) : undefined;
+  } catch {
+    return undefined;
+  }
+}

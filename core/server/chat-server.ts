@@ -1,0 +1,102 @@
+import 'reflect-metadata'; // must be evaluated before any decorated class
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { DEFAULTS, type ServerConfig } from '../config.js';
+import { StartupError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { compose, type Composition } from './compose.js';
+import { Gateway } from './gateway.js';
+
+export interface ServerStats {
+  connections: number;
+  users: number;
+  rooms: number;
+}
+
+/**
+ * One chat server: composed, listening, and able to stop gracefully. Create with
+ * `ChatServer.start(config)`; several can run in one process.
+ */
+export class ChatServer {
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: ServerConfig,
+    private readonly parts: Composition,
+    private readonly gateway: Gateway,
+    private readonly listener: Server,
+  ) {}
+
+  static async start(overrides: Partial<ServerConfig> = {}): Promise<ChatServer> {
+    const config: ServerConfig = { ...DEFAULTS, ...overrides };
+    const parts = await compose(config);
+    const gateway = new Gateway({ ...parts, config, serverName: `chatserver/${VERSION}` });
+    const listener = createServer({ noDelay: true }, (socket) => gateway.accept(socket));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        listener.once('error', reject);
+        listener.listen({ port: config.port, host: config.host || undefined, backlog: 4096 }, resolve);
+      });
+    } catch (error) {
+      await parts.log.close();
+      throw new StartupError(listenProblem(error as NodeJS.ErrnoException, config), { cause: error });
+    }
+    listener.on('error', (error) => parts.log.error('listener error', error));
+    gateway.start();
+    const server = new ChatServer(config, parts, gateway, listener);
+    parts.log.action('start', {
+      version: VERSION,
+      port: server.port,
+      host: config.host || 'all',
+      commands: parts.registry.list().map((c) => c.name).join(','),
+    });
+    return server;
+  }
+
+  get port(): number {
+    return (this.listener.address() as AddressInfo).port;
+  }
+
+  get commands(): string[] {
+    return this.parts.registry.list().map((c) => c.name);
+  }
+
+  stats(): ServerStats {
+    return { connections: this.gateway.connectionCount, users: this.parts.users.size, rooms: this.parts.roomDirectory.size };
+  }
+
+  /**
+   * Graceful stop: refuse new connections, tell every client, give in-flight work the grace
+   * period, close every connection, flush the log. Safe to call more than once.
+   */
+  stop(reason = 'stop'): Promise<void> {
+    this.stopping ??= this.shutdown(reason);
+    return this.stopping;
+  }
+
+  private async shutdown(reason: string): Promise<void> {
+    const { log, container } = this.parts;
+    log.action('shutdown', { reason, connections: this.gateway.connectionCount });
+    const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
+    this.gateway.announceShutdown(this.config.shutdownGraceMs);
+    await this.gateway.closeAll(2_000);
+    this.gateway.stop();
+    await closed;
+    log.action('shutdown-complete', {});
+    await log.close();
+    await container.dispose();
+  }
+}
+
+function listenProblem(error: NodeJS.ErrnoException, config: ServerConfig): string {
+  const where = `${config.host || 'all interfaces'} port ${config.port}`;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is already in use (is another server running?)`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: that address does not belong to this machine`;
+    default:
+      return `cannot listen on ${where}: ${error.message}`;
+  }
+}

@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, type ServerConfig } from '../config.js';
+import { StartupError } from '../errors.js';
+
+type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig };
+
+interface Flag {
+  /** ServerConfig field it sets (absent for flags handled by hand). */
+  key?: keyof ServerConfig;
+  type: 'string' | 'boolean';
+  parse?: (text: string, flag: string) => unknown;
+  arg?: string;
+  help: string;
+  multiple?: boolean;
+}
+
+function integer(min: number) {
+  return (text: string, flag: string): number => {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n < min) throw new StartupError(`--${flag} needs a whole number >= ${min}, not '${text}'`);
+    return n;
+  };
+}
+
+const seconds = (text: string, flag: string): number => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new StartupError(`--${flag} needs a number of seconds > 0, not '${text}'`);
+  return Math.round(n * 1000);
+};
+
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
+const bytes = (text: string, flag: string): number => {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new StartupError(`--${flag} needs a size such as 3145728, 64KiB or 3MiB, not '${text}'`);
+  return Math.floor(Number(m[1]) * unit);
+};
+
+const list = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const fileTypes = (text: string, flag: string): string[] => {
+  const types = list(text).map((t) => (t.startsWith('.') ? t : `.${t}`).toLowerCase());
+  if (types.length === 0) throw new StartupError(`--${flag} needs at least one extension`);
+  return types;
+};
+
+const d = DEFAULTS;
+const FLAGS: Record<string, Flag> = {
+  port: { key: 'port', type: 'string', parse: integer(0), arg: 'N', help: `port to listen on (also the first argument; default ${d.port})` },
+  host: { key: 'host', type: 'string', arg: 'ADDR', help: 'address to listen on (default: all interfaces)' },
+  log: { key: 'logFile', type: 'string', arg: 'FILE', help: `action log file (default ${d.logFile})` },
+  'no-log-file': { type: 'boolean', help: 'do not write a log file' },
+  quiet: { type: 'boolean', help: 'do not copy the log to standard output' },
+  'log-messages': { key: 'logMessages', type: 'boolean', help: 'log the text of broadcasts and whispers too' },
+  plugins: { key: 'pluginNames', type: 'string', parse: list, arg: 'A,B', help: 'load only these commands (default: all)' },
+  'plugins-dir': { type: 'string', multiple: true, arg: 'DIR', help: 'also load plugin files from DIR (repeatable)' },
+  'max-username': { key: 'usernameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest username (default ${d.usernameMax})` },
+  'max-room-name': { key: 'roomNameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest room name (default ${d.roomNameMax})` },
+  'room-capacity': { key: 'roomCapacity', type: 'string', parse: integer(1), arg: 'N', help: `members per room (default ${d.roomCapacity})` },
+  'max-message': { key: 'messageMax', type: 'string', parse: integer(1), arg: 'N', help: `characters per message (default ${d.messageMax})` },
+  'max-file-size': { key: 'fileMaxBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'largest file (default 3MiB)' },
+  'file-types': { key: 'fileTypes', type: 'string', parse: fileTypes, arg: 'LIST', help: `accepted extensions (default ${d.fileTypes.join(',')})` },
+  'upload-slots': { key: 'uploadSlots', type: 'string', parse: integer(1), arg: 'N', help: `uploads in progress at once (default ${d.uploadSlots})` },
+  'upload-queue': { key: 'uploadQueue', type: 'string', parse: integer(0), arg: 'N', help: `uploads waiting at most (default ${d.uploadQueue})` },
+  'login-attempts': { key: 'loginAttempts', type: 'string', parse: integer(1), arg: 'N', help: `failed logins before disconnect (default ${d.loginAttempts})` },
+  'login-timeout': { key: 'loginTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds to log in (default ${d.loginTimeoutMs / 1000})` },
+  heartbeat: { key: 'heartbeatMs', type: 'string', parse: seconds, arg: 'SEC', help: `silent seconds before a client counts as dead (default ${d.heartbeatMs / 1000})` },
+  'shutdown-grace': { key: 'shutdownGraceMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds for transfers to finish on shutdown (default ${d.shutdownGraceMs / 1000})` },
+  'max-frame': { key: 'maxFrameBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'largest protocol frame (default 128KiB)' },
+  'flood-rate': { key: 'floodRate', type: 'string', parse: integer(0), arg: 'N', help: `commands per second per user, 0 for no limit (default ${d.floodRate})` },
+  'flood-burst': { key: 'floodBurst', type: 'string', parse: integer(1), arg: 'N', help: `burst allowance (default ${d.floodBurst})` },
+  'out-buffer': { key: 'outBufferBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes per client before it is dropped (default 4MiB)' },
+  'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
+  'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
+  'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
+  help: { type: 'boolean', help: 'show this help' },
+  version: { type: 'boolean', help: 'show the version' },
+};
+
+export function serverUsage(): string {
+  const rows = Object.entries(FLAGS).map(([name, f]) => [`  --${name}${f.arg ? ` ${f.arg}` : ''}`, f.help] as const);
+  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  return [
+    'usage: chatserver [port] [options]',
+    '',
+    'Starts the chat server (default port 5000). Ctrl+C stops it gracefully; a second Ctrl+C forces.',
+    '',
+    'options:',
+    ...rows.map(([l, h]) => l.padEnd(width) + h),
+  ].join('\n');
+}
+
+/** Turns chatserver's argv into a config. Throws StartupError with one clear line. */
+export function parseServerArgs(argv: string[]): Parsed {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple }])),
+    });
+  } catch (error) {
+    throw new StartupError(`${(error as Error).message.split('\n')[0]} (see chatserver --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (positionals.length > 1) throw new StartupError(`unexpected argument '${positionals[1]}' (see chatserver --help)`);
+  const config: ServerConfig = { ...DEFAULTS, fileTypes: [...DEFAULTS.fileTypes] };
+  const record = config as unknown as Record<string, unknown>;
+  if (positionals[0] !== undefined) config.port = integer(0)(positionals[0], 'port');
+  for (const [name, flag] of Object.entries(FLAGS)) {
+    const value = (values as Record<string, unknown>)[name];
+    if (value === undefined || !flag.key) continue;
+    record[flag.key] = flag.parse ? flag.parse(value as string, name) : value;
+  }
+  if (config.port > 65535) throw new StartupError(`port ${config.port} is out of range (0-65535)`);
+  if (values['no-log-file']) config.logFile = null;
+  if (values.quiet) config.logToStdout = false;
+  config.pluginDirs = ((values['plugins-dir'] as string[] | undefined) ?? []).map((dir) => resolve(dir));
+  return { kind: 'run', config };
+}

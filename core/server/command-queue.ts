@@ -1,0 +1,91 @@
+import type { Dispatcher } from '../commands/dispatcher.js';
+import type { ServerConfig } from '../config.js';
+import type { FileOffer } from '../protocol/messages.js';
+import type { Session } from '../session/session.js';
+import type { ActionLog } from '../tokens.js';
+
+interface Pending {
+  id: number;
+  line: string;
+  files: readonly FileOffer[];
+}
+
+// Commands a client may have waiting behind the one running; more is refused, not buffered.
+const MAX_WAITING = 64;
+
+/**
+ * The commands of one connection, run one at a time in the order they arrived, so that
+ * `/join a` then a message always land in that order. Applies the per-user flood limit
+ * (a token bucket) and the per-command time limit.
+ */
+export class CommandQueue {
+  private readonly waiting: Pending[] = [];
+  private running: { id: number; line: string; since: number } | undefined;
+  private tokens: number;
+  private refilledAt = Date.now();
+
+  constructor(
+    private readonly session: Session,
+    private readonly dispatcher: Dispatcher,
+    private readonly config: ServerConfig,
+    private readonly log: ActionLog,
+  ) {
+    this.tokens = config.floodBurst;
+  }
+
+  push(id: number, line: string, files: readonly FileOffer[]): void {
+    if (!this.takeToken()) {
+      this.session.send({ t: 'error', re: id, code: 'FLOOD', message: 'you are sending too fast; slow down (this line was not sent)' });
+      return;
+    }
+    if (this.waiting.length >= MAX_WAITING) {
+      this.session.send({ t: 'error', re: id, code: 'BUSY', message: 'too many commands waiting; this line was not run' });
+      return;
+    }
+    this.waiting.push({ id, line, files });
+    if (!this.running) this.next();
+  }
+
+  /** Gives up on a command that has run past the time limit, so the connection moves on. */
+  checkTimeout(now: number): void {
+    const running = this.running;
+    if (!running || now - running.since <= this.config.commandTimeoutMs) return;
+    const name = running.line.startsWith('/') ? running.line.split(/[ \t]/, 1)[0] : '/broadcast';
+    this.session.send({
+      t: 'error',
+      re: running.id,
+      code: 'TIMEOUT',
+      message: `${name} did not finish within ${this.config.commandTimeoutMs / 1000} s and was abandoned`,
+    });
+    this.log.action('command-timeout', { user: this.session.user, command: name });
+    this.running = undefined;
+    this.next();
+  }
+
+  clear(): void {
+    this.waiting.length = 0;
+  }
+
+  private next(): void {
+    const item = this.waiting.shift();
+    if (!item || !this.session.open) return;
+    const running = { id: item.id, line: item.line, since: Date.now() };
+    this.running = running;
+    this.dispatcher.dispatch(this.session, item.id, item.line, item.files).finally(() => {
+      if (this.running !== running) return; // timed out already; the queue moved on
+      this.running = undefined;
+      this.next();
+    });
+  }
+
+  private takeToken(): boolean {
+    const { floodRate, floodBurst } = this.config;
+    if (floodRate <= 0) return true;
+    const now = Date.now();
+    this.tokens = Math.min(floodBurst, this.tokens + ((now - this.refilledAt) * floodRate) / 1000);
+    this.refilledAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}

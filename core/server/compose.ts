@@ -1,0 +1,85 @@
+import { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { Dispatcher } from '../commands/dispatcher.js';
+import type { CommandHandler } from '../commands/decorator.js';
+import { discoverCommands, selectCommands } from '../commands/loader.js';
+import { CommandRegistry } from '../commands/registry.js';
+import type { ServerConfig } from '../config.js';
+import { StartupError } from '../errors.js';
+import { FileActionLog } from '../services/action-log.js';
+import { LocalDelivery } from '../services/local-delivery.js';
+import { LocalSessions } from '../services/local-sessions.js';
+import { MemoryRoomDirectory } from '../services/memory-rooms.js';
+import { MemoryUserDirectory } from '../services/memory-users.js';
+import { RoomService } from '../services/room-service.js';
+import { Tokens, type Rooms } from '../tokens.js';
+
+export const BUILTIN_PLUGINS = fileURLToPath(new URL('../../plugins/', import.meta.url));
+
+let hookRegistered = false;
+function registerPluginApiHook(): void {
+  if (hookRegistered) return;
+  hookRegistered = true;
+  register('./plugin-api-hook.js', import.meta.url, { data: { target: new URL('../plugin-api.js', import.meta.url).href } });
+}
+
+/** What one server is made of; built by `compose`, owned by ChatServer. */
+export interface Composition {
+  container: DependencyContainer;
+  log: FileActionLog;
+  users: MemoryUserDirectory;
+  roomDirectory: MemoryRoomDirectory;
+  rooms: Rooms;
+  sessions: LocalSessions;
+  registry: CommandRegistry;
+  dispatcher: Dispatcher;
+}
+
+/**
+ * The composition root: the one place that names implementations. Each server gets its own
+ * child container, so several servers can run in one process (as the tests do). Every selected
+ * plugin is resolved here, before the server listens, so a broken one stops start-up.
+ */
+export async function compose(config: ServerConfig): Promise<Composition> {
+  const container = rootContainer.createChildContainer();
+  const log = new FileActionLog(config.logFile, config.logToStdout, config.logMessages);
+  try {
+    await log.ready();
+  } catch (error) {
+    throw new StartupError(`cannot open log file ${config.logFile}: ${(error as Error).message}`, { cause: error });
+  }
+  const sessions = new LocalSessions();
+  const users = new MemoryUserDirectory();
+  const roomDirectory = new MemoryRoomDirectory(config.roomCapacity);
+  const registry = new CommandRegistry();
+  container.register(Tokens.Config, { useValue: config });
+  container.register(Tokens.Log, { useValue: log });
+  container.register(Tokens.Users, { useValue: users });
+  container.register(Tokens.RoomDirectory, { useValue: roomDirectory });
+  container.register(Tokens.Delivery, { useValue: new LocalDelivery(sessions, roomDirectory) });
+  container.register(Tokens.Sessions, { useValue: sessions });
+  container.register(Tokens.Commands, { useValue: registry });
+  const rooms = container.resolve(RoomService);
+  container.register(Tokens.Rooms, { useValue: rooms });
+
+  try {
+    if (config.pluginDirs.length > 0) registerPluginApiHook();
+    const selected = selectCommands(await discoverCommands([BUILTIN_PLUGINS, ...config.pluginDirs]), config.pluginNames);
+    for (const { meta, cls, file } of selected) {
+      let handler;
+      try {
+        handler = container.resolve<CommandHandler<never>>(cls as never);
+      } catch (error) {
+        throw new StartupError(`plugin ${file}: cannot create /${meta.name}: ${(error as Error).message}`, { cause: error });
+      }
+      if (typeof handler.run !== 'function') throw new StartupError(`plugin ${file}: /${meta.name} has no run() method`);
+      registry.add({ meta, file, handler });
+    }
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+  const dispatcher = new Dispatcher(registry, users, config, log);
+  return { container, log, users, roomDirectory, rooms, sessions, registry, dispatcher };
+}

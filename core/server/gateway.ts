@@ -1,0 +1,240 @@
+import type { Socket } from 'node:net';
+import type { Dispatcher } from '../commands/dispatcher.js';
+import type { CommandRegistry } from '../commands/registry.js';
+import { limitsOf, type ServerConfig } from '../config.js';
+import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
+import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage } from '../protocol/messages.js';
+import { usernameProblem } from '../protocol/rules.js';
+import type { LocalSessions } from '../services/local-sessions.js';
+import { Session } from '../session/session.js';
+import type { ActionLog, Rooms, UserDirectory } from '../tokens.js';
+import { CommandQueue } from './command-queue.js';
+
+export interface GatewayDeps {
+  config: ServerConfig;
+  log: ActionLog;
+  users: UserDirectory;
+  rooms: Rooms;
+  sessions: LocalSessions;
+  dispatcher: Dispatcher;
+  registry: CommandRegistry;
+  serverName: string;
+}
+
+interface Conn {
+  session: Session;
+  queue: CommandQueue;
+}
+
+/**
+ * The protocol state machine of every connection: handshake, login, then commands (run one at
+ * a time per connection, in order), heartbeats and timeouts, and the clean-up when a
+ * connection ends however it ends.
+ */
+export class Gateway {
+  private nextId = 1;
+  private readonly conns = new Map<Session, Conn>();
+  private readonly perAddress = new Map<string, number>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private draining = false;
+  private readonly closedWaiters = new Set<() => void>();
+
+  constructor(private readonly deps: GatewayDeps) {}
+
+  get connectionCount(): number {
+    return this.conns.size;
+  }
+
+  start(): void {
+    const { loginTimeoutMs, heartbeatMs, commandTimeoutMs } = this.deps.config;
+    const period = Math.max(20, Math.min(1000, Math.floor(Math.min(loginTimeoutMs, heartbeatMs, commandTimeoutMs) / 10)));
+    this.sweeper = setInterval(() => this.sweep(), period);
+    this.sweeper.unref();
+  }
+
+  accept(socket: Socket): void {
+    const { config, log } = this.deps;
+    const address = socket.remoteAddress ?? '?';
+    const fromAddress = this.perAddress.get(address) ?? 0;
+    if (this.draining || this.conns.size >= config.maxConnections || fromAddress >= config.maxConnectionsPerAddress) {
+      const why = this.draining ? 'server is shutting down' : this.conns.size >= config.maxConnections ? 'server is full' : 'too many connections from your address';
+      log.action('connect-refused', { remote: `${address}:${socket.remotePort}`, reason: why });
+      socket.on('error', () => {});
+      socket.end(encodeJsonFrame({ t: 'error', code: 'CONNECTION_REFUSED', message: why }));
+      return;
+    }
+    this.perAddress.set(address, fromAddress + 1);
+    const session = new Session(this.nextId++, socket, config, {
+      frame: (s, frame) => this.onFrame(s, frame),
+      closed: (s, cause) => void this.onClosed(s, address, cause),
+    });
+    this.conns.set(session, { session, queue: new CommandQueue(session, this.deps.dispatcher, config, log) });
+    log.action('connect', { id: session.id, remote: session.remote });
+  }
+
+  /** Tells everyone the server is going down; new connections are refused from now on. */
+  announceShutdown(graceMs: number): void {
+    this.draining = true;
+    for (const { session } of this.conns.values()) session.send({ t: 'shutdown', reason: 'server shutting down', graceMs });
+  }
+
+  /** Ends every connection and resolves when all are closed (destroying stragglers at the deadline). */
+  async closeAll(deadlineMs: number): Promise<void> {
+    for (const { session } of this.conns.values()) session.end('shutdown', 'server shutting down');
+    if (this.conns.size === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        for (const { session } of this.conns.values()) session.fail('shutdown deadline');
+      }, deadlineMs);
+      this.closedWaiters.add(() => {
+        if (this.conns.size === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.sweeper);
+  }
+
+  private onFrame(session: Session, frame: Frame): void {
+    if (frame.kind !== FrameKind.Json) {
+      session.send({ t: 'error', code: 'UNEXPECTED_CHUNK', message: 'no upload is in progress for this transfer' });
+      return;
+    }
+    const message = parseClientMessage(frame.payload);
+    if (!message) {
+      session.send({ t: 'error', code: 'BAD_MESSAGE', message: 'malformed or unknown message' });
+      return;
+    }
+    if (message.t === 'ping') return session.send({ t: 'pong' });
+    if (message.t === 'pong') return;
+    switch (session.state) {
+      case 'handshake':
+        return this.onHandshake(session, message);
+      case 'login':
+        return void this.onLogin(session, message);
+      case 'ready':
+        return this.onReady(session, message);
+    }
+  }
+
+  private onHandshake(session: Session, message: ClientMessage): void {
+    if (message.t !== 'hello') {
+      session.send({ t: 'error', code: 'HANDSHAKE_REQUIRED', message: 'send hello first' });
+      return;
+    }
+    if (message.v !== PROTOCOL_VERSION) {
+      session.send({
+        t: 'error',
+        code: 'UNSUPPORTED_VERSION',
+        message: `this server speaks protocol version ${PROTOCOL_VERSION}; your client speaks ${message.v}`,
+      });
+      session.end('quit', 'unsupported protocol version');
+      return;
+    }
+    session.state = 'login';
+    session.send({
+      t: 'welcome',
+      v: PROTOCOL_VERSION,
+      server: this.deps.serverName,
+      limits: limitsOf(this.deps.config),
+      commands: [...this.deps.registry.list()],
+    });
+  }
+
+  private async onLogin(session: Session, message: ClientMessage): Promise<void> {
+    if (message.t !== 'login') {
+      const what = message.t === 'cmd' || message.t === 'query' ? { re: message.id } : {};
+      session.send({ t: 'error', ...what, code: 'NOT_LOGGED_IN', message: 'log in first' });
+      return;
+    }
+    const { config, users, log, sessions } = this.deps;
+    const name = message.name;
+    let reason = usernameProblem(name, config.usernameMax);
+    if (!reason) {
+      const claim = await users.claim(name);
+      if (claim.ok) {
+        if (session.state !== 'login') return void users.release(name); // vanished while we waited
+        session.user = claim.name;
+        session.state = 'ready';
+        sessions.add(claim.name, session);
+        log.action('login', { id: session.id, user: claim.name, remote: session.remote });
+        session.send({ t: 'login-ok', name: claim.name });
+        return;
+      }
+      reason = `username '${claim.holder}' is already taken`;
+    }
+    session.loginAttempts++;
+    const attemptsLeft = config.loginAttempts - session.loginAttempts;
+    log.action('login-refused', { id: session.id, name: name.slice(0, 64), reason });
+    if (!session.open) return;
+    session.send({ t: 'login-refused', reason, attemptsLeft });
+    if (attemptsLeft <= 0) session.end('quit', 'too many failed login attempts');
+  }
+
+  private onReady(session: Session, message: ClientMessage): void {
+    switch (message.t) {
+      case 'cmd':
+        this.conns.get(session)?.queue.push(message.id, message.line, message.files ?? []);
+        return;
+      case 'query':
+        void this.answerQuery(session, message.id, message.what);
+        return;
+      case 'hello':
+      case 'login':
+        session.send({ t: 'error', code: 'ALREADY_LOGGED_IN', message: `already logged in as ${session.user}` });
+        return;
+      default:
+        session.send({ t: 'error', code: 'UNEXPECTED_MESSAGE', message: `unexpected '${message.t}'` });
+    }
+  }
+
+  private async answerQuery(session: Session, id: number, what: 'users' | 'rooms'): Promise<void> {
+    const items = what === 'users' ? await this.deps.users.list() : (await this.deps.rooms.list()).map((r) => r.name);
+    session.send({ t: 'query-result', re: id, items });
+  }
+
+  private sweep(): void {
+    const { loginTimeoutMs, heartbeatMs } = this.deps.config;
+    const now = Date.now();
+    for (const { session, queue } of this.conns.values()) {
+      if (!session.open) continue;
+      if (session.state !== 'ready' && now - session.connectedAt > loginTimeoutMs) {
+        session.end('quit', 'login timed out');
+      } else if (now - session.lastSeen > heartbeatMs) {
+        session.fail(`no answer to heartbeat for ${Math.round((now - session.lastSeen) / 1000)} s`);
+      } else if (now - session.lastSeen > heartbeatMs / 3 && now - session.pingSent > heartbeatMs / 3) {
+        session.pingSent = now;
+        session.send({ t: 'ping' });
+      }
+      queue.checkTimeout(now);
+    }
+  }
+
+  private async onClosed(session: Session, address: string, cause: string): Promise<void> {
+    const { rooms, users, sessions, log } = this.deps;
+    this.conns.get(session)?.queue.clear();
+    const left = (this.perAddress.get(address) ?? 1) - 1;
+    if (left === 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, left);
+    try {
+      if (session.user) {
+        const reason = session.endReason ?? 'connection lost';
+        sessions.remove(session.user, session);
+        if (!this.draining) await rooms.leave(session.user, reason);
+        else await rooms.leave(session.user, 'shutdown');
+        await users.release(session.user);
+      }
+    } catch (error) {
+      log.error(`clean-up after ${session.user || `connection ${session.id}`} failed`, error);
+    } finally {
+      const clean = session.endReason !== undefined && session.endReason !== 'connection lost';
+      log.action('disconnect', { id: session.id, user: session.user || undefined, how: clean ? 'clean' : 'lost', cause });
+      this.conns.delete(session);
+      for (const waiter of this.closedWaiters) waiter();
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { StartupError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { ChatServer } from './chat-server.js';
+import { parseServerArgs, serverUsage } from './cli.js';
+
+/** The chatserver executable: parse flags, start, stop gracefully on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const parsed = parseServerArgs(process.argv.slice(2));
+  if (parsed.kind === 'help') return void console.log(serverUsage());
+  if (parsed.kind === 'version') return void console.log(VERSION);
+  const server = await ChatServer.start(parsed.config);
+  process.stderr.write(`chatserver ${VERSION} listening on port ${server.port} with /${server.commands.join(' /')}\n`);
+
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      process.stderr.write(`\n${signal} again: exiting at once\n`);
+      process.exit(130);
+    }
+    signalled = true;
+    process.stderr.write(`\n${signal}: shutting down (press Ctrl+C again to force)\n`);
+    server.stop(signal).then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`shutdown failed: ${error?.stack ?? error}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    process.stderr.write(`chatserver: ${error.message}\n`);
+  } else {
+    process.stderr.write(`chatserver: unexpected error: ${(error as Error)?.stack ?? error}\n`);
+  }
+  process.exit(1);
+});

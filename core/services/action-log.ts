@@ -1,0 +1,83 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { ActionLog } from '../tokens.js';
+
+type Fields = Record<string, string | number | boolean | undefined>;
+
+const BARE = /^[\w.:@/+-]+$/;
+
+function formatValue(value: string | number | boolean): string {
+  const text = String(value);
+  return BARE.test(text) ? text : JSON.stringify(text);
+}
+
+/**
+ * The action log: `2026-11-24T08:30:00.123Z join user=alice room=general`, one line per action,
+ * to the log file and standard output. Lines are gathered and written once per event-loop turn,
+ * so logging stays off the message path's critical cost under load.
+ */
+export class FileActionLog implements ActionLog {
+  private readonly file: WriteStream | null;
+  private pending: string[] = [];
+  private scheduled = false;
+  private closed = false;
+
+  constructor(
+    path: string | null,
+    private readonly toStdout: boolean,
+    private readonly withText: boolean,
+  ) {
+    this.file = path ? createWriteStream(path, { flags: 'a' }) : null;
+  }
+
+  /** Resolves once the file is open, rejecting with the reason if it cannot be. */
+  async ready(): Promise<void> {
+    if (this.file && this.file.pending) await once(this.file, 'open');
+  }
+
+  action(name: string, fields: Fields = {}): void {
+    let line = `${new Date().toISOString()} ${name}`;
+    for (const key in fields) {
+      const value = fields[key];
+      if (value !== undefined) line += ` ${key}=${formatValue(value)}`;
+    }
+    this.write(line);
+  }
+
+  message(kind: 'broadcast' | 'whisper', fields: Record<string, string | number>, text: string): void {
+    this.action(kind, this.withText ? { ...fields, text } : fields);
+  }
+
+  error(message: string, error: unknown): void {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.write(`${new Date().toISOString()} error ${JSON.stringify(message)}\n  ${detail.replace(/\n/g, '\n  ')}`);
+  }
+
+  /** Writes what is pending and closes the file. */
+  async close(): Promise<void> {
+    this.flush();
+    this.closed = true;
+    if (this.file) {
+      this.file.end();
+      await once(this.file, 'close');
+    }
+  }
+
+  private write(line: string): void {
+    if (this.closed) return;
+    this.pending.push(line);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.pending.length === 0) return;
+    const text = `${this.pending.join('\n')}\n`;
+    this.pending = [];
+    this.file?.write(text);
+    if (this.toStdout) process.stdout.write(text);
+  }
+}

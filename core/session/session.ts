@@ -1,0 +1,119 @@
+import type { Socket } from 'node:net';
+import { encodeJsonFrame, FrameDecoder, FrameError, type Frame } from '../protocol/frame.js';
+import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
+import { Outbox } from './outbox.js';
+
+export type SessionState = 'handshake' | 'login' | 'ready' | 'closing' | 'closed';
+
+export interface SessionEvents {
+  frame(session: Session, frame: Frame): void;
+  /** Called once, after the socket has closed. `cause` says why for the log. */
+  closed(session: Session, cause: string): void;
+}
+
+export interface SessionLimits {
+  maxFrameBytes: number;
+  outBufferBytes: number;
+}
+
+// How long a closing connection may take to flush before it is destroyed.
+const END_TIMEOUT_MS = 2_000;
+
+/**
+ * One client connection: the socket, its frame decoder and outbox, and the per-connection
+ * state the gateway keeps. It knows nothing about commands; the gateway drives it.
+ */
+export class Session {
+  state: SessionState = 'handshake';
+  user = '';
+  loginAttempts = 0;
+  lastSeen: number;
+  pingSent = 0;
+  /** Why the server ended the connection, when it did; kept for the log and the room notice. */
+  endReason: LeaveReason | undefined;
+  readonly connectedAt: number;
+  readonly remote: string;
+  private readonly decoder: FrameDecoder;
+  private readonly outbox: Outbox;
+  private closeCause = 'closed by peer';
+
+  constructor(
+    readonly id: number,
+    private readonly socket: Socket,
+    limits: SessionLimits,
+    private readonly events: SessionEvents,
+  ) {
+    this.connectedAt = this.lastSeen = Date.now();
+    this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    this.outbox = new Outbox(socket, limits.outBufferBytes, () => this.fail('outgoing buffer full (client not reading)'));
+    socket.setNoDelay(true);
+    socket.on('data', (data) => this.receive(data));
+    socket.on('error', (error) => {
+      this.closeCause = `socket error: ${error.message}`;
+    });
+    socket.on('close', () => {
+      this.state = 'closed';
+      this.events.closed(this, this.closeCause);
+    });
+  }
+
+  get backlog(): number {
+    return this.outbox.backlog;
+  }
+
+  get open(): boolean {
+    return this.state !== 'closing' && this.state !== 'closed';
+  }
+
+  send(message: ServerMessage): void {
+    this.outbox.push(encodeJsonFrame(message));
+  }
+
+  sendFrame(frame: Buffer): void {
+    this.outbox.push(frame);
+  }
+
+  /** Ends the connection cleanly: what is queued is sent first, then `bye`. */
+  end(reason: LeaveReason, text: string = reason): void {
+    if (!this.open) return;
+    this.endReason = reason;
+    this.closeCause = `ended by server (${text})`;
+    this.send({ t: 'bye', reason: text });
+    this.state = 'closing';
+    this.outbox.flush();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), END_TIMEOUT_MS).unref();
+  }
+
+  /** Drops the connection at once; `cause` goes to the log. */
+  fail(cause: string): void {
+    if (this.state === 'closed') return;
+    this.closeCause = cause;
+    this.state = 'closing';
+    this.socket.destroy();
+  }
+
+  private receive(data: Buffer): void {
+    if (!this.open) return;
+    this.lastSeen = Date.now();
+    let frames: Frame[];
+    try {
+      frames = this.decoder.push(data);
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      // Tell the peer why before closing; the rest of its input is not read.
+      this.send({ t: 'error', code: error.code, message: error.message });
+      this.outbox.flush();
+      this.closeCause = `protocol error: ${error.message}`;
+      this.state = 'closing';
+      this.socket.end();
+      setTimeout(() => this.socket.destroy(), END_TIMEOUT_MS).unref();
+      return;
+    }
+    for (const frame of frames) {
+      if (!this.open) return;
+      this.events.frame(this, frame);
+    }
+  }
+}

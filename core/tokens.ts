@@ -1,0 +1,92 @@
+/**
+ * Injection tokens and the interfaces behind them. A leaf module: it imports types only, so
+ * any file may depend on it without creating import cycles. Implementations are bound in the
+ * composition root (core/server/compose.ts) — the in-memory ones today, Redis-backed ones for
+ * a network of servers — and plugins never name an implementation.
+ */
+import type { ServerConfig } from './config.js';
+import type { CommandManifest, LeaveReason, ServerMessage } from './protocol/messages.js';
+
+/** A symbol that remembers the type it stands for. `Symbol.for` keeps it one value across copies. */
+export type Token<T> = symbol & { readonly __type?: T };
+const token = <T>(name: string): Token<T> => Symbol.for(`chatserver:${name}`) as Token<T>;
+
+export type ClaimResult = { ok: true; name: string } | { ok: false; holder: string };
+
+/** Who is logged in. `claim` is one atomic check-and-set, ignoring case. */
+export interface UserDirectory {
+  claim(name: string): Promise<ClaimResult>;
+  release(name: string): Promise<void>;
+  /** The canonical spelling of an online user's name, or undefined. */
+  resolve(name: string): Promise<string | undefined>;
+  list(): Promise<string[]>;
+}
+
+export type JoinResult =
+  | { ok: true; room: string; previous?: string }
+  | { ok: false; reason: 'full'; room: string; capacity: number }
+  | { ok: false; reason: 'already'; room: string };
+
+export interface RoomInfo {
+  name: string;
+  members: number;
+}
+
+/** Room membership state. `join` checks capacity and moves the user in one atomic step. */
+export interface RoomDirectory {
+  join(user: string, room: string): Promise<JoinResult>;
+  /** Removes the user from their room; returns the room's name, or undefined if in none. */
+  leave(user: string): Promise<string | undefined>;
+  roomOf(user: string): Promise<string | undefined>;
+  members(room: string): Promise<string[]>;
+  list(): Promise<RoomInfo[]>;
+}
+
+/** Sends messages to users wherever they are connected. */
+export interface Delivery {
+  /** Returns false when the user is not online. */
+  toUser(user: string, message: ServerMessage): Promise<boolean>;
+  toRoom(room: string, message: ServerMessage): Promise<void>;
+}
+
+/** Room membership with the notices that go with it; what the join/leave plugins call. */
+export interface Rooms {
+  /** Joins (or switches to) a room; both rooms are told. Throws UserError when refused. */
+  join(user: string, room: string): Promise<{ room: string; previous?: string }>;
+  /** Leaves the current room, telling its members; returns the room left, if any. */
+  leave(user: string, reason: LeaveReason): Promise<string | undefined>;
+  current(user: string): Promise<string | undefined>;
+  members(room: string): Promise<string[]>;
+  list(): Promise<RoomInfo[]>;
+}
+
+/** The server's log of user actions (SPEC §5): one timestamped line per call. */
+export interface ActionLog {
+  action(name: string, fields?: Record<string, string | number | boolean | undefined>): void;
+  /** Logs a chat message's metadata; its text only when the operator chose --log-messages. */
+  message(kind: 'broadcast' | 'whisper', fields: Record<string, string | number>, text: string): void;
+  error(message: string, error: unknown): void;
+}
+
+/** Control over connected sessions, without touching sockets. */
+export interface Sessions {
+  /** Ends a user's connection after flushing what was queued for them. */
+  disconnect(user: string, reason: LeaveReason): void;
+}
+
+/** The commands this server has loaded, for /help and the client manifest. */
+export interface CommandCatalog {
+  list(): readonly CommandManifest[];
+  find(nameOrAlias: string): CommandManifest | undefined;
+}
+
+export const Tokens = {
+  Config: token<ServerConfig>('config'),
+  Users: token<UserDirectory>('users'),
+  RoomDirectory: token<RoomDirectory>('room-directory'),
+  Rooms: token<Rooms>('rooms'),
+  Delivery: token<Delivery>('delivery'),
+  Log: token<ActionLog>('log'),
+  Sessions: token<Sessions>('sessions'),
+  Commands: token<CommandCatalog>('commands'),
+} as const;

@@ -1,0 +1,26 @@
+import { arg, Command, inject, Tokens, UserError, type CommandCatalog, type CommandContext, type CommandHandler } from '../core/plugin-api.js';
+
+type Args = { command?: string };
+
+@Command({
+  name: 'help',
+  aliases: ['h'],
+  summary: 'List the commands, or explain one',
+  args: [arg.word('command', { optional: true })],
+})
+export class HelpCommand implements CommandHandler<Args> {
+  constructor(@inject(Tokens.Commands) private readonly commands: CommandCatalog) {}
+
+  run(ctx: CommandContext<Args>): void {
+    if (ctx.args.command === undefined) {
+      const all = this.commands.list();
+      const width = Math.max(...all.map((c) => c.usage.length));
+      ctx.reply(['commands:', ...all.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`), 'type /help <command> for details'].join('\n'));
+      return;
+    }
+    const c = this.commands.find(ctx.args.command);
+    if (!c) throw new UserError('UNKNOWN_COMMAND', `no command named '${ctx.args.command}'; type /help for the list`);
+    const aliases = c.aliases.length ? [`aliases: ${c.aliases.map((a) => `/${a}`).join(' ')}`] : [];
+    ctx.reply([`usage: ${c.usage}`, c.summary, ...(c.description ? [c.description] : []), ...aliases].join('\n'));
+  }
+}
