@@ -103,7 +103,7 @@ export function parseServerArgs(argv: string[]): Parsed {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple }])),
+      options: Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple ?? false }])),
     });
   } catch (error) {
     throw new StartupError(`${(error as Error).message.split('\n')[0]} (see chatserver --help)`);

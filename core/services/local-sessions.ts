@@ -6,7 +6,7 @@ export interface Endpoint {
   send(message: ServerMessage): void;
   /** Queues an already-encoded frame; lets fan-out encode once for all recipients. */
   sendFrame(frame: Buffer): void;
-  end(reason: LeaveReason): void;
+  end(reason: LeaveReason, text?: string): void;
 }
 
 /** The logged-in connections of this server, by canonical username. */
@@ -26,7 +26,7 @@ export class LocalSessions implements Sessions {
   }
 
   disconnect(user: string, reason: LeaveReason): void {
-    this.byName.get(user)?.end(reason);
+    this.byName.get(user)?.end(reason, reason === 'quit' ? 'goodbye' : reason);
   }
 
   get size(): number {

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface ClientOptions {
+  host: string;
+  port: number;
+  user: string | undefined;
+  downloads: string;
+  color: boolean | undefined;
+}
+
+export type ClientArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: ClientOptions };
+
+export const CLIENT_USAGE = `usage: chatclient [server_ip] [port] [options]
+
+Connects to a chat server (default 127.0.0.1 5000). On a terminal it is interactive; with
+stdin from a pipe or file the first line is the username and every further line a command.
+
+options:
+  --user NAME       log in as NAME without asking
+  --downloads DIR   where received files are saved (default ./downloads)
+  --no-color        no colours (NO_COLOR=1 does the same)
+  --color           colours even when stdout is not a terminal
+  --help            show this help
+  --version         show the version`;
+
+export class UsageError extends Error {}
+
+export function parseClientArgs(argv: string[]): ClientArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        user: { type: 'string' },
+        downloads: { type: 'string' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see chatclient --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
+  if (positionals.length > 2) throw new UsageError(`unexpected argument '${positionals[2]}' (see chatclient --help)`);
+  const port = Number(positionals[1] ?? 5000);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`'${positionals[1]}' is not a port number (1-65535)`);
+  return {
+    kind: 'run',
+    options: {
+      host: positionals[0] ?? '127.0.0.1',
+      port,
+      user: values.user,
+      downloads: resolve(values.downloads ?? 'downloads'),
+      color: values['no-color'] ? false : values.color ? true : undefined,
+    },
+  };
+}

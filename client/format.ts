@@ -1,0 +1,93 @@
+import colors from 'ansi-colors';
+import type { ServerMessage } from '../core/protocol/messages.js';
+import { sanitize } from './sanitize.js';
+
+/** The styles of each kind of line; identity functions when colour is off. */
+export interface Palette {
+  room(s: string): string;
+  self(s: string): string;
+  whisper(s: string): string;
+  notice(s: string): string;
+  error(s: string): string;
+  file(s: string): string;
+  dim(s: string): string;
+  user(name: string): string;
+}
+
+const USER_COLORS = ['cyan', 'green', 'yellow', 'blue', 'magenta', 'red', 'cyanBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright'] as const;
+
+/** A palette on a private ansi-colors instance, so colour follows this terminal only. */
+export function palette(enabled: boolean): Palette {
+  const c = colors.create();
+  c.enabled = enabled;
+  const hash = (s: string) => [...s.toLowerCase()].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7);
+  return {
+    room: (s) => s,
+    self: (s) => c.bold(s),
+    whisper: (s) => c.magenta(s),
+    notice: (s) => c.gray(s),
+    error: (s) => c.red(s),
+    file: (s) => c.blue(s),
+    dim: (s) => c.dim(s),
+    user: (name) => c[USER_COLORS[hash(name) % USER_COLORS.length]!](name),
+  };
+}
+
+export const plain = palette(false);
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * One server event as the lines a person reads. `me` is our own username. Everything that
+ * came from another user passes through sanitize(). Returns no lines for protocol plumbing.
+ */
+export function formatEvent(event: ServerMessage, me: string, p: Palette = plain): string[] {
+  const s = sanitize;
+  const who = (name: string) => (name === me ? p.self('you') : p.user(s(name)));
+  switch (event.t) {
+    case 'message': {
+      const from = event.from === me ? p.self(s(event.from)) : p.user(s(event.from));
+      return [`${p.dim(`[${s(event.room)}]`)} ${from}: ${event.from === me ? p.self(s(event.text)) : s(event.text)}`];
+    }
+    case 'whisper':
+      return event.from === me
+        ? [p.whisper(`[whisper to ${s(event.to)}] ${s(event.text)}`)]
+        : [p.whisper(`[whisper from ${s(event.from)}] ${s(event.text)}`)];
+    case 'joined':
+      return [p.notice(`* ${who(event.user)} joined ${s(event.room)}`)];
+    case 'left': {
+      const why = event.reason === 'left' || event.reason === 'switched' ? '' : ` (${event.reason})`;
+      return [p.notice(`* ${who(event.user)} left ${s(event.room)}${why}`)];
+    }
+    case 'reply':
+      return event.text.split('\n').map(s);
+    case 'notice':
+      return [p.notice(`* ${s(event.text)}`)];
+    case 'error':
+      return event.message.split('\n').map((line, i) => p.error(i === 0 ? `! ${s(line)}` : `  ${s(line)}`));
+    case 'login-ok':
+      return [p.notice(`* logged in as ${s(event.name)}`)];
+    case 'login-refused':
+      return [p.error(`! ${s(event.reason)}`)];
+    case 'shutdown':
+      return [p.notice('* the server is shutting down')];
+    case 'upload-queued':
+      return [p.file(`* upload of ${s(event.file)} queued: position ${event.position}`)];
+    case 'upload-go':
+      return [p.file(`* upload of ${s(event.file)} started`)];
+    case 'upload-done':
+      return [p.file(`* sent ${s(event.file)} to ${s(event.to)} (${formatSize(event.bytes)})`)];
+    case 'upload-failed':
+      return [p.error(`! upload of ${s(event.file)} failed: ${s(event.reason)}`)];
+    case 'file-start':
+      return [p.file(`* receiving ${s(event.name)} (${formatSize(event.size)}) from ${s(event.from)}`)];
+    case 'file-abort':
+      return [p.error(`! transfer ${event.transfer} failed: ${s(event.reason)}`)];
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,75 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import type { ClientOptions } from './cli.js';
+import { ChatConnection, ConnectError } from './connection.js';
+import { formatEvent, palette } from './format.js';
+
+export interface ScriptIo {
+  input: Readable;
+  output: Writable;
+  errors: Writable;
+}
+
+/**
+ * Scripted mode: the first input line is the username (unless --user), every further line a
+ * command; events are printed one per line. Resolves to the exit code: 0 after /exit, end of
+ * input or an announced server shutdown; 1 when the connection fails or is lost.
+ */
+export async function runScripted(options: ClientOptions, io: ScriptIo): Promise<number> {
+  const paint = palette(options.color ?? (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0'));
+  const print = (lines: string[]) => {
+    if (lines.length > 0) io.output.write(`${lines.join('\n')}\n`);
+  };
+  const lines = createInterface({ input: io.input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const nextLine = async () => {
+    const next = await lines.next();
+    return next.done ? undefined : next.value;
+  };
+
+  let connection: ChatConnection;
+  try {
+    connection = await ChatConnection.connect({ host: options.host, port: options.port });
+  } catch (error) {
+    io.errors.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const closed = new Promise<number>((resolve) => {
+    connection.on('close', (info) => {
+      if (info.how === 'lost') {
+        io.errors.write(`chatclient: connection to ${connection.address} lost\n`);
+        resolve(1);
+      } else {
+        if (info.how === 'bye' && info.reason !== 'goodbye') print([`* disconnected: ${info.reason}`]);
+        resolve(0);
+      }
+    });
+  });
+
+  const name = options.user ?? (await nextLine());
+  if (name === undefined) {
+    io.errors.write('chatclient: no username given (the first input line is the username)\n');
+    await connection.close();
+    return 1;
+  }
+  const login = await connection.login(name.trim()).catch((error: Error) => ({ ok: false as const, reason: error.message, attemptsLeft: 0 }));
+  if (!login.ok) {
+    print([`! login refused: ${login.reason}`]);
+    await connection.close();
+    return 1;
+  }
+  print([`* logged in as ${login.name}`]);
+  connection.on('event', (event) => print(formatEvent(event, connection.user, paint)));
+
+  const sending = (async () => {
+    for (let line = await nextLine(); line !== undefined && !connection.closed; line = await nextLine()) {
+      if (line.trim().length > 0) connection.send(line);
+    }
+    if (connection.closed) return;
+    // End of input: leave the way /exit does, after everything sent before it has run.
+    if (connection.command('exit')) connection.send('/exit');
+    else await connection.close();
+  })();
+  const code = await closed;
+  await Promise.race([sending, Promise.resolve()]);
+  return code;
+}
