@@ -1,6 +1,8 @@
 import colors from 'ansi-colors';
+import { formatBytes } from '../core/protocol/file-rules.js';
 import type { ServerMessage } from '../core/protocol/messages.js';
 import { sanitize } from './sanitize.js';
+import type { TransferProgress } from './transfers.js';
 
 /** The styles of each kind of line; identity functions when colour is off. */
 export interface Palette {
@@ -34,12 +36,6 @@ export function palette(enabled: boolean): Palette {
 }
 
 export const plain = palette(false);
-
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
 
 /**
  * One server event as the lines a person reads. `me` is our own username. Everything that
@@ -80,14 +76,22 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
     case 'upload-go':
       return [p.file(`* upload of ${s(event.file)} started`)];
     case 'upload-done':
-      return [p.file(`* sent ${s(event.file)} to ${s(event.to)} (${formatSize(event.bytes)})`)];
+      return [p.file(`* sent ${s(event.file)} to ${s(event.to)} (${formatBytes(event.bytes)})`)];
     case 'upload-failed':
       return [p.error(`! upload of ${s(event.file)} failed: ${s(event.reason)}`)];
     case 'file-start':
-      return [p.file(`* receiving ${s(event.name)} (${formatSize(event.size)}) from ${s(event.from)}`)];
-    case 'file-abort':
-      return [p.error(`! transfer ${event.transfer} failed: ${s(event.reason)}`)];
+      return [p.file(`* receiving ${s(event.name)} (${formatBytes(event.size)}) from ${s(event.from)}`)];
     default:
       return [];
   }
+}
+
+/** The lines for a received file's outcome (uploads are reported by the server's events). */
+export function formatTransfer(progress: TransferProgress, p: Palette = plain): string[] {
+  if (progress.direction !== 'down') return [];
+  const name = sanitize(progress.name);
+  const from = sanitize(progress.peer);
+  if (progress.state === 'done') return [p.file(`* saved ${name} from ${from} as ${progress.path}`)];
+  if (progress.state === 'failed') return [p.error(`! ${name} from ${from} was not saved: ${sanitize(progress.reason ?? 'failed')}`)];
+  return [];
 }

@@ -2,7 +2,8 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ClientOptions } from './cli.js';
 import { ChatConnection, ConnectError } from './connection.js';
-import { formatEvent, palette } from './format.js';
+import { formatEvent, formatTransfer, palette } from './format.js';
+import { FileProblem, Transfers } from './transfers.js';
 
 export interface ScriptIo {
   input: Readable;
@@ -59,16 +60,29 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
   }
   print([`* logged in as ${login.name}`]);
   connection.on('event', (event) => print(formatEvent(event, connection.user, paint)));
+  const transfers = new Transfers(connection, options.downloads);
+  transfers.on('progress', (progress) => print(formatTransfer(progress, paint)));
 
   const sending = (async () => {
     for (let line = await nextLine(); line !== undefined && !connection.closed; line = await nextLine()) {
-      if (line.trim().length > 0) connection.send(line);
+      if (line.trim().length === 0) continue;
+      try {
+        await transfers.send(line);
+      } catch (error) {
+        if (!(error instanceof FileProblem)) throw error;
+        print([paint.error(`! ${error.message}`)]);
+      }
     }
     if (connection.closed) return;
-    // End of input: leave the way /exit does, after everything sent before it has run.
+    // End of input: let our transfers finish, then leave the way /exit does (after all else ran).
+    await transfers.idle();
+    if (connection.closed) return;
     if (connection.command('exit')) connection.send('/exit');
     else await connection.close();
-  })();
+  })().catch((error: Error) => {
+    io.errors.write(`chatclient: ${error.stack ?? error.message}\n`);
+    void connection.close();
+  });
   const code = await closed;
   await Promise.race([sending, Promise.resolve()]);
   return code;

@@ -21,5 +21,6 @@ export {
   type RoomInfo,
   type Rooms,
   type Sessions,
+  type Uploads,
   type UserDirectory,
 } from './tokens.js';

@@ -5,7 +5,7 @@
  * a network of servers — and plugins never name an implementation.
  */
 import type { ServerConfig } from './config.js';
-import type { CommandManifest, LeaveReason, ServerMessage } from './protocol/messages.js';
+import type { CommandManifest, FileOffer, LeaveReason, ServerMessage } from './protocol/messages.js';
 
 /** A symbol that remembers the type it stands for. `Symbol.for` keeps it one value across copies. */
 export type Token<T> = symbol & { readonly __type?: T };
@@ -80,6 +80,24 @@ export interface CommandCatalog {
   find(nameOrAlias: string): CommandManifest | undefined;
 }
 
+/**
+ * File transfers (SPEC §6): a semaphore of upload permits with a FIFO wait queue, and the
+ * streaming of each admitted file from sender to recipient with backpressure and a digest check.
+ */
+export interface Uploads {
+  /** Checks an offer and starts it or queues it. Throws UserError when refused. */
+  offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void>;
+  /** A chunk of file bytes from a sender's connection. */
+  chunk(sender: string, transfer: number, data: Buffer): void;
+  end(sender: string, transfer: number): void;
+  cancel(sender: string, transfer: number, reason: string): void;
+  /** The user's connection is gone: cancel what they send, queue or receive. */
+  userGone(user: string): void;
+  /** Shutdown: cancel queued uploads, let active ones finish within `graceMs`, cancel the rest. */
+  drain(graceMs: number): Promise<void>;
+  stats(): { active: number; waiting: number };
+}
+
 export const Tokens = {
   Config: token<ServerConfig>('config'),
   Users: token<UserDirectory>('users'),
@@ -89,4 +107,5 @@ export const Tokens = {
   Log: token<ActionLog>('log'),
   Sessions: token<Sessions>('sessions'),
   Commands: token<CommandCatalog>('commands'),
+  Uploads: token<Uploads>('uploads'),
 } as const;

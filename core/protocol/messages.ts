@@ -77,7 +77,8 @@ export type ServerMessage =
 /** File transfer messages (see docs/PROTOCOL.md, "Files"). */
 export type FileServerMessage =
   | { t: 'upload-queued'; re: number; transfer: number; file: string; position: number }
-  | { t: 'upload-go'; re: number; transfer: number; file: string; waitedMs: number }
+  | { t: 'upload-go'; re: number; transfer: number; file: string; waitedMs: number; window: number }
+  | { t: 'upload-credit'; transfer: number; bytes: number }
   | { t: 'upload-done'; transfer: number; file: string; to: string; bytes: number }
   | { t: 'upload-failed'; transfer: number; file: string; reason: string }
   | { t: 'file-start'; transfer: number; from: string; name: string; size: number; sha256: string }

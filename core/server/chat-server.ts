@@ -10,6 +10,8 @@ export interface ServerStats {
   connections: number;
   users: number;
   rooms: number;
+  uploadsActive: number;
+  uploadsWaiting: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export class ChatServer {
         listener.listen({ port: config.port, host: config.host || undefined, backlog: 4096 }, resolve);
       });
     } catch (error) {
+      await parts.uploads.drain(0);
       await parts.log.close();
       throw new StartupError(listenProblem(error as NodeJS.ErrnoException, config), { cause: error });
     }
@@ -61,7 +64,14 @@ export class ChatServer {
   }
 
   stats(): ServerStats {
-    return { connections: this.gateway.connectionCount, users: this.parts.users.size, rooms: this.parts.roomDirectory.size };
+    const uploads = this.parts.uploads.stats();
+    return {
+      connections: this.gateway.connectionCount,
+      users: this.parts.users.size,
+      rooms: this.parts.roomDirectory.size,
+      uploadsActive: uploads.active,
+      uploadsWaiting: uploads.waiting,
+    };
   }
 
   /**
@@ -78,6 +88,7 @@ export class ChatServer {
     log.action('shutdown', { reason, connections: this.gateway.connectionCount });
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
     this.gateway.announceShutdown(this.config.shutdownGraceMs);
+    await this.parts.uploads.drain(this.config.shutdownGraceMs);
     await this.gateway.closeAll(2_000);
     this.gateway.stop();
     await closed;

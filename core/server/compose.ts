@@ -13,7 +13,8 @@ import { LocalSessions } from '../services/local-sessions.js';
 import { MemoryRoomDirectory } from '../services/memory-rooms.js';
 import { MemoryUserDirectory } from '../services/memory-users.js';
 import { RoomService } from '../services/room-service.js';
-import { Tokens, type Rooms } from '../tokens.js';
+import { UploadService } from '../services/uploads.js';
+import { Tokens, type Rooms, type Uploads } from '../tokens.js';
 
 export const BUILTIN_PLUGINS = fileURLToPath(new URL('../../plugins/', import.meta.url));
 
@@ -34,6 +35,7 @@ export interface Composition {
   sessions: LocalSessions;
   registry: CommandRegistry;
   dispatcher: Dispatcher;
+  uploads: Uploads;
 }
 
 /**
@@ -60,6 +62,8 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Delivery, { useValue: new LocalDelivery(sessions, roomDirectory) });
   container.register(Tokens.Sessions, { useValue: sessions });
   container.register(Tokens.Commands, { useValue: registry });
+  const uploads = new UploadService(config, log, sessions);
+  container.register(Tokens.Uploads, { useValue: uploads });
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });
 
@@ -77,9 +81,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
       registry.add({ meta, file, handler });
     }
   } catch (error) {
+    await uploads.drain(0);
     await log.close();
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, config, log);
-  return { container, log, users, roomDirectory, rooms, sessions, registry, dispatcher };
+  return { container, log, users, roomDirectory, rooms, sessions, registry, dispatcher, uploads };
 }

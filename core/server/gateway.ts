@@ -7,7 +7,7 @@ import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage } from '../pro
 import { usernameProblem } from '../protocol/rules.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { Session } from '../session/session.js';
-import type { ActionLog, Rooms, UserDirectory } from '../tokens.js';
+import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import { CommandQueue } from './command-queue.js';
 
 export interface GatewayDeps {
@@ -18,6 +18,7 @@ export interface GatewayDeps {
   sessions: LocalSessions;
   dispatcher: Dispatcher;
   registry: CommandRegistry;
+  uploads: Uploads;
   serverName: string;
 }
 
@@ -101,7 +102,8 @@ export class Gateway {
 
   private onFrame(session: Session, frame: Frame): void {
     if (frame.kind !== FrameKind.Json) {
-      session.send({ t: 'error', code: 'UNEXPECTED_CHUNK', message: 'no upload is in progress for this transfer' });
+      if (session.state === 'ready') this.deps.uploads.chunk(session.user, frame.transfer, frame.data);
+      else session.send({ t: 'error', code: 'NOT_LOGGED_IN', message: 'log in first' });
       return;
     }
     const message = parseClientMessage(frame.payload);
@@ -183,6 +185,12 @@ export class Gateway {
       case 'query':
         void this.answerQuery(session, message.id, message.what);
         return;
+      case 'upload-end':
+        this.deps.uploads.end(session.user, message.transfer);
+        return;
+      case 'upload-cancel':
+        this.deps.uploads.cancel(session.user, message.transfer, message.reason ?? '');
+        return;
       case 'hello':
       case 'login':
         session.send({ t: 'error', code: 'ALREADY_LOGGED_IN', message: `already logged in as ${session.user}` });
@@ -224,6 +232,7 @@ export class Gateway {
       if (session.user) {
         const reason = session.endReason ?? 'connection lost';
         sessions.remove(session.user, session);
+        this.deps.uploads.userGone(session.user);
         if (!this.draining) await rooms.leave(session.user, reason);
         else await rooms.leave(session.user, 'shutdown');
         await users.release(session.user);

@@ -5,7 +5,7 @@ import type { Sessions } from '../tokens.js';
 export interface Endpoint {
   send(message: ServerMessage): void;
   /** Queues an already-encoded frame; lets fan-out encode once for all recipients. */
-  sendFrame(frame: Buffer): void;
+  sendFrame(frame: Buffer, onWritten?: () => void): void;
   end(reason: LeaveReason, text?: string): void;
 }
 

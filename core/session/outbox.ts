@@ -19,6 +19,7 @@ function flushAll(): void {
 export class Outbox {
   private queue: Buffer[] = [];
   private queued = 0;
+  private callbacks: (() => void)[] = [];
   private listed = false;
   private overflowed = false;
 
@@ -33,14 +34,17 @@ export class Outbox {
     return this.queued + this.socket.writableLength;
   }
 
-  push(frame: Buffer): void {
+  /** Queues a frame; `onWritten` runs once it has been handed to the kernel (used for flow control). */
+  push(frame: Buffer, onWritten?: () => void): void {
     if (this.overflowed || !this.socket.writable) return;
     this.queue.push(frame);
+    if (onWritten) this.callbacks.push(onWritten);
     this.queued += frame.length;
     if (this.queued + this.socket.writableLength > this.limit) {
       this.overflowed = true;
       this.queue = [];
       this.queued = 0;
+      this.callbacks = [];
       this.onOverflow();
       return;
     }
@@ -60,6 +64,14 @@ export class Outbox {
     const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
     this.queue = [];
     this.queued = 0;
-    this.socket.write(data);
+    if (this.callbacks.length === 0) {
+      this.socket.write(data);
+      return;
+    }
+    const callbacks = this.callbacks;
+    this.callbacks = [];
+    this.socket.write(data, (error) => {
+      if (!error) for (const callback of callbacks) callback();
+    });
   }
 }

@@ -70,8 +70,8 @@ export class Session {
     this.outbox.push(encodeJsonFrame(message));
   }
 
-  sendFrame(frame: Buffer): void {
-    this.outbox.push(frame);
+  sendFrame(frame: Buffer, onWritten?: () => void): void {
+    this.outbox.push(frame, onWritten);
   }
 
   /** Ends the connection cleanly: what is queued is sent first, then `bye`. */

@@ -1,0 +1,95 @@
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { link, open, rename, unlink } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { safeFileName } from '../core/protocol/file-rules.js';
+
+/**
+ * One file being received: written to a hidden temporary file in the downloads folder and
+ * only given its real name once complete and verified, so a partial file is never visible.
+ */
+export class Download {
+  readonly name: string;
+  received = 0;
+  private readonly hash: Hash = createHash('sha256');
+  private readonly temp: string;
+  private readonly out: WriteStream;
+  private failed = false;
+
+  constructor(
+    private readonly folder: string,
+    offeredName: string,
+    readonly size: number,
+    private readonly sha256: string,
+  ) {
+    this.name = safeFileName(offeredName);
+    this.temp = join(folder, `.${this.name}.${randomBytes(6).toString('hex')}.part`);
+    mkdirSync(folder, { recursive: true });
+    this.out = createWriteStream(this.temp, { flags: 'wx' });
+    this.out.on('error', () => {
+      this.failed = true;
+    });
+  }
+
+  /** Returns a problem when the sender sends more than it announced. */
+  write(data: Buffer): string | undefined {
+    this.received += data.length;
+    if (this.received > this.size) return `received more than the ${this.size} bytes announced`;
+    this.hash.update(data);
+    this.out.write(data);
+    return undefined;
+  }
+
+  /** Verifies and publishes the file; returns its final path. Throws with the reason otherwise. */
+  async complete(): Promise<string> {
+    await new Promise<void>((resolve, reject) => this.out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    try {
+      if (this.failed) throw new Error('could not write the file');
+      if (this.received !== this.size) throw new Error(`received ${this.received} of ${this.size} bytes`);
+      if (this.hash.digest('hex') !== this.sha256) throw new Error('checksum mismatch: the file was corrupted on the way');
+      return await publish(this.temp, this.folder, this.name);
+    } finally {
+      await unlink(this.temp).catch(() => {});
+    }
+  }
+
+  async abort(): Promise<void> {
+    this.out.destroy();
+    await unlink(this.temp).catch(() => {});
+  }
+}
+
+/** `report.pdf`, then `report (1).pdf`, `report (2).pdf`: the first name that is free. */
+function candidate(name: string, n: number): string {
+  if (n === 0) return name;
+  const ext = extname(name);
+  return `${name.slice(0, name.length - ext.length)} (${n})${ext}`;
+}
+
+/**
+ * Gives the temporary file its final name without ever replacing an existing file: a hard link
+ * fails if the name is taken. Where hard links are not supported, reserve the name with an
+ * exclusive create and rename over the (empty) reservation.
+ */
+async function publish(temp: string, folder: string, name: string): Promise<string> {
+  for (let n = 0; n < 10_000; n++) {
+    const path = join(folder, candidate(name, n));
+    try {
+      await link(temp, path);
+      return path;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw error;
+      try {
+        await (await open(path, 'wx')).close();
+      } catch (reserveError) {
+        if ((reserveError as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw reserveError;
+      }
+      await rename(temp, path);
+      return path;
+    }
+  }
+  throw new Error(`no free name for ${name} in ${folder}`);
+}

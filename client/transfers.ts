@@ -1,0 +1,310 @@
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { CommandLineError, parseCommandArgs, splitCommandLine } from '../core/protocol/command-line.js';
+import { encodeChunkHeader } from '../core/protocol/frame.js';
+import { contentProblem, hasNul, extensionOf, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../core/protocol/file-rules.js';
+import type { FileOffer, ServerMessage } from '../core/protocol/messages.js';
+import type { ChatConnection } from './connection.js';
+import { Download } from './downloads.js';
+
+/** What the user sees of a transfer, in both directions. */
+export interface TransferProgress {
+  direction: 'up' | 'down';
+  /** The server's transfer id (0 while an upload waits for the server's answer). */
+  transfer: number;
+  name: string;
+  /** The other party. */
+  peer: string;
+  bytes: number;
+  total: number;
+  state: 'queued' | 'started' | 'progress' | 'done' | 'failed';
+  position?: number;
+  /** Where a received file was saved. */
+  path?: string;
+  reason?: string;
+}
+
+/** A local file that cannot be sent, found before any byte left this machine. */
+export class FileProblem extends Error {}
+
+interface Upload {
+  path: string;
+  name: string;
+  size: number;
+  peer: string;
+  transfer: number;
+  credit: number;
+  sent: number;
+  wake: (() => void) | undefined;
+  stopped: boolean;
+}
+
+interface Incoming {
+  download: Download;
+  from: string;
+}
+
+/**
+ * File transfer for a connection, driven by argument kinds only: any command whose manifest
+ * declares a `file` argument gets that local file read, checked and offered, then streamed
+ * when the server says go, within the credit the server grants. Received files are saved
+ * into the downloads folder. Emits `progress` for every step.
+ */
+export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
+  private readonly awaiting = new Map<number, Upload>();
+  private readonly uploads = new Map<number, Upload>();
+  private readonly downloads = new Map<number, Incoming>();
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly connection: ChatConnection,
+    private readonly folder: string,
+  ) {
+    super();
+    connection.on('event', (event) => this.onEvent(event));
+    connection.on('chunk', (transfer, data) => this.onChunk(transfer, data));
+    connection.on('close', () => this.onClose());
+  }
+
+  get busy(): boolean {
+    return this.awaiting.size + this.uploads.size + this.downloads.size > 0;
+  }
+
+  /** Resolves once no upload or download is pending. */
+  idle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Sends a command line; for `file` arguments reads and checks the local file first.
+   * Throws FileProblem (nothing sent) when a file cannot be sent. Returns the request id.
+   */
+  async send(line: string): Promise<number> {
+    const command = line.startsWith('/') && !line.startsWith('//') ? splitCommandLine(line) : undefined;
+    const manifest = command && this.connection.command(command.name);
+    const fileArgs = manifest?.args.filter((a) => a.kind === 'file') ?? [];
+    if (!manifest || fileArgs.length === 0) return this.connection.send(line);
+    let raw;
+    try {
+      raw = parseCommandArgs(manifest, command!.rest);
+    } catch (error) {
+      if (error instanceof CommandLineError) return this.connection.send(line); // the server explains the usage
+      throw error;
+    }
+    const peer = manifest.args.find((a) => a.kind === 'user');
+    const offers: FileOffer[] = [];
+    const uploads: Upload[] = [];
+    for (const spec of fileArgs) {
+      const path = raw[spec.name];
+      if (path === undefined) continue;
+      const offer = await this.inspect(path);
+      offers.push({ arg: spec.name, ...offer });
+      uploads.push({ path, name: offer.name, size: offer.size, peer: (peer && raw[peer.name]) ?? '', transfer: 0, credit: 0, sent: 0, wake: undefined, stopped: false });
+    }
+    const id = this.connection.send(line, offers);
+    // One upload per command line: the server answers with the request id.
+    if (uploads[0]) this.awaiting.set(id, uploads[0]);
+    return id;
+  }
+
+  /** Checks a local file the way the server will, and computes its digest. */
+  private async inspect(path: string): Promise<Omit<FileOffer, 'arg'>> {
+    const name = basename(path);
+    const { fileTypes, fileMaxBytes } = this.connection.welcome.limits;
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new FileProblem(code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${(error as Error).message}`);
+    }
+    if (!info.isFile()) throw new FileProblem(`${path} is not a regular file`);
+    const problem = typeProblem(name, fileTypes) ?? sizeProblem(name, info.size, fileMaxBytes);
+    if (problem) throw new FileProblem(problem);
+    const hash = createHash('sha256');
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      throw new FileProblem(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (error as Error).message}`);
+    }
+    try {
+      const head: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of handle.createReadStream({ autoClose: false })) {
+        const data = chunk as Buffer;
+        if (size < SNIFF_BYTES) head.push(data);
+        if (extensionOf(name) === '.txt' && hasNul(data)) throw new FileProblem(textProblem(name));
+        size += data.length;
+        hash.update(data);
+      }
+      const content = contentProblem(name, Buffer.concat(head));
+      if (content) throw new FileProblem(content);
+      const grown = sizeProblem(name, size, fileMaxBytes);
+      if (grown) throw new FileProblem(grown);
+      return { name, size, sha256: hash.digest('hex') };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private onEvent(event: ServerMessage): void {
+    switch (event.t) {
+      case 'error':
+        if (event.re !== undefined && this.awaiting.delete(event.re)) this.settle();
+        return;
+      case 'upload-queued': {
+        const upload = this.awaiting.get(event.re);
+        if (!upload) return;
+        this.awaiting.delete(event.re);
+        upload.transfer = event.transfer;
+        this.uploads.set(event.transfer, upload);
+        this.report(upload, 'queued', { position: event.position });
+        return;
+      }
+      case 'upload-go':
+        return this.start(event);
+      case 'upload-credit': {
+        const upload = this.uploads.get(event.transfer);
+        if (!upload) return;
+        upload.credit += event.bytes;
+        upload.wake?.();
+        return;
+      }
+      case 'upload-done':
+      case 'upload-failed': {
+        const upload = this.uploads.get(event.transfer);
+        if (!upload) return;
+        upload.stopped = true;
+        upload.wake?.();
+        this.uploads.delete(event.transfer);
+        this.report(upload, event.t === 'upload-done' ? 'done' : 'failed', event.t === 'upload-failed' ? { reason: event.reason } : {});
+        this.settle();
+        return;
+      }
+      case 'file-start':
+        return this.receive(event);
+      case 'file-end':
+        return void this.finishDownload(event.transfer);
+      case 'file-abort':
+        return void this.abortDownload(event.transfer, event.reason);
+    }
+  }
+
+  /** Called for upload-go, which carries the window: start streaming. */
+  private start(event: Extract<ServerMessage, { t: 'upload-go' }>): void {
+    const upload = this.awaiting.get(event.re) ?? this.uploads.get(event.transfer);
+    if (!upload) return;
+    this.awaiting.delete(event.re);
+    upload.transfer = event.transfer;
+    upload.credit = event.window;
+    this.uploads.set(event.transfer, upload);
+    this.report(upload, 'started');
+    void this.stream(upload).catch((error: Error) => {
+      this.connection.write({ t: 'upload-cancel', transfer: upload.transfer, reason: error.message });
+    });
+  }
+
+  private async stream(upload: Upload): Promise<void> {
+    const chunkBytes = this.connection.welcome.limits.chunkBytes;
+    const handle = await open(upload.path, 'r');
+    try {
+      while (upload.sent < upload.size && !upload.stopped && !this.connection.closed) {
+        if (upload.credit <= 0) {
+          await new Promise<void>((resolve) => (upload.wake = resolve));
+          upload.wake = undefined;
+          continue;
+        }
+        const want = Math.min(chunkBytes, upload.credit, upload.size - upload.sent);
+        const buffer = Buffer.allocUnsafe(want);
+        const { bytesRead } = await handle.read(buffer, 0, want, upload.sent);
+        if (bytesRead === 0) throw new Error(`${upload.name} became shorter while it was being sent`);
+        upload.credit -= bytesRead;
+        upload.sent += bytesRead;
+        this.connection.writeRaw(encodeChunkHeader(upload.transfer, bytesRead));
+        if (!this.connection.writeRaw(buffer.subarray(0, bytesRead))) await this.connection.drained();
+        this.report(upload, 'progress');
+      }
+      if (!upload.stopped) this.connection.write({ t: 'upload-end', transfer: upload.transfer });
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Synchronous, so that chunks arriving right behind file-start find their download. */
+  private receive(event: Extract<ServerMessage, { t: 'file-start' }>): void {
+    let download;
+    try {
+      download = new Download(this.folder, event.name, event.size, event.sha256);
+    } catch (error) {
+      const reason = `cannot save into ${this.folder}: ${(error as Error).message}`;
+      this.emit('progress', { direction: 'down', transfer: event.transfer, name: event.name, peer: event.from, bytes: 0, total: event.size, state: 'failed', reason });
+      return;
+    }
+    this.downloads.set(event.transfer, { download, from: event.from });
+    this.emit('progress', { direction: 'down', transfer: event.transfer, name: download.name, peer: event.from, bytes: 0, total: event.size, state: 'started' });
+  }
+
+  private onChunk(transfer: number, data: Buffer): void {
+    const incoming = this.downloads.get(transfer);
+    if (!incoming) return;
+    const problem = incoming.download.write(data);
+    if (problem) {
+      void this.abortDownload(transfer, problem);
+      return;
+    }
+    const { download } = incoming;
+    this.emit('progress', { direction: 'down', transfer, name: download.name, peer: incoming.from, bytes: download.received, total: download.size, state: 'progress' });
+  }
+
+  private async finishDownload(transfer: number): Promise<void> {
+    const incoming = this.downloads.get(transfer);
+    if (!incoming) return;
+    const { download, from } = incoming;
+    const base = { direction: 'down' as const, transfer, name: download.name, peer: from, bytes: download.received, total: download.size };
+    try {
+      const path = await download.complete();
+      this.emit('progress', { ...base, state: 'done', path });
+    } catch (error) {
+      this.emit('progress', { ...base, state: 'failed', reason: (error as Error).message });
+    }
+    this.downloads.delete(transfer);
+    this.settle();
+  }
+
+  private async abortDownload(transfer: number, reason: string): Promise<void> {
+    const incoming = this.downloads.get(transfer);
+    if (!incoming) return;
+    this.downloads.delete(transfer);
+    await incoming.download.abort();
+    const { download, from } = incoming;
+    this.emit('progress', { direction: 'down', transfer, name: download.name, peer: from, bytes: download.received, total: download.size, state: 'failed', reason });
+    this.settle();
+  }
+
+  private onClose(): void {
+    for (const transfer of [...this.downloads.keys()]) void this.abortDownload(transfer, 'the connection closed');
+    for (const upload of this.uploads.values()) {
+      upload.stopped = true;
+      upload.wake?.();
+      this.report(upload, 'failed', { reason: 'the connection closed' });
+    }
+    this.uploads.clear();
+    this.awaiting.clear();
+    this.settle();
+  }
+
+  private report(upload: Upload, state: TransferProgress['state'], extra: Partial<TransferProgress> = {}): void {
+    this.emit('progress', { direction: 'up', transfer: upload.transfer, name: upload.name, peer: upload.peer, bytes: upload.sent, total: upload.size, state, ...extra });
+  }
+
+  private settle(): void {
+    if (this.busy) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * File rules both sides apply (SPEC §6): the client checks early, the server is the authority.
+ * Every problem is a plain sentence that names the file.
+ */
+const SIGNATURES: Record<string, Buffer> = {
+  '.pdf': Buffer.from('%PDF-', 'latin1'),
+  '.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  '.jpg': Buffer.from([0xff, 0xd8, 0xff]),
+  '.jpeg': Buffer.from([0xff, 0xd8, 0xff]),
+};
+
+/** Bytes of a file's start needed to check its type. */
+export const SNIFF_BYTES = 8;
+
+export function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot).toLowerCase() : '';
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} byte${bytes === 1 ? '' : 's'}`;
+  if (bytes < 1024 * 1024) return `${trim(bytes / 1024)} KiB`;
+  return `${trim(bytes / 1024 / 1024)} MiB`;
+}
+
+const trim = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
+export function typeProblem(name: string, types: readonly string[]): string | undefined {
+  const ext = extensionOf(name);
+  if (types.includes(ext)) return undefined;
+  const allowed = types.join(' ');
+  return ext ? `${name} is a ${ext} file; only ${allowed} files can be sent` : `${name} has no file extension; only ${allowed} files can be sent`;
+}
+
+export function sizeProblem(name: string, size: number, max: number): string | undefined {
+  if (size <= max) return undefined;
+  let shown = formatBytes(size);
+  // "3.0 MiB; the limit is 3 MiB" would read as a contradiction: give bytes when they round alike.
+  if (shown.replace('.0 ', ' ') === formatBytes(max)) shown = `${size.toLocaleString('en-US')} bytes`;
+  return `${name} is ${shown}; the limit is ${formatBytes(max)}`;
+}
+
+/**
+ * Checks that the content matches the extension, from the file's first bytes (`head`, at least
+ * SNIFF_BYTES unless the file is shorter). Text files are checked chunk by chunk with hasNul.
+ */
+export function contentProblem(name: string, head: Buffer): string | undefined {
+  const ext = extensionOf(name);
+  const signature = SIGNATURES[ext];
+  if (signature) {
+    if (head.length < signature.length || !head.subarray(0, signature.length).equals(signature)) {
+      return `${name} is not really a ${ext.slice(1).toUpperCase()} file (its content does not match its name)`;
+    }
+  } else if (ext === '.txt' && hasNul(head)) {
+    return textProblem(name);
+  }
+  return undefined;
+}
+
+export const hasNul = (data: Buffer): boolean => data.indexOf(0) !== -1;
+export const textProblem = (name: string): string => `${name} is not a text file (it contains NUL bytes)`;
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const RESERVED = /[<>:"|?*]/g;
+const MAX_NAME = 100;
+
+/**
+ * A file name safe to create in a downloads folder: the base name only (no directories, no
+ * `..`), no control or bidirectional-override characters, no characters Windows reserves, at
+ * most 100 characters with the extension kept.
+ */
+export function safeFileName(name: string): string {
+  let base = name.split(/[/\\]/).pop() ?? '';
+  base = base.replace(UNSAFE, '').replace(RESERVED, '_').trim();
+  base = base.replace(/^\.+/, '').replace(/[. ]+$/, '');
+  if (base.length === 0) base = 'file';
+  if (base.length > MAX_NAME) {
+    const ext = extensionOf(base).slice(0, 16);
+    base = base.slice(0, MAX_NAME - ext.length) + ext;
+  }
+  return base;
+}

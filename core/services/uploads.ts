@@ -1,0 +1,242 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { ServerConfig } from '../config.js';
+import { UserError } from '../errors.js';
+import { encodeChunkHeader } from '../protocol/frame.js';
+import { contentProblem, extensionOf, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
+import type { FileOffer } from '../protocol/messages.js';
+import type { ActionLog, Uploads } from '../tokens.js';
+import type { LocalSessions } from './local-sessions.js';
+import { FifoSemaphore } from './semaphore.js';
+
+interface Transfer {
+  id: number;
+  requestId: number;
+  sender: string;
+  recipient: string;
+  name: string;
+  size: number;
+  sha256: string;
+  state: 'queued' | 'active';
+  queuedAt: number;
+  startedAt: number;
+  lastProgress: number;
+  received: number;
+  /** Bytes the sender may still send before the recipient has taken what it sent. */
+  credit: number;
+  hash: Hash;
+  /** The first bytes, held back until the content type has been checked. */
+  head: Buffer[] | null;
+}
+
+/** Bytes in flight per transfer: the most the server ever holds for one upload. */
+export const UPLOAD_WINDOW = 256 * 1024;
+// A transfer that makes no progress for this long (sender silent or recipient not reading) fails.
+const STALL_MS = 30_000;
+const DIGEST = /^[0-9a-f]{64}$/;
+
+/**
+ * The upload queue and the streaming of files through the server. At most `uploadSlots`
+ * transfers run at once; later offers wait in FIFO order without sending a byte. A running
+ * transfer is flow-controlled by credit: the sender may have UPLOAD_WINDOW bytes outstanding,
+ * and gets credit back only as the recipient's socket takes the bytes, so the server never
+ * reads faster from the sender than the recipient drains. The digest is checked at the end.
+ */
+export class UploadService implements Uploads {
+  private readonly slots: FifoSemaphore<Transfer>;
+  private readonly transfers = new Map<number, Transfer>();
+  private nextId = 1;
+  private closing = false;
+  private onIdle: (() => void) | undefined;
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly log: ActionLog,
+    private readonly sessions: LocalSessions,
+  ) {
+    this.slots = new FifoSemaphore(config.uploadSlots, config.uploadQueue);
+    this.sweeper = setInterval(() => this.sweep(), 1000);
+    this.sweeper.unref();
+  }
+
+  stats(): { active: number; waiting: number } {
+    return { active: this.slots.inUse, waiting: this.slots.waiting };
+  }
+
+  async offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void> {
+    const name = safeFileName(file.name);
+    const problem =
+      (recipient === sender ? 'you cannot send a file to yourself' : undefined) ??
+      typeProblem(name, this.config.fileTypes) ??
+      sizeProblem(name, file.size, this.config.fileMaxBytes) ??
+      (DIGEST.test(file.sha256) ? undefined : `${name} was offered without a valid SHA-256 digest`) ??
+      (this.sessions.get(recipient) ? undefined : `${recipient} is not online`) ??
+      (this.closing ? 'the server is shutting down' : undefined);
+    if (problem) this.refuse(sender, recipient, name, 'FILE_REFUSED', problem);
+
+    const now = Date.now();
+    const transfer: Transfer = {
+      id: this.nextId++,
+      requestId,
+      sender,
+      recipient,
+      name,
+      size: file.size,
+      sha256: file.sha256,
+      state: 'queued',
+      queuedAt: now,
+      startedAt: 0,
+      lastProgress: now,
+      received: 0,
+      credit: 0,
+      hash: createHash('sha256'),
+      head: [],
+    };
+    if (this.slots.tryAcquire()) {
+      this.transfers.set(transfer.id, transfer);
+      this.start(transfer);
+      return;
+    }
+    const position = this.slots.enqueue(transfer);
+    if (position === undefined) {
+      this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `the upload queue is full (${this.config.uploadQueue} waiting); try again later`);
+    }
+    this.transfers.set(transfer.id, transfer);
+    this.sessions.get(sender)?.send({ t: 'upload-queued', re: requestId, transfer: transfer.id, file: name, position });
+    this.log.action('file-queued', { id: transfer.id, from: sender, to: recipient, file: name, size: file.size, position });
+  }
+
+  chunk(sender: string, id: number, data: Buffer): void {
+    const t = this.transfers.get(id);
+    if (!t || t.sender !== sender) return this.stray(sender, id);
+    if (t.state !== 'active') return this.fail(t, 'file bytes were sent before the upload was started', 'refused');
+    if (data.length > t.credit) return this.fail(t, 'more bytes were sent than flow control allowed', 'refused');
+    if (t.received + data.length > t.size) return this.fail(t, `more bytes were sent than the ${t.size} declared`, 'refused');
+    t.credit -= data.length;
+    t.received += data.length;
+    t.lastProgress = Date.now();
+    t.hash.update(data);
+    if (extensionOf(t.name) === '.txt' && hasNul(data)) return this.fail(t, textProblem(t.name), 'refused');
+    if (!t.head) return this.forward(t, data);
+    t.head.push(data);
+    if (t.received >= SNIFF_BYTES) this.releaseHead(t);
+  }
+
+  end(sender: string, id: number): void {
+    const t = this.transfers.get(id);
+    if (!t || t.sender !== sender) return this.stray(sender, id);
+    if (t.state !== 'active') return this.fail(t, 'the upload ended before it was started', 'refused');
+    if (t.received !== t.size) return this.fail(t, `the upload ended after ${t.received} of ${t.size} bytes`, 'refused');
+    if (t.head && !this.releaseHead(t)) return;
+    if (t.hash.digest('hex') !== t.sha256) {
+      return this.fail(t, `checksum mismatch: ${t.name} was corrupted on the way`, 'refused');
+    }
+    this.sessions.get(t.recipient)?.send({ t: 'file-end', transfer: t.id });
+    this.sessions.get(t.sender)?.send({ t: 'upload-done', transfer: t.id, file: t.name, to: t.recipient, bytes: t.size });
+    this.log.action('file-delivered', { id: t.id, from: t.sender, to: t.recipient, file: t.name, bytes: t.size, ms: Date.now() - t.startedAt });
+    this.finish(t);
+  }
+
+  cancel(sender: string, id: number, reason: string): void {
+    const t = this.transfers.get(id);
+    if (t && t.sender === sender) this.fail(t, `${sender} cancelled the upload${reason ? ` (${reason.slice(0, 200)})` : ''}`, 'cancelled');
+  }
+
+  userGone(user: string): void {
+    for (const t of [...this.transfers.values()]) {
+      if (t.sender === user) this.fail(t, `${user} disconnected`, 'cancelled');
+      else if (t.recipient === user) this.fail(t, `${user} disconnected`, 'cancelled');
+    }
+  }
+
+  async drain(graceMs: number): Promise<void> {
+    this.closing = true;
+    for (const t of this.slots.drainQueue()) this.fail(t, 'the server is shutting down', 'cancelled', false);
+    if (this.slots.inUse > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        this.onIdle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const t of [...this.transfers.values()]) this.fail(t, 'the server shut down before the transfer finished', 'cancelled');
+    clearInterval(this.sweeper);
+  }
+
+  private start(t: Transfer): void {
+    const now = Date.now();
+    t.state = 'active';
+    t.startedAt = t.lastProgress = now;
+    t.credit = UPLOAD_WINDOW;
+    const waitedMs = now - t.queuedAt;
+    this.sessions.get(t.recipient)?.send({ t: 'file-start', transfer: t.id, from: t.sender, name: t.name, size: t.size, sha256: t.sha256 });
+    this.sessions.get(t.sender)?.send({ t: 'upload-go', re: t.requestId, transfer: t.id, file: t.name, waitedMs, window: UPLOAD_WINDOW });
+    this.log.action('file-started', { id: t.id, from: t.sender, to: t.recipient, file: t.name, size: t.size, waited_ms: waitedMs });
+  }
+
+  /** Checks the held-back first bytes against the file type; forwards them if they pass. */
+  private releaseHead(t: Transfer): boolean {
+    const head = Buffer.concat(t.head!);
+    t.head = null;
+    const problem = contentProblem(t.name, head);
+    if (problem) {
+      this.fail(t, problem, 'refused');
+      return false;
+    }
+    if (head.length > 0) this.forward(t, head);
+    return true;
+  }
+
+  private forward(t: Transfer, data: Buffer): void {
+    const recipient = this.sessions.get(t.recipient);
+    if (!recipient) return this.fail(t, `${t.recipient} is no longer online`, 'cancelled');
+    recipient.sendFrame(encodeChunkHeader(t.id, data.length));
+    recipient.sendFrame(data, () => {
+      if (this.transfers.get(t.id) !== t) return;
+      t.credit += data.length;
+      t.lastProgress = Date.now();
+      this.sessions.get(t.sender)?.send({ t: 'upload-credit', transfer: t.id, bytes: data.length });
+    });
+  }
+
+  /** Bytes for a transfer that is not (or no longer) this sender's: late ones are dropped quietly. */
+  private stray(sender: string, id: number): void {
+    if (id > 0 && id < this.nextId) return;
+    this.sessions.get(sender)?.send({ t: 'error', code: 'UNKNOWN_TRANSFER', message: `there is no upload ${id}` });
+  }
+
+  private refuse(sender: string, recipient: string, name: string, code: string, reason: string): never {
+    this.log.action('file-refused', { from: sender, to: recipient, file: name, reason });
+    throw new UserError(code, reason);
+  }
+
+  private fail(t: Transfer, reason: string, kind: 'refused' | 'cancelled', tellRecipient = t.state === 'active'): void {
+    if (this.transfers.get(t.id) !== t) return;
+    this.sessions.get(t.sender)?.send({ t: 'upload-failed', transfer: t.id, file: t.name, reason });
+    if (tellRecipient) this.sessions.get(t.recipient)?.send({ t: 'file-abort', transfer: t.id, reason });
+    this.log.action(`file-${kind}`, { id: t.id, from: t.sender, to: t.recipient, file: t.name, reason });
+    this.finish(t);
+  }
+
+  private finish(t: Transfer): void {
+    this.transfers.delete(t.id);
+    if (t.state === 'queued') {
+      this.slots.remove(t);
+      return;
+    }
+    const next = this.slots.release();
+    if (next) this.start(next);
+    else if (this.slots.inUse === 0) this.onIdle?.();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const t of [...this.transfers.values()]) {
+      if (t.state !== 'active' || now - t.lastProgress <= STALL_MS) continue;
+      const who = t.credit === 0 ? `${t.recipient} is not receiving` : `${t.sender} stopped sending`;
+      this.fail(t, `no progress for ${STALL_MS / 1000} s (${who})`, 'cancelled');
+    }
+  }
+}
