@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { argvProblem } from '../core/argv.js';
 
 export interface ClientOptions {
   host: string;
@@ -43,7 +44,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.split('\n')[0]} (see chatclient --help)`);
+    throw new UsageError(`${argvProblem(error as Error)} (see chatclient --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };

@@ -21,6 +21,7 @@ export class HelpCommand implements CommandHandler<Args> {
     const c = this.commands.find(ctx.args.command);
     if (!c) throw new UserError('UNKNOWN_COMMAND', `no command named '${ctx.args.command}'; type /help for the list`);
     const aliases = c.aliases.length ? [`aliases: ${c.aliases.map((a) => `/${a}`).join(' ')}`] : [];
-    ctx.reply([`usage: ${c.usage}`, c.summary, ...(c.description ? [c.description] : []), ...aliases].join('\n'));
+    const args = c.args.filter((a) => a.description).map((a) => `  ${a.name}: ${a.description}`);
+    ctx.reply([`usage: ${c.usage}`, c.summary, ...(c.description ? [c.description] : []), ...args, ...aliases].join('\n'));
   }
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type ServerConfig } from '../config.js';
+import { argvProblem } from '../argv.js';
 import { StartupError } from '../errors.js';
 
 type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig };
@@ -106,7 +107,7 @@ export function parseServerArgs(argv: string[]): Parsed {
       options: Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple ?? false }])),
     });
   } catch (error) {
-    throw new StartupError(`${(error as Error).message.split('\n')[0]} (see chatserver --help)`);
+    throw new StartupError(`${argvProblem(error as Error)} (see chatserver --help)`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
