@@ -117,7 +117,7 @@ export class Gateway {
       case 'handshake':
         return this.onHandshake(session, message);
       case 'login':
-        return void this.onLogin(session, message);
+        return void this.onLogin(session, message).catch((error) => this.failed(session, 'login', error));
       case 'ready':
         return this.onReady(session, message);
     }
@@ -153,11 +153,16 @@ export class Gateway {
       session.send({ t: 'error', ...what, code: 'NOT_LOGGED_IN', message: 'log in first' });
       return;
     }
+    if (session.claiming) {
+      session.send({ t: 'error', code: 'LOGIN_IN_PROGRESS', message: 'wait for the answer to your previous login' });
+      return;
+    }
     const { config, users, log, sessions } = this.deps;
     const name = message.name;
     let reason = usernameProblem(name, config.usernameMax);
     if (!reason) {
-      const claim = await users.claim(name);
+      session.claiming = true;
+      const claim = await users.claim(name).finally(() => (session.claiming = false));
       if (claim.ok) {
         if (session.state !== 'login') return void users.release(name); // vanished while we waited
         session.user = claim.name;
@@ -183,7 +188,7 @@ export class Gateway {
         this.conns.get(session)?.queue.push(message.id, message.line, message.files ?? []);
         return;
       case 'query':
-        void this.answerQuery(session, message.id, message.what);
+        void this.answerQuery(session, message.id, message.what).catch((error) => this.failed(session, 'query', error));
         return;
       case 'upload-end':
         this.deps.uploads.end(session.user, message.transfer);
@@ -203,6 +208,12 @@ export class Gateway {
   private async answerQuery(session: Session, id: number, what: 'users' | 'rooms'): Promise<void> {
     const items = what === 'users' ? await this.deps.users.list() : (await this.deps.rooms.list()).map((r) => r.name);
     session.send({ t: 'query-result', re: id, items });
+  }
+
+  /** An internal failure outside a command: logged with its stack; the user gets a short error. */
+  private failed(session: Session, what: string, error: unknown): void {
+    this.deps.log.error(`${what} for connection ${session.id} failed`, error);
+    session.send({ t: 'error', code: 'INTERNAL', message: `${what} failed because of an internal error; try again` });
   }
 
   private sweep(): void {

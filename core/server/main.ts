@@ -30,6 +30,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Every known path catches its own errors; these are the last resort, so say what happened
+  // and shut down cleanly rather than die mid-write.
+  const crash = (error: unknown) => {
+    process.stderr.write(`chatserver: internal error: ${(error as Error)?.stack ?? error}\n`);
+    if (!signalled) {
+      signalled = true;
+      server.stop('internal error').finally(() => process.exit(1));
+    }
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
 }
 
 main().catch((error: unknown) => {

@@ -27,6 +27,8 @@ export class Session {
   state: SessionState = 'handshake';
   user = '';
   loginAttempts = 0;
+  /** A username claim is in flight; a second login must wait for its answer. */
+  claiming = false;
   lastSeen: number;
   pingSent = 0;
   /** Why the server ended the connection, when it did; kept for the log and the room notice. */
