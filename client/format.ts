@@ -9,6 +9,8 @@ export interface Palette {
   room(s: string): string;
   self(s: string): string;
   whisper(s: string): string;
+  /** Whispers we sent, set apart from the ones we received. */
+  whisperOut(s: string): string;
   notice(s: string): string;
   error(s: string): string;
   file(s: string): string;
@@ -16,7 +18,8 @@ export interface Palette {
   user(name: string): string;
 }
 
-const USER_COLORS = ['cyan', 'green', 'yellow', 'blue', 'magenta', 'red', 'cyanBright', 'greenBright', 'yellowBright', 'blueBright', 'magentaBright'] as const;
+// Sender colours leave out the colours that mean a kind of line (red errors, magenta whispers, blue files).
+const USER_COLORS = ['cyan', 'green', 'yellow', 'cyanBright', 'greenBright', 'yellowBright', 'whiteBright'] as const;
 
 /** A palette on a private ansi-colors instance, so colour follows this terminal only. */
 export function palette(enabled: boolean): Palette {
@@ -24,12 +27,13 @@ export function palette(enabled: boolean): Palette {
   c.enabled = enabled;
   const hash = (s: string) => [...s.toLowerCase()].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) >>> 0, 7);
   return {
-    room: (s) => s,
+    room: (s) => c.cyan(s),
     self: (s) => c.bold(s),
     whisper: (s) => c.magenta(s),
+    whisperOut: (s) => c.dim.magenta(s),
     notice: (s) => c.gray(s),
     error: (s) => c.red(s),
-    file: (s) => c.blue(s),
+    file: (s) => c.blueBright(s),
     dim: (s) => c.dim(s),
     user: (name) => c[USER_COLORS[hash(name) % USER_COLORS.length]!](name),
   };
@@ -51,7 +55,7 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
     }
     case 'whisper':
       return event.from === me
-        ? [p.whisper(`[whisper to ${s(event.to)}] ${s(event.text)}`)]
+        ? [p.whisperOut(`[whisper to ${s(event.to)}] ${s(event.text)}`)]
         : [p.whisper(`[whisper from ${s(event.from)}] ${s(event.text)}`)];
     case 'joined':
       return [p.notice(`* ${who(event.user)} joined ${s(event.room)}`)];
@@ -94,4 +98,16 @@ export function formatTransfer(progress: TransferProgress, p: Palette = plain): 
   if (progress.state === 'done') return [p.file(`* saved ${name} from ${from} as ${progress.path}`)];
   if (progress.state === 'failed') return [p.error(`! ${name} from ${from} was not saved: ${sanitize(progress.reason ?? 'failed')}`)];
   return [];
+}
+
+/** `09:41`, local time: the interactive client's timestamp. */
+export function clock(ts: number): string {
+  const d = new Date(ts);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** Lines of one event behind a dim timestamp; continuation lines are indented to match. */
+export function stamped(lines: readonly string[], ts: number, p: Palette = plain): string[] {
+  const time = clock(ts);
+  return lines.map((line, i) => (i === 0 ? `${p.dim(time)} ${line}` : `${' '.repeat(time.length)} ${line}`));
 }

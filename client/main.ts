@@ -1,5 +1,6 @@
 import { VERSION } from '../core/version.js';
 import { CLIENT_USAGE, parseClientArgs, UsageError } from './cli.js';
+import { runInteractive } from './interactive/session.js';
 import { runScripted } from './scripted.js';
 
 /** The chatclient executable. */
@@ -9,6 +10,7 @@ async function main(): Promise<number> {
   if (parsed.kind === 'version') return void console.log(VERSION), 0;
   const { options } = parsed;
   if (process.env.NO_COLOR) options.color = false;
+  if (process.stdin.isTTY) return runInteractive(options, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   return runScripted(options, { input: process.stdin, output: process.stdout, errors: process.stderr });
 }
 

@@ -1,0 +1,245 @@
+import { emitKeypressEvents } from 'node:readline';
+import { EnquirerInputBase, type Key } from './enquirer-input.js';
+import { draw, erase, HIDE_CURSOR, SHOW_CURSOR, type Drawn } from './frame.js';
+import { graphemeStep, truncate } from './layout.js';
+import { History } from './history.js';
+
+/** A line shown between the output and the prompt; cut to the terminal's width when drawn. */
+export interface StatusLine {
+  text: string;
+  style?: (s: string) => string;
+}
+
+export interface ChatPromptEvents {
+  line: [string];
+  exit: [];
+  /** Tab (`reverse` for Shift+Tab): the owner completes through `replace()`. */
+  tab: [reverse: boolean];
+  /** Any key other than Tab, so the owner can drop its completion state. */
+  edit: [];
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x1f\x7f-\x9f]/;
+
+/**
+ * The one long-lived input line of the interactive client, built on enquirer's `Input`:
+ * enquirer does the editing, this class does the drawing. It never closes between lines
+ * (a new prompt per line drops keys typed right after Enter), draws synchronously in one
+ * write per change, and lets other output appear above it through `print()`.
+ * See TERMINAL.md in the shared notes for why each piece is the way it is.
+ */
+export class ChatPrompt extends EnquirerInputBase {
+  readonly history = new History(500);
+  /** Off while asking for the username, which is not worth recalling. */
+  recordHistory = false;
+  private promptLabel: (columns: number) => string = () => '';
+  private progress: StatusLine[] = [];
+  private hint: StatusLine[] = [];
+  private drawn: Drawn | undefined;
+  private detach: (() => void) | undefined;
+
+  constructor(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream) {
+    super({ name: 'chat', message: '', stdin, stdout });
+  }
+
+  override on<E extends keyof ChatPromptEvents>(event: E, listener: (...args: ChatPromptEvents[E]) => void): this {
+    return super.on(event, listener as (...args: unknown[]) => void);
+  }
+
+  get columns(): number {
+    return Math.max(this.stdout.columns || 80, 2);
+  }
+
+  get running(): boolean {
+    return this.detach !== undefined;
+  }
+
+  /** Takes over the terminal: raw mode and our own key listener (not enquirer's readline). */
+  override start(): void {
+    if (this.detach) return;
+    const { stdin, stdout } = this;
+    emitKeypressEvents(stdin);
+    const wasRaw = stdin.isRaw;
+    if (stdin.isTTY) stdin.setRawMode(true);
+    const onKey = (ch: string | undefined, key: Key | undefined) => {
+      this.keypress(ch, key ?? {}).catch((error: unknown) => this.print([`! ${String(error)}`]));
+    };
+    const onResize = () => this.render();
+    stdin.on('keypress', onKey);
+    stdout.on('resize', onResize);
+    stdin.resume();
+    this.detach = () => {
+      stdin.off('keypress', onKey);
+      stdout.off('resize', onResize);
+      if (stdin.isTTY) stdin.setRawMode(wasRaw);
+      stdin.pause();
+    };
+    this.render();
+  }
+
+  /** Removes the prompt, prints the last lines and gives the terminal back as it was. */
+  finish(lines: readonly string[] = []): void {
+    if (!this.detach) return;
+    this.output(erase(this.drawn, this.columns) + lines.map((l) => `${l}\r\n`).join('') + SHOW_CURSOR);
+    this.drawn = undefined;
+    this.detach();
+    this.detach = undefined;
+  }
+
+  /** The prompt's label, chosen afresh for each width (narrow terminals get a shorter one). */
+  setLabel(label: (columns: number) => string): void {
+    this.promptLabel = label;
+    this.render();
+  }
+
+  setProgress(lines: StatusLine[]): void {
+    this.progress = lines;
+    this.render();
+  }
+
+  setHint(lines: StatusLine[]): void {
+    this.hint = lines;
+    this.render();
+  }
+
+  /** Replaces the text being edited (completion, history). */
+  replace(text: string, cursor = text.length): void {
+    this.input = text;
+    this.cursor = Math.min(cursor, text.length);
+    this.render();
+  }
+
+  /** Prints lines above the prompt, which is redrawn below them, all in one write. */
+  print(lines: readonly string[]): void {
+    if (lines.length === 0) return;
+    if (!this.detach) {
+      this.output(lines.map((l) => `${l}\n`).join(''));
+      return;
+    }
+    const text = lines.map((l) => `${l}\r\n`).join('');
+    this.output(HIDE_CURSOR + erase(this.drawn, this.columns) + text + this.frameText() + SHOW_CURSOR);
+  }
+
+  override render(): void {
+    if (!this.detach) return;
+    this.output(HIDE_CURSOR + erase(this.drawn, this.columns) + this.frameText() + SHOW_CURSOR);
+  }
+
+  /** Enter: hand the line over and start a fresh one; the prompt stays open. */
+  override submit(): void {
+    const line = this.input;
+    if (this.recordHistory) this.history.push(line);
+    this.input = '';
+    this.cursor = 0;
+    this.hint = [];
+    this.render();
+    this.emit('line', line);
+  }
+
+  override async keypress(ch: string | undefined, key: Key = {}): Promise<void> {
+    const bound = this.binding(key);
+    if (key.name !== 'tab') {
+      if (this.hint.length > 0) this.hint = [];
+      this.emit('edit');
+    }
+    if (bound) return bound();
+    return super.keypress(ch, key);
+  }
+
+  /** Only printable text is typed in: unbound escape sequences and controls are refused. */
+  override dispatch(ch: string | undefined, key: Key): void {
+    if (!ch || key.ctrl || key.meta || key.code || CONTROL.test(ch)) return this.alert();
+    this.append(ch);
+  }
+
+  // Grapheme-aware movement and deletion: enquirer steps by UTF-16 unit, splitting emoji.
+  override left(): void {
+    if (this.cursor <= 0) return this.alert();
+    this.replace(this.input, graphemeStep(this.input, this.cursor, -1));
+  }
+
+  override right(): void {
+    if (this.cursor >= this.input.length) return this.alert();
+    this.replace(this.input, graphemeStep(this.input, this.cursor, 1));
+  }
+
+  override delete(): void {
+    if (this.cursor <= 0) return this.alert();
+    const from = graphemeStep(this.input, this.cursor, -1);
+    this.replace(this.input.slice(0, from) + this.input.slice(this.cursor), from);
+  }
+
+  override deleteForward(): void {
+    if (this.cursor >= this.input.length) return this.alert();
+    const to = graphemeStep(this.input, this.cursor, 1);
+    this.replace(this.input.slice(0, this.cursor) + this.input.slice(to), this.cursor);
+  }
+
+  /** Ctrl+W: the word before the cursor and the blanks after it, as shells do. */
+  override cutLeft(): void {
+    if (this.cursor <= 0) return this.alert();
+    const from = wordStart(this.input, this.cursor);
+    this.state.clipboard.push(this.input.slice(from, this.cursor));
+    this.replace(this.input.slice(0, from) + this.input.slice(this.cursor), from);
+  }
+
+  private binding(key: Key): (() => void) | undefined {
+    const { name, ctrl, meta, shift } = key;
+    if (ctrl && name === 'c') return () => this.emit('exit');
+    if (ctrl && name === 'd') return () => (this.input.length === 0 ? this.emit('exit') : this.deleteForward());
+    if (name === 'tab') return () => this.emit('tab', shift === true);
+    if (name === 'escape') return () => this.render();
+    if (name === 'up' || (ctrl && name === 'p')) return () => this.recall(this.history.older(this.input));
+    if (name === 'down' || (ctrl && name === 'n')) return () => this.recall(this.history.newer());
+    if (name === 'home') return () => this.replace(this.input, 0);
+    if (name === 'end' || (ctrl && name === 'e')) return () => this.replace(this.input);
+    if (ctrl && name === 'u') return () => this.replace(this.input.slice(this.cursor), 0);
+    if (ctrl && name === 'l') return () => this.redrawScreen();
+    if ((ctrl && name === 'left') || (meta && name === 'b')) return () => this.replace(this.input, wordStart(this.input, this.cursor));
+    if ((ctrl && name === 'right') || (meta && name === 'f')) return () => this.replace(this.input, wordEnd(this.input, this.cursor));
+    if (meta && name === 'backspace') return () => this.cutLeft();
+    return undefined;
+  }
+
+  private recall(line: string | undefined): void {
+    if (line === undefined) return this.alert();
+    this.replace(line);
+  }
+
+  /** Ctrl+L: a clean screen with just the prompt. */
+  private redrawScreen(): void {
+    this.output('\x1b[H\x1b[2J');
+    this.drawn = undefined;
+    this.render();
+  }
+
+  private frameText(): string {
+    const width = this.columns;
+    const status = [...this.progress, ...this.hint].map(({ text, style }) => {
+      const cut = truncate(text, width - 1);
+      return style ? style(cut) : cut;
+    });
+    const { text, drawn } = draw({ status, label: this.promptLabel(width), input: this.input, cursor: this.cursor }, width);
+    this.drawn = drawn;
+    return text;
+  }
+
+  private output(text: string): void {
+    this.stdout.write(text);
+  }
+}
+
+function wordStart(text: string, pos: number): number {
+  let i = pos;
+  while (i > 0 && text[i - 1] === ' ') i--;
+  while (i > 0 && text[i - 1] !== ' ') i--;
+  return i;
+}
+
+function wordEnd(text: string, pos: number): number {
+  let i = pos;
+  while (i < text.length && text[i] === ' ') i++;
+  while (i < text.length && text[i] !== ' ') i++;
+  return i;
+}

@@ -1,0 +1,237 @@
+import { usernameProblem } from '../../core/protocol/rules.js';
+import type { ServerMessage } from '../../core/protocol/messages.js';
+import type { ClientOptions } from '../cli.js';
+import { ChatConnection, ConnectError, type CloseInfo } from '../connection.js';
+import { formatEvent, formatTransfer, palette, stamped, type Palette } from '../format.js';
+import { sanitize } from '../sanitize.js';
+import { FileProblem, Transfers, type TransferProgress } from '../transfers.js';
+import { ChatPrompt } from './chat-prompt.js';
+import { choiceRows, Completer } from './completer.js';
+import { routeConsole } from './console-route.js';
+import { displayWidth } from './layout.js';
+import { LineQueue } from './line-queue.js';
+import { PathCandidates } from './paths.js';
+import { Presence } from './presence.js';
+import { ProgressBoard } from './progress.js';
+
+export interface TerminalIo {
+  stdin: NodeJS.ReadStream;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/**
+ * Interactive mode (stdin is a terminal). Resolves to the exit code: 0 after /exit, Ctrl+C,
+ * Ctrl+D or an announced server shutdown; 1 when connecting or logging in fails, or the
+ * connection is lost or closed by the server for any other reason.
+ */
+export async function runInteractive(options: ClientOptions, io: TerminalIo): Promise<number> {
+  const colour = options.color ?? (io.stdout.isTTY === true && io.stdout.hasColors());
+  let connection: ChatConnection;
+  try {
+    connection = await ChatConnection.connect({ host: options.host, port: options.port });
+  } catch (error) {
+    io.stderr.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
+    return 1;
+  }
+  return new InteractiveSession(connection, new ChatPrompt(io.stdin, io.stdout), palette(colour), options).run();
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+class InteractiveSession {
+  private readonly lines = new LineQueue();
+  private readonly board = new ProgressBoard();
+  private readonly completer: Completer;
+  private readonly presence: Presence;
+  private loggedIn = false;
+  private leaving = false;
+  private progressShown = '';
+  private progressTimer: NodeJS.Timeout | undefined;
+  private finish!: (result: { code: number; lines: string[] }) => void;
+  private readonly ended = new Promise<{ code: number; lines: string[] }>((resolve) => (this.finish = resolve));
+
+  constructor(
+    private readonly connection: ChatConnection,
+    private readonly prompt: ChatPrompt,
+    private readonly p: Palette,
+    private readonly options: ClientOptions,
+  ) {
+    this.presence = new Presence((what) => connection.query(what));
+    const paths = new PathCandidates(process.cwd(), () => connection.welcome.limits.fileTypes);
+    this.completer = new Completer({
+      commands: () => connection.welcome.commands,
+      users: () => this.presence.get('users'),
+      rooms: () => this.presence.get('rooms'),
+      files: (prefix) => paths.candidates(prefix),
+      self: () => connection.user,
+    });
+  }
+
+  async run(): Promise<number> {
+    const { prompt, connection } = this;
+    const leave = () => this.leave();
+    const restoreTerminal = () => prompt.finish();
+    const ignore = () => {};
+    prompt.stdout.on('error', ignore);
+    for (const signal of SIGNALS) process.on(signal, leave);
+    process.once('exit', restoreTerminal);
+    const restoreConsole = routeConsole((lines) => prompt.print(lines));
+    prompt.on('line', (line) => this.lines.push(line));
+    prompt.on('exit', leave);
+    prompt.on('tab', (reverse) => void this.tab(reverse));
+    prompt.on('edit', () => this.completer.reset());
+    connection.on('close', (info) => this.closed(info));
+    prompt.setLabel(() => 'username: ');
+    prompt.start();
+    const server = sanitize(connection.welcome.server);
+    this.print([this.p.notice(`* connected to ${server} at ${connection.address}; type /help for the commands, Ctrl+D to leave`)]);
+
+    void this.converse().catch((error: Error) => this.finish({ code: 1, lines: [this.p.error(`! ${error.stack ?? error.message}`)] }));
+    const { code, lines } = await this.ended;
+
+    this.lines.close();
+    clearInterval(this.progressTimer);
+    prompt.finish(lines);
+    restoreConsole();
+    process.off('exit', restoreTerminal);
+    for (const signal of SIGNALS) process.off(signal, leave);
+    prompt.stdout.off('error', ignore);
+    if (!connection.closed) await connection.close();
+    return code;
+  }
+
+  private async converse(): Promise<void> {
+    if (!(await this.login())) return;
+    this.loggedIn = true;
+    this.prompt.recordHistory = true;
+    this.updateLabel();
+    this.connection.on('event', (event) => this.show(event));
+    const transfers = new Transfers(this.connection, this.options.downloads);
+    transfers.on('progress', (progress) => this.progress(progress));
+    for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
+      if (line.trim().length === 0) continue;
+      if (line.startsWith('/') && !line.startsWith('//')) this.print(stamped([this.p.dim(`> ${line}`)], Date.now(), this.p));
+      try {
+        await transfers.send(line);
+      } catch (error) {
+        if (!(error instanceof FileProblem)) throw error;
+        this.print(stamped([this.p.error(`! ${error.message}`)], Date.now(), this.p));
+      }
+    }
+  }
+
+  /** Asks for a username until the server takes one. False when the session ended first. */
+  private async login(): Promise<boolean> {
+    const { connection, p } = this;
+    let name = this.options.user;
+    for (;;) {
+      if (name === undefined) {
+        name = await this.lines.next();
+        if (name === undefined) return false;
+      }
+      name = name.trim();
+      const problem = usernameProblem(name, connection.welcome.limits.usernameMax);
+      if (problem) {
+        this.print([p.error(`! ${problem}; try another`)]);
+        name = undefined;
+        continue;
+      }
+      const result = await connection.login(name).catch(() => undefined);
+      if (!result) return false;
+      if (result.ok) {
+        this.print([p.notice(`* logged in as ${sanitize(result.name)}; /join a room to start talking`)]);
+        return true;
+      }
+      const left = result.attemptsLeft > 0 ? ` (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left)` : '';
+      this.print([p.error(`! ${sanitize(result.reason)}${left}`)]);
+      name = undefined;
+    }
+  }
+
+  private show(event: ServerMessage): void {
+    if (event.t === 'joined' || event.t === 'left') {
+      this.presence.forget();
+      if (event.user === this.connection.user) this.updateLabel();
+    }
+    const lines = formatEvent(event, this.connection.user, this.p);
+    if (lines.length > 0) this.print(stamped(lines, 'ts' in event ? event.ts : Date.now(), this.p));
+  }
+
+  private progress(progress: TransferProgress): void {
+    this.board.update(progress);
+    const lines = formatTransfer(progress, this.p);
+    if (lines.length > 0) this.print(stamped(lines, Date.now(), this.p));
+    this.refreshProgress();
+    if (this.board.active && !this.progressTimer) {
+      // Redrawn on a timer too: a line is due after half a second even if no bytes moved.
+      this.progressTimer = setInterval(() => this.refreshProgress(), 200);
+      this.progressTimer.unref();
+    } else if (!this.board.active) {
+      clearInterval(this.progressTimer);
+      this.progressTimer = undefined;
+    }
+  }
+
+  private refreshProgress(): void {
+    const lines = this.board.lines();
+    const shown = lines.join('\n');
+    if (shown === this.progressShown) return;
+    this.progressShown = shown;
+    this.prompt.setProgress(lines.map((text) => ({ text, style: this.p.file })));
+  }
+
+  private async tab(reverse: boolean): Promise<void> {
+    const { prompt } = this;
+    if (!this.loggedIn) return prompt.alert();
+    const line = prompt.input;
+    const cursor = prompt.cursor;
+    const result = await this.completer.tab(line, cursor, reverse);
+    // The user went on typing while candidates were fetched: that wins.
+    if (prompt.input !== line || prompt.cursor !== cursor || !prompt.running) return;
+    if (!result.ok) {
+      prompt.alert();
+      prompt.setHint(result.reason ? [{ text: result.reason, style: this.p.dim }] : []);
+      return;
+    }
+    const rows = result.choices.length > 0 ? choiceRows(result.choices, result.current, prompt.columns - 1) : [];
+    prompt.setHint(rows.map((text) => ({ text, style: this.p.dim })));
+    prompt.replace(result.line, result.cursor);
+  }
+
+  private updateLabel(): void {
+    const { connection, p } = this;
+    const user = sanitize(connection.user);
+    const room = connection.room === undefined ? undefined : sanitize(connection.room);
+    this.prompt.setLabel((columns) => {
+      const full = room ? `[${room}] ${user}> ` : `${user}> `;
+      if (displayWidth(full) <= columns / 2) return room ? `${p.dim('[')}${p.room(room)}${p.dim(']')} ${p.self(user)}> ` : `${p.self(user)}> `;
+      if (room && room.length + 3 <= columns / 2) return `${p.dim('[')}${p.room(room)}${p.dim(']')}> `;
+      return '> ';
+    });
+  }
+
+  private print(lines: string[]): void {
+    this.prompt.print(lines);
+  }
+
+  /** Ctrl+C, Ctrl+D or a signal: leave the way /exit does; a second time, at once. */
+  private leave(): void {
+    if (this.leaving || !this.loggedIn || !this.connection.command('exit')) {
+      this.leaving = true;
+      void this.connection.close();
+      return;
+    }
+    this.leaving = true;
+    this.connection.send('/exit');
+    setTimeout(() => void this.connection.close(), 2000).unref();
+  }
+
+  private closed(info: CloseInfo): void {
+    const { p } = this;
+    if (this.leaving || (info.how === 'bye' && info.reason === 'goodbye')) this.finish({ code: 0, lines: [p.notice('* bye')] });
+    else if (info.shutdown) this.finish({ code: 0, lines: [p.notice('* the server shut down; disconnected')] });
+    else if (info.how === 'lost') this.finish({ code: 1, lines: [p.error(`! connection to ${this.connection.address} lost`)] });
+    else this.finish({ code: 1, lines: [p.error(`! disconnected by the server: ${sanitize(info.reason)}`)] });
+  }
+}
