@@ -1,5 +1,6 @@
 import type { CommandManifest } from '../../core/protocol/messages.js';
 import { analyse, commandCandidates, complete, substitute, type Candidate, type Target } from './completion.js';
+import { sanitize } from '../sanitize.js';
 import { displayWidth } from './layout.js';
 
 /** Where candidates come from: the manifest, the server's presence lists, the local disk. */
@@ -50,7 +51,9 @@ export class Completer {
     const analysis = analyse(line, cursor, this.sources.commands());
     if (!analysis.ok) return analysis;
     const { target } = analysis;
-    const done = complete(line, cursor, target, await this.candidates(target));
+    // A name that would put control characters into the input line is never offered.
+    const candidates = (await this.candidates(target)).filter((c) => sanitize(c.value) === c.value);
+    const done = complete(line, cursor, target, candidates);
     if (!done) {
       const what = target.prefix ? `no ${NOUNS[target.kind]} starting with '${target.prefix}'` : `no ${NOUNS[target.kind]}s to complete`;
       return { ok: false, reason: what };
@@ -89,26 +92,36 @@ export class Completer {
 
 /**
  * The candidate list in at most `maxRows` rows of `width` columns, the current one in
- * brackets, with a count of those that did not fit.
+ * brackets, with a count of those that did not fit. When the current one would not fit, the
+ * list starts from it.
  */
 export function choiceRows(choices: readonly Candidate[], current: number | undefined, width: number, maxRows = 3): string[] {
+  const fitted = pack(choices, 0, current, width, maxRows);
+  if (current === undefined || current < fitted.shown) return fitted.rows;
+  return pack(choices, current, current, width, maxRows).rows;
+}
+
+function pack(choices: readonly Candidate[], from: number, current: number | undefined, width: number, maxRows: number): { rows: string[]; shown: number } {
   const rows: string[] = [];
-  let row = '';
-  for (let i = 0; i < choices.length; i++) {
+  let row = from > 0 ? `… ${from} more` : '';
+  for (let i = from; i < choices.length; i++) {
     const name = choices[i]!.display ?? choices[i]!.value;
     const item = i === current ? `[${name}]` : name;
     const next = row ? `${row}  ${item}` : item;
-    if (displayWidth(next) < width || !row) {
+    const last = rows.length === maxRows - 1;
+    // On the last row, leave room for the count of what did not fit.
+    const room = last && i < choices.length - 1 ? width - `  … ${choices.length - i - 1} more`.length : width;
+    if (displayWidth(next) <= room || !row) {
       row = next;
       continue;
     }
-    if (rows.length === maxRows - 1) {
+    if (last) {
       rows.push(`${row}  … ${choices.length - i} more`);
-      return rows;
+      return { rows, shown: i };
     }
     rows.push(row);
     row = item;
   }
   rows.push(row);
-  return rows;
+  return { rows, shown: choices.length };
 }

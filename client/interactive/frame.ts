@@ -38,14 +38,13 @@ export function draw(frame: Frame, width: number): { text: string; drawn: Drawn 
   let text = frame.status.map((line) => `${line}\r\n`).join('') + frame.label + frame.input;
   const end = advance(frame.label + frame.input, width);
   const target = cursorPosition(before, after, width);
-  let endRow = end.row;
-  if (target.row > endRow) {
+  if (target.row > end.row) {
     // The text exactly fills its last row and the cursor is at its end: wrap now, or the
-    // terminal leaves the cursor pending on the last cell.
+    // terminal leaves the cursor pending on the last cell. That puts it in place.
     text += ' \r';
-    endRow++;
+  } else {
+    const up = end.row - target.row;
+    text += `${up > 0 ? `${ESC}${up}A` : ''}\r${target.col > 0 ? `${ESC}${target.col}C` : ''}`;
   }
-  const up = endRow - target.row;
-  text += `${up > 0 ? `${ESC}${up}A` : ''}\r${target.col > 0 ? `${ESC}${target.col}C` : ''}`;
   return { text, drawn: { status: frame.status, before, after } };
 }
