@@ -82,10 +82,9 @@ class InteractiveSession {
     prompt.on('tab', (reverse) => void this.tab(reverse));
     prompt.on('edit', () => this.completer.reset());
     connection.on('close', (info) => this.closed(info));
-    prompt.setLabel(() => 'username: ');
-    prompt.start();
     const server = sanitize(connection.welcome.server);
     this.print([this.p.notice(`* connected to ${server} at ${connection.address}; type /help for the commands, Ctrl+D to leave`)]);
+    prompt.start();
 
     void this.converse().catch((error: Error) => this.finish({ code: 1, lines: [this.p.error(`! ${error.stack ?? error.message}`)] }));
     const { code, lines } = await this.ended;
@@ -127,6 +126,7 @@ class InteractiveSession {
     let name = this.options.user;
     for (;;) {
       if (name === undefined) {
+        this.prompt.setLabel(() => 'username: ');
         name = await this.lines.next();
         if (name === undefined) return false;
       }

@@ -1,0 +1,52 @@
+import type { ExecutionContext } from 'ava';
+import { createServer, connect, type Socket } from 'node:net';
+
+export interface Proxy {
+  port: number;
+  /** Destroys every connection through the proxy at once, without a word: a lost connection. */
+  cut(): void;
+}
+
+/**
+ * A TCP proxy on loopback in front of a server. With `upload`, bytes from the client to the
+ * server pass at most `bytes` per `everyMs` (a slow uplink, so a transfer takes a while).
+ */
+export async function startProxy(t: ExecutionContext, target: number, upload?: { bytes: number; everyMs: number }): Promise<Proxy> {
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port: target });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    upstream.pipe(client);
+    if (!upload) return void client.pipe(upstream);
+    client.on('data', (data: Buffer) => {
+      client.pause();
+      const pass = (from: number) => {
+        if (upstream.destroyed) return;
+        upstream.write(data.subarray(from, from + upload.bytes));
+        if (from + upload.bytes < data.length) setTimeout(() => pass(from + upload.bytes), upload.everyMs);
+        else client.resume();
+      };
+      pass(0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    for (const s of sockets) s.destroy();
+    server.close();
+  });
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    cut: () => {
+      for (const s of sockets) s.destroy();
+    },
+  };
+}
