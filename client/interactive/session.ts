@@ -160,9 +160,10 @@ class InteractiveSession {
 
   private progress(progress: TransferProgress): void {
     this.board.update(progress);
+    // The progress line goes before the outcome is printed, so the two are never seen together.
+    this.refreshProgress();
     const lines = formatTransfer(progress, this.p);
     if (lines.length > 0) this.print(stamped(lines, Date.now(), this.p));
-    this.refreshProgress();
     if (this.board.active && !this.progressTimer) {
       // Redrawn on a timer too: a line is due after half a second even if no bytes moved.
       this.progressTimer = setInterval(() => this.refreshProgress(), 200);

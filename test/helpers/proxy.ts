@@ -26,15 +26,29 @@ export async function startProxy(t: ExecutionContext, target: number, upload?: {
     }
     upstream.pipe(client);
     if (!upload) return void client.pipe(upstream);
+    // A byte budget renewed every tick; the client is not read while bytes wait.
+    const waiting: Buffer[] = [];
+    let budget = 0;
+    const drain = () => {
+      while (budget > 0 && waiting.length > 0) {
+        const head = waiting[0]!;
+        const n = Math.min(budget, head.length);
+        upstream.write(head.subarray(0, n));
+        budget -= n;
+        if (n === head.length) waiting.shift();
+        else waiting[0] = head.subarray(n);
+      }
+      if (waiting.length === 0) client.resume();
+    };
+    const tick = setInterval(() => {
+      budget = upload.bytes;
+      drain();
+    }, upload.everyMs);
+    client.on('close', () => clearInterval(tick));
     client.on('data', (data: Buffer) => {
+      waiting.push(data);
       client.pause();
-      const pass = (from: number) => {
-        if (upstream.destroyed) return;
-        upstream.write(data.subarray(from, from + upload.bytes));
-        if (from + upload.bytes < data.length) setTimeout(() => pass(from + upload.bytes), upload.everyMs);
-        else client.resume();
-      };
-      pass(0);
+      drain();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,12 +1,12 @@
 import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WAIT_MS } from './client.js';
 
 const CLIENT = new URL('../../../bin/chatclient.js', import.meta.url).pathname;
-let sessions = 0;
 
 export interface TerminalOptions {
   columns?: number;
@@ -25,7 +25,8 @@ export class Terminal {
   private constructor(private readonly socket: string) {}
 
   static async run(t: ExecutionContext, args: string[], options: TerminalOptions = {}): Promise<Terminal> {
-    const socket = `chat-test-${process.pid}-${++sessions}`;
+    // ava runs test files in worker threads of one process: the pid alone is not unique.
+    const socket = `chat-test-${process.pid}-${randomBytes(4).toString('hex')}`;
     const dir = mkdtempSync(join(tmpdir(), 'chat-tmux-'));
     const config = join(dir, 'tmux.conf');
     writeFileSync(config, 'set -g remain-on-exit on\nset -g status off\nset -g history-limit 2000\n');

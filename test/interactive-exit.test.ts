@@ -1,0 +1,63 @@
+import test from 'ava';
+import type { ServerMessage } from '../core/protocol/messages.js';
+import { TestClient } from './helpers/client.js';
+import { startProxy } from './helpers/proxy.js';
+import { startServer } from './helpers/server.js';
+import { Terminal } from './helpers/terminal.js';
+
+const quit = (user: string) => (e: ServerMessage) => e.t === 'left' && e.user === user && e.reason === 'quit';
+
+/** bob in the lobby, alice's interactive client (maybe through a proxy) in the lobby with a half-typed line. */
+async function inLobby(t: Parameters<typeof startServer>[0], viaProxy = false) {
+  const server = await startServer(t);
+  const proxy = viaProxy ? await startProxy(t, server.port) : undefined;
+  const bob = await TestClient.login(t, server.port, 'bob');
+  await bob.join('lobby');
+  const term = await Terminal.run(t, ['127.0.0.1', String(proxy?.port ?? server.port), '--user', 'alice']);
+  await term.waitFor('* logged in as alice');
+  await term.type('/join lobby');
+  await term.press('Enter');
+  await bob.waitFor((e) => e.t === 'joined' && e.user === 'alice');
+  await term.type('half typed');
+  return { server, proxy, bob, term };
+}
+
+for (const [what, keys] of [
+  ['Ctrl+C', ['C-c']],
+  ['Ctrl+D on an empty line', ['C-u', 'C-d']],
+] as const) {
+  test(`${what} leaves like /exit: the room is told, exit code 0, the terminal as it was`, async (t) => {
+    const { bob, term } = await inLobby(t);
+    await term.press(...keys);
+    t.deepEqual(await term.exited(), { code: 0, restored: true });
+    await bob.waitFor(quit('alice'));
+    const rows = await term.screen();
+    t.true(rows.includes('* bye'));
+    t.false(rows.some((r) => r.includes('half typed')), 'the unfinished line is cleared away');
+  });
+}
+
+test('/exit leaves with exit code 0', async (t) => {
+  const { bob, term } = await inLobby(t);
+  await term.press('C-u');
+  await term.type('/exit');
+  await term.press('Enter');
+  t.deepEqual(await term.exited(), { code: 0, restored: true });
+  await bob.waitFor(quit('alice'));
+});
+
+test('an announced server shutdown: one line, exit code 0', async (t) => {
+  const { server, term } = await inLobby(t);
+  await server.stop();
+  t.deepEqual(await term.exited(), { code: 0, restored: true });
+  const rows = await term.screen();
+  t.true(rows.some((r) => /^\d\d:\d\d \* the server is shutting down$/.test(r)));
+  t.true(rows.includes('* the server shut down; disconnected'));
+});
+
+test('a connection lost without a word: one line naming the server, exit code 1', async (t) => {
+  const { proxy, term } = await inLobby(t, true);
+  proxy!.cut();
+  t.deepEqual(await term.exited(), { code: 1, restored: true });
+  t.true((await term.screen()).includes(`! connection to 127.0.0.1:${proxy!.port} lost`));
+});
