@@ -72,6 +72,11 @@ test('commands complete from what this server has loaded, not from a list in the
   await term.press('Tab');
   const rows = await term.waitFor('/whisper is not a command here; /help lists them');
   t.is(lastRow(rows), 'alice> /whisper bob hi');
+  // Typed faster than any completion: the Tab still takes effect before the keys after it.
+  await term.press('C-u');
+  await term.type('/jo\tlobby\r');
+  await term.waitFor(/^\d\d:\d\d > \/join lobby$/m);
+  await term.waitFor('* you joined lobby');
 });
 
 test('lines typed or pasted in one burst all arrive, in order', async (t) => {

@@ -124,6 +124,18 @@ test('Tab and Shift+Tab are handed to the owner and type nothing', async (t) => 
   t.is(prompt.input, '/jo');
 });
 
+test('keys typed right after Tab wait for the completion, then go in after it', async (t) => {
+  const { keys, prompt, lines } = open();
+  let complete = () => {};
+  prompt.on('tab', () => prompt.hold(new Promise<void>((resolve) => (complete = () => (prompt.replace('/join '), resolve())))));
+  await keys('/jo\tlobby\r');
+  t.is(prompt.input, '/jo');
+  t.deepEqual(lines, []);
+  complete();
+  await keys('');
+  t.deepEqual(lines, ['/join lobby']);
+});
+
 test('print() puts the lines above the prompt and redraws it in the same single write', async (t) => {
   const { keys, prompt, writes } = open();
   await keys('half typed');

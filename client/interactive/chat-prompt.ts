@@ -38,6 +38,9 @@ export class ChatPrompt extends EnquirerInputBase {
   private hint: StatusLine[] = [];
   private drawn: Drawn | undefined;
   private detach: (() => void) | undefined;
+  /** Keys not handled yet: they wait while a completion is being looked up. */
+  private readonly pending: [string | undefined, Key][] = [];
+  private holding: Promise<void> | undefined;
 
   constructor(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream) {
     super({ name: 'chat', message: '', stdin, stdout });
@@ -63,7 +66,8 @@ export class ChatPrompt extends EnquirerInputBase {
     const wasRaw = stdin.isRaw;
     if (stdin.isTTY) stdin.setRawMode(true);
     const onKey = (ch: string | undefined, key: Key | undefined) => {
-      this.keypress(ch, key ?? {}).catch((error: unknown) => this.print([`! ${String(error)}`]));
+      this.pending.push([ch, key ?? {}]);
+      this.pump();
     };
     const onResize = () => this.render();
     stdin.on('keypress', onKey);
@@ -78,11 +82,31 @@ export class ChatPrompt extends EnquirerInputBase {
     this.render();
   }
 
+  /**
+   * Holds further keys until `work` (a completion fetching candidates) is done, then handles
+   * them in order: `/jo<Tab>lobby` typed fast still completes before `lobby` goes in.
+   */
+  hold(work: Promise<unknown>): void {
+    // Typing never stays stuck behind a lookup that does not come back.
+    const limit = new Promise<void>((resolve) => setTimeout(resolve, 3000).unref());
+    const done: Promise<void> = Promise.race([work, limit])
+      .then(
+        () => {},
+        () => {},
+      )
+      .finally(() => {
+        if (this.holding === done) this.holding = undefined;
+        this.pump();
+      });
+    this.holding = done;
+  }
+
   /** Removes the prompt, prints the last lines and gives the terminal back as it was. */
   finish(lines: readonly string[] = []): void {
     if (!this.detach) return;
     this.output(erase(this.drawn, this.columns) + lines.map((l) => `${l}\r\n`).join('') + SHOW_CURSOR);
     this.drawn = undefined;
+    this.pending.length = 0;
     this.detach();
     this.detach = undefined;
   }
@@ -200,6 +224,14 @@ export class ChatPrompt extends EnquirerInputBase {
     if ((ctrl && name === 'right') || (meta && name === 'f')) return () => this.replace(this.input, wordEnd(this.input, this.cursor));
     if (meta && name === 'backspace') return () => this.cutLeft();
     return undefined;
+  }
+
+  private pump(): void {
+    while (this.pending.length > 0 && !this.holding && this.detach) {
+      const [ch, key] = this.pending.shift()!;
+      // Handling is synchronous up to enquirer's final await, so keys keep their order.
+      this.keypress(ch, key).catch((error: unknown) => this.print([`! ${String(error)}`]));
+    }
   }
 
   private recall(line: string | undefined): void {

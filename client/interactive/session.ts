@@ -79,7 +79,7 @@ class InteractiveSession {
     const restoreConsole = routeConsole((lines) => prompt.print(lines));
     prompt.on('line', (line) => this.lines.push(line));
     prompt.on('exit', leave);
-    prompt.on('tab', (reverse) => void this.tab(reverse));
+    prompt.on('tab', (reverse) => prompt.hold(this.tab(reverse)));
     prompt.on('edit', () => this.completer.reset());
     connection.on('close', (info) => this.closed(info));
     const server = sanitize(connection.welcome.server);
