@@ -60,3 +60,11 @@ test('names from the other side are cleaned and kept short in the progress line'
   t.false(line.includes('\u202e'));
   t.regex(line, /^receiving x{31}… from bob {3}0% \[-{10}\] 0 bytes of 3 MiB, 0 bytes\/s$/);
 });
+
+test('a narrow terminal gets a shorter progress line that still shows percent and rate', (t) => {
+  const p = down('progress', 1.5 * MiB);
+  t.is(progressLine(p, 2000, 80), 'receiving photo.jpg from bob  50% [#####-----] 1.5 MiB of 3 MiB, 768 KiB/s');
+  t.is(progressLine(p, 2000, 60), 'recv photo.jpg 50% 1.5 MiB/3 MiB 768 KiB/s');
+  t.is(progressLine(p, 2000, 39), 'recv 50% 768 KiB/s photo.jpg');
+  t.is(progressLine({ ...p, direction: 'up' }, 2000, 20), 'send 50% 768 KiB/s …');
+});

@@ -34,7 +34,7 @@ export class ChatPrompt extends EnquirerInputBase {
   /** Off while asking for the username, which is not worth recalling. */
   recordHistory = false;
   private promptLabel: (columns: number) => string = () => '';
-  private progress: StatusLine[] = [];
+  private progress: (columns: number) => StatusLine[] = () => [];
   private hint: StatusLine[] = [];
   private drawn: Drawn | undefined;
   private detach: (() => void) | undefined;
@@ -117,7 +117,8 @@ export class ChatPrompt extends EnquirerInputBase {
     this.render();
   }
 
-  setProgress(lines: StatusLine[]): void {
+  /** Progress lines, made for the width at hand each time the prompt is drawn. */
+  setProgress(lines: (columns: number) => StatusLine[]): void {
     this.progress = lines;
     this.render();
   }
@@ -248,7 +249,7 @@ export class ChatPrompt extends EnquirerInputBase {
 
   private frameText(): string {
     const width = this.columns;
-    const status = [...this.progress, ...this.hint].map(({ text, style }) => {
+    const status = [...this.progress(width - 1), ...this.hint].map(({ text, style }) => {
       const cut = truncate(text, width - 1);
       return style ? style(cut) : cut;
     });

@@ -1,7 +1,7 @@
 import { formatBytes } from '../../core/protocol/file-rules.js';
 import { sanitize } from '../sanitize.js';
 import type { TransferProgress } from '../transfers.js';
-import { truncate } from './layout.js';
+import { displayWidth, truncate } from './layout.js';
 
 interface Running {
   progress: TransferProgress;
@@ -48,23 +48,30 @@ export class ProgressBoard {
     }
   }
 
-  /** One line per transfer that has been running long enough, oldest first. */
-  lines(): string[] {
+  /** One line per transfer that has been running long enough, oldest first, fitted to `width`. */
+  lines(width = Infinity): string[] {
     const now = this.now();
-    return [...this.running.values()].filter((r) => now - r.started >= this.showAfterMs).map((r) => progressLine(r.progress, now - r.started));
+    return [...this.running.values()].filter((r) => now - r.started >= this.showAfterMs).map((r) => progressLine(r.progress, now - r.started, width));
   }
 }
 
-/** `receiving photo.jpg from bob  42% [####------] 1.3 MiB of 3 MiB, 850 KiB/s` */
-export function progressLine(p: TransferProgress, elapsedMs: number): string {
+/**
+ * `receiving photo.jpg from bob  42% [####------] 1.3 MiB of 3 MiB, 850 KiB/s`, or a shorter
+ * form when that does not fit in `width` columns.
+ */
+export function progressLine(p: TransferProgress, elapsedMs: number, width = Infinity): string {
   const share = p.total > 0 ? Math.min(p.bytes / p.total, 1) : 1;
   const filled = Math.round(share * BAR);
-  const rate = elapsedMs > 0 ? (p.bytes * 1000) / elapsedMs : 0;
-  const what = p.direction === 'down' ? `receiving ${name(p)} from ${sanitize(p.peer)}` : `sending ${name(p)} to ${sanitize(p.peer)}`;
-  const pct = `${Math.floor(share * 100)}%`.padStart(4);
-  return `${what} ${pct} [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${formatBytes(p.bytes)} of ${formatBytes(p.total)}, ${formatBytes(Math.round(rate))}/s`;
-}
-
-function name(p: TransferProgress): string {
-  return truncate(sanitize(p.name), 32);
+  const rate = `${formatBytes(Math.round(elapsedMs > 0 ? (p.bytes * 1000) / elapsedMs : 0))}/s`;
+  const name = truncate(sanitize(p.name), 32);
+  const peer = sanitize(p.peer);
+  const what = p.direction === 'down' ? `receiving ${name} from ${peer}` : `sending ${name} to ${peer}`;
+  const pct = `${Math.floor(share * 100)}%`;
+  const short = p.direction === 'down' ? 'recv' : 'send';
+  const forms = [
+    `${what} ${pct.padStart(4)} [${'#'.repeat(filled)}${'-'.repeat(BAR - filled)}] ${formatBytes(p.bytes)} of ${formatBytes(p.total)}, ${rate}`,
+    `${short} ${name} ${pct} ${formatBytes(p.bytes)}/${formatBytes(p.total)} ${rate}`,
+    `${short} ${pct} ${rate} ${name}`,
+  ];
+  return forms.find((f) => displayWidth(f) <= width) ?? truncate(forms.at(-1)!, width);
 }

@@ -175,11 +175,10 @@ class InteractiveSession {
   }
 
   private refreshProgress(): void {
-    const lines = this.board.lines();
-    const shown = lines.join('\n');
+    const shown = this.board.lines(this.prompt.columns - 1).join('\n');
     if (shown === this.progressShown) return;
     this.progressShown = shown;
-    this.prompt.setProgress(lines.map((text) => ({ text, style: this.p.file })));
+    this.prompt.setProgress((width) => this.board.lines(width).map((text) => ({ text, style: this.p.file })));
   }
 
   private async tab(reverse: boolean): Promise<void> {
