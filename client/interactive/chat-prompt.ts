@@ -65,8 +65,10 @@ export class ChatPrompt extends EnquirerInputBase {
     emitKeypressEvents(stdin);
     const wasRaw = stdin.isRaw;
     if (stdin.isTTY) stdin.setRawMode(true);
-    const onKey = (ch: string | undefined, key: Key | undefined) => {
-      this.pending.push([ch, key ?? {}]);
+    const onKey = (ch: string | undefined, key: Key = {}) => {
+      // Ctrl+C never waits behind anything.
+      if (key.ctrl && key.name === 'c') return void this.emit('exit');
+      this.pending.push([ch, key]);
       this.pump();
     };
     const onResize = () => this.render();
@@ -211,7 +213,6 @@ export class ChatPrompt extends EnquirerInputBase {
 
   private binding(key: Key): (() => void) | undefined {
     const { name, ctrl, meta, shift } = key;
-    if (ctrl && name === 'c') return () => this.emit('exit');
     if (ctrl && name === 'd') return () => (this.input.length === 0 ? this.emit('exit') : this.deleteForward());
     if (name === 'tab') return () => this.emit('tab', shift === true);
     if (name === 'escape') return () => this.render();

@@ -73,7 +73,10 @@ class InteractiveSession {
     const leave = () => this.leave();
     const restoreTerminal = () => prompt.finish();
     const ignore = () => {};
+    // A terminal that goes away (its window closed) fails reads and writes: leave quietly.
     prompt.stdout.on('error', ignore);
+    prompt.stdin.on('error', ignore);
+    prompt.stdin.on('end', leave);
     for (const signal of SIGNALS) process.on(signal, leave);
     process.once('exit', restoreTerminal);
     const restoreConsole = routeConsole((lines) => prompt.print(lines));
@@ -96,6 +99,8 @@ class InteractiveSession {
     process.off('exit', restoreTerminal);
     for (const signal of SIGNALS) process.off(signal, leave);
     prompt.stdout.off('error', ignore);
+    prompt.stdin.off('error', ignore);
+    prompt.stdin.off('end', leave);
     if (!connection.closed) await connection.close();
     return code;
   }
