@@ -2,7 +2,7 @@ import test from 'ava';
 import type { ServerMessage } from '../core/protocol/messages.js';
 import { TestClient } from './helpers/client.js';
 import { startServer } from './helpers/server.js';
-import { Terminal, type TerminalOptions } from './helpers/terminal.js';
+import { SCREEN_WAIT_MS, Terminal, type TerminalOptions } from './helpers/terminal.js';
 
 const TIME = String.raw`\d\d:\d\d`;
 const lastRow = (rows: string[]) => rows.filter((r) => r.length > 0).at(-1) ?? '';
@@ -37,7 +37,7 @@ test('messages arriving while a command is half typed print above it, and Tab th
   t.is(cursor.x, '[lobby] alice> /whisper bob '.length);
   await term.type('psst');
   await term.press('Enter');
-  const whisper = await bob.waitFor((e) => e.t === 'whisper' && e.from === 'alice');
+  const whisper = await bob.waitFor((e) => e.t === 'whisper' && e.from === 'alice', 'the whisper', SCREEN_WAIT_MS);
   t.like(whisper, { text: 'psst', to: 'bob' });
   await term.waitFor(new RegExp(`^${TIME} \\[whisper to bob\\] psst$`, 'm'));
 });
@@ -83,7 +83,7 @@ test('lines typed or pasted in one burst all arrive, in order', async (t) => {
   const { bob, term } = await lobby(t);
   const lines = Array.from({ length: 30 }, (_, i) => `burst ${i}`);
   await term.type(`${lines.join('\r')}\r`);
-  await bob.waitFor(said('alice', 'burst 29'));
+  await bob.waitFor(said('alice', 'burst 29'), 'the last line', SCREEN_WAIT_MS);
   t.deepEqual(
     bob.of('message').filter((m) => m.from === 'alice').map((m) => m.text),
     lines,
@@ -95,7 +95,7 @@ test('Up recalls earlier lines, Down comes back to the one being typed', async (
   const { bob, term } = await lobby(t);
   await term.type('first line');
   await term.press('Enter');
-  await bob.waitFor(said('alice', 'first line'));
+  await bob.waitFor(said('alice', 'first line'), 'first line', SCREEN_WAIT_MS);
   await term.type('draft');
   await term.press('Up');
   await term.waitFor((r) => lastRow(r) === '[lobby] alice> first line');
@@ -104,8 +104,9 @@ test('Up recalls earlier lines, Down comes back to the one being typed', async (
   await term.press('Down', 'Down');
   await term.waitFor((r) => lastRow(r) === '[lobby] alice> draft');
   await term.press('Up', 'Enter');
-  await bob.waitForNew(said('alice', 'first line'));
-  t.is(bob.of('message').filter((m) => m.text === 'first line').length, 2);
+  const firstLines = () => bob.of('message').filter((m) => m.from === 'alice' && m.text === 'first line').length;
+  await bob.waitFor(() => firstLines() === 2, 'first line again', SCREEN_WAIT_MS);
+  t.is(firstLines(), 2);
 });
 
 test('a line wider than a narrow terminal stays whole around incoming messages and resizes', async (t) => {
@@ -130,7 +131,7 @@ test('a line wider than a narrow terminal stays whole around incoming messages a
   await term.press('End');
   await term.type('!');
   await term.press('Enter');
-  await bob.waitFor(said('alice', `${typed}!`));
+  await bob.waitFor(said('alice', `${typed}!`), 'the long line', SCREEN_WAIT_MS);
 });
 
 test('colour by default on a terminal; none with --no-color or NO_COLOR', async (t) => {

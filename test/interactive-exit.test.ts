@@ -3,7 +3,7 @@ import type { ServerMessage } from '../core/protocol/messages.js';
 import { TestClient } from './helpers/client.js';
 import { startProxy } from './helpers/proxy.js';
 import { startServer } from './helpers/server.js';
-import { Terminal } from './helpers/terminal.js';
+import { SCREEN_WAIT_MS, Terminal } from './helpers/terminal.js';
 
 const quit = (user: string) => (e: ServerMessage) => e.t === 'left' && e.user === user && e.reason === 'quit';
 
@@ -17,7 +17,7 @@ async function inLobby(t: Parameters<typeof startServer>[0], viaProxy = false) {
   await term.waitFor('* logged in as alice');
   await term.type('/join lobby');
   await term.press('Enter');
-  await bob.waitFor((e) => e.t === 'joined' && e.user === 'alice');
+  await bob.waitFor((e) => e.t === 'joined' && e.user === 'alice', 'alice joining', SCREEN_WAIT_MS);
   await term.type('half typed');
   return { server, proxy, bob, term };
 }
@@ -30,7 +30,7 @@ for (const [what, keys] of [
     const { bob, term } = await inLobby(t);
     await term.press(...keys);
     t.deepEqual(await term.exited(), { code: 0, restored: true });
-    await bob.waitFor(quit('alice'));
+    await bob.waitFor(quit('alice'), 'alice leaving', SCREEN_WAIT_MS);
     const rows = await term.screen();
     t.true(rows.includes('* bye'));
     t.false(rows.some((r) => r.includes('half typed')), 'the unfinished line is cleared away');
@@ -43,7 +43,7 @@ test('/exit leaves with exit code 0', async (t) => {
   await term.type('/exit');
   await term.press('Enter');
   t.deepEqual(await term.exited(), { code: 0, restored: true });
-  await bob.waitFor(quit('alice'));
+  await bob.waitFor(quit('alice'), 'alice leaving', SCREEN_WAIT_MS);
 });
 
 test('an announced server shutdown: one line, exit code 0', async (t) => {

@@ -4,10 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transfers, type TransferProgress } from '../client/transfers.js';
-import { TestClient, WAIT_MS } from './helpers/client.js';
+import { TestClient } from './helpers/client.js';
 import { startProxy } from './helpers/proxy.js';
 import { startServer } from './helpers/server.js';
-import { Terminal } from './helpers/terminal.js';
+import { SCREEN_WAIT_MS, Terminal } from './helpers/terminal.js';
 
 const lastRow = (rows: string[]) => rows.filter((r) => r.length > 0).at(-1) ?? '';
 
@@ -22,7 +22,7 @@ const jpeg = (bytes: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), 
 /** The outcome of the next transfer that ends on `transfers`. */
 function ended(transfers: Transfers): Promise<TransferProgress> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no transfer ended')), WAIT_MS * 2);
+    const timer = setTimeout(() => reject(new Error('no transfer ended')), SCREEN_WAIT_MS);
     transfers.on('progress', (p) => {
       if (p.state !== 'done' && p.state !== 'failed') return;
       clearTimeout(timer);
@@ -75,10 +75,10 @@ test('a slow download shows a progress line, then the line with the saved path i
   await new Transfers(bob.connection, folder(t)).send(`/sendfile ${source} alice`);
 
   const progress = /^receiving big\.jpg from bob +(\d+)% \[[#-]{10}\] [\d.]+ (KiB|MiB|bytes) of 640 KiB, [\d.]+ (KiB|MiB|bytes)\/s$/m;
-  const during = await term.waitFor(progress, { ms: WAIT_MS * 2 });
+  const during = await term.waitFor(progress);
   t.is(lastRow(during), 'alice> half typed', 'the progress line sits above the prompt');
   const saved = join(downloads, 'big.jpg');
-  const after = await term.waitFor((rows) => rows.some((r) => r.endsWith(`* saved big.jpg from bob as ${saved}`)), { ms: WAIT_MS * 2 });
+  const after = await term.waitFor((rows) => rows.some((r) => r.endsWith(`* saved big.jpg from bob as ${saved}`)));
   t.false(after.some((r) => progress.test(r)), 'the progress line is gone');
   t.is(lastRow(after), 'alice> half typed');
   t.true(after.some((r) => /^\d\d:\d\d \* receiving big\.jpg \(640 KiB\) from bob$/.test(r)));

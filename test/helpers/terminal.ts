@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WAIT_MS } from './client.js';
 
+/** How long to wait for what a terminal shows: a client process starting on a busy machine is slow. */
+export const SCREEN_WAIT_MS = 2 * WAIT_MS;
+
 const CLIENT = new URL('../../../bin/chatclient.js', import.meta.url).pathname;
 
 export interface TerminalOptions {
@@ -81,7 +84,7 @@ export class Terminal {
    */
   async waitFor(test: string | RegExp | ((rows: string[]) => boolean), options: { joined?: boolean; ms?: number } = {}): Promise<string[]> {
     const holds = typeof test === 'function' ? test : (rows: string[]) => (typeof test === 'string' ? rows.join('\n').includes(test) : test.test(rows.join('\n')));
-    const deadline = Date.now() + (options.ms ?? WAIT_MS);
+    const deadline = Date.now() + (options.ms ?? SCREEN_WAIT_MS);
     let rows: string[] = [];
     for (;;) {
       rows = await this.screen({ joined: options.joined });
@@ -89,7 +92,7 @@ export class Terminal {
       if (Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 40));
     }
-    throw new Error(`the terminal did not show ${String(test)} within ${options.ms ?? WAIT_MS} ms; it shows:\n${rows.join('\n')}`);
+    throw new Error(`the terminal did not show ${String(test)} within ${options.ms ?? SCREEN_WAIT_MS} ms; it shows:\n${rows.join('\n')}`);
   }
 
   /** Waits for the client to exit; resolves with its exit code and whether the terminal was restored. */
