@@ -41,6 +41,10 @@ export class ChatPrompt extends EnquirerInputBase {
   /** Keys not handled yet: they wait while a completion is being looked up. */
   private readonly pending: [string | undefined, Key][] = [];
   private holding: Promise<void> | undefined;
+  /** While a burst of keys is handled, drawing waits for its end: one redraw per paste, not per key. */
+  private batching = false;
+  private dirty = false;
+  private pumpQueued = false;
 
   constructor(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream) {
     super({ name: 'chat', message: '', stdin, stdout });
@@ -69,7 +73,14 @@ export class ChatPrompt extends EnquirerInputBase {
       // Ctrl+C never waits behind anything.
       if (key.ctrl && key.name === 'c') return void this.emit('exit');
       this.pending.push([ch, key]);
-      this.pump();
+      // Keys of one read arrive in one go: handle them together once they are all in.
+      if (!this.pumpQueued) {
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+          this.pumpQueued = false;
+          this.pump();
+        });
+      }
     };
     const onResize = () => this.render();
     stdin.on('keypress', onKey);
@@ -150,6 +161,11 @@ export class ChatPrompt extends EnquirerInputBase {
 
   override render(): void {
     if (!this.detach) return;
+    if (this.batching) {
+      this.dirty = true;
+      return;
+    }
+    this.dirty = false;
     this.output(HIDE_CURSOR + erase(this.drawn, this.columns) + this.frameText() + SHOW_CURSOR);
   }
 
@@ -229,11 +245,18 @@ export class ChatPrompt extends EnquirerInputBase {
   }
 
   private pump(): void {
-    while (this.pending.length > 0 && !this.holding && this.detach) {
-      const [ch, key] = this.pending.shift()!;
-      // Handling is synchronous up to enquirer's final await, so keys keep their order.
-      this.keypress(ch, key).catch((error: unknown) => this.print([`! ${String(error)}`]));
+    if (this.batching) return;
+    this.batching = true;
+    try {
+      while (this.pending.length > 0 && !this.holding && this.detach) {
+        const [ch, key] = this.pending.shift()!;
+        // Handling is synchronous up to enquirer's final await, so keys keep their order.
+        this.keypress(ch, key).catch((error: unknown) => this.print([`! ${String(error)}`]));
+      }
+    } finally {
+      this.batching = false;
     }
+    if (this.dirty) this.render();
   }
 
   private recall(line: string | undefined): void {
