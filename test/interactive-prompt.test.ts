@@ -47,6 +47,14 @@ test('keys typed in one burst after Enter are all kept, in order', async (t) => 
   t.deepEqual(lines.slice(2), pasted);
 });
 
+test('a long paste is drawn once, not once per character', async (t) => {
+  const { keys, prompt, writes } = open();
+  writes.length = 0;
+  await keys('x'.repeat(2000));
+  t.is(prompt.input.length, 2000);
+  t.is(writes.length, 1);
+});
+
 test('the prompt stays one prompt: no listener or exit hook piles up over many lines', async (t) => {
   const { keys, lines, prompt, stdin } = open();
   const exitHooks = process.listenerCount('exit');
