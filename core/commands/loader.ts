@@ -99,5 +99,6 @@ export function selectCommands(all: readonly DiscoveredCommand[], names: readonl
       `unknown plugin${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')}; available: ${[...byName.keys()].join(', ')}`,
     );
   }
-  return [...new Set(names)].map((n) => byName.get(n)!);
+  // Keep the sorted order, so /help reads the same however the operator listed the names.
+  return all.filter((c) => names.includes(c.meta.name));
 }

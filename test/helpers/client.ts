@@ -104,6 +104,14 @@ export class TestClient {
     });
   }
 
+  /** Leaves the current room and waits for the server to confirm it. */
+  async leave(): Promise<void> {
+    this.send('/leave');
+    await this.waitForNew((e) => (e.t === 'left' && e.user === this.name) || e.t === 'error', 'leave').then((e) => {
+      if (e.t === 'error') throw new Error(`leave refused: ${e.message}`);
+    });
+  }
+
   /**
    * A round trip through this connection's command queue: when it resolves, every command sent
    * before has run and everything queued to this client before it has arrived.

@@ -1,0 +1,81 @@
+import test from 'ava';
+import { createServer, type AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { Child, spawnServer } from './helpers/process.js';
+import { startServer } from './helpers/server.js';
+
+const client = (t: Parameters<typeof Child.spawn>[0], port: number, ...args: string[]) =>
+  Child.spawn(t, 'chatclient', ['127.0.0.1', String(port), ...args]);
+
+test('two scripted chatclients log in, join a room and talk through stdin and stdout', async (t) => {
+  const { port } = await startServer(t);
+  const alice = client(t, port);
+  alice.writeLine('alice');
+  alice.writeLine('/join lobby');
+  await alice.waitFor(/^\* you joined lobby$/m);
+
+  const bob = client(t, port);
+  bob.writeLine('bob');
+  bob.writeLine('/join lobby');
+  await alice.waitFor(/^\* bob joined lobby$/m);
+  alice.writeLine('hello bob');
+  await bob.waitFor(/^\[lobby\] alice: hello bob$/m);
+  bob.writeLine('/whisper alice hi alice');
+  bob.writeLine('/exit');
+  t.deepEqual(await bob.exit(), { code: 0, signal: null });
+  await alice.waitFor(/^\* bob left lobby \(quit\)$/m);
+  alice.process.stdin.end();
+  t.deepEqual(await alice.exit(), { code: 0, signal: null });
+
+  t.is(bob.stdout, ['* logged in as bob', '* you joined lobby', '[lobby] alice: hello bob', '[whisper to alice] hi alice', ''].join('\n'));
+  t.is(
+    alice.stdout,
+    [
+      '* logged in as alice',
+      '* you joined lobby',
+      '* bob joined lobby',
+      '[lobby] alice: hello bob',
+      '[whisper from bob] hi alice',
+      '* bob left lobby (quit)',
+      '',
+    ].join('\n'),
+  );
+  t.is(alice.stderr + bob.stderr, '');
+});
+
+test('a refused username ends the scripted client with exit code 1', async (t) => {
+  const { port } = await startServer(t);
+  const bad = client(t, port);
+  bad.writeLine('no way!');
+  t.deepEqual(await bad.exit(), { code: 1, signal: null });
+  t.is(bad.stdout, "! login refused: username 'no way!' may only contain ASCII letters and digits\n");
+});
+
+test('a refused connection is one line on stderr and exit code 1', async (t) => {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  const refused = client(t, port);
+  t.deepEqual(await refused.exit(), { code: 1, signal: null });
+  t.is(refused.stderr, `chatclient: cannot connect to 127.0.0.1:${port}: connection refused (is the server running on that port?)\n`);
+});
+
+test('a server that dies under the client is reported as lost, exit code 1', async (t) => {
+  const { child: server, port } = await spawnServer(t, ['--no-log-file', '--quiet']);
+  const alice = client(t, port);
+  alice.writeLine('alice');
+  await alice.waitFor(/^\* logged in as alice$/m);
+  server.process.kill('SIGKILL');
+  t.deepEqual(await alice.exit(), { code: 1, signal: null });
+  t.is(alice.stderr, `chatclient: connection to 127.0.0.1:${port} lost\n`);
+});
+
+test('a server that shuts down tells the scripted client, which exits 0', async (t) => {
+  const server = await startServer(t);
+  const alice = client(t, server.port, '--user', 'alice');
+  await alice.waitFor(/^\* logged in as alice$/m);
+  await server.stop();
+  t.deepEqual(await alice.exit(), { code: 0, signal: null });
+  t.is(alice.stdout, '* logged in as alice\n* the server is shutting down\n* disconnected: server shutting down\n');
+});
