@@ -1,6 +1,5 @@
 import type { ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,17 +19,17 @@ export interface TerminalOptions {
 }
 
 /**
- * A real terminal for the interactive client: a tmux server of its own (private socket,
- * killed at teardown) running `chatclient` in a pane. After the client exits, the pane shows
+ * A real terminal for the interactive client: a tmux server of its own (a private socket in a
+ * temporary folder; the server is killed and the folder removed at teardown) running `chatclient` in a pane. After the client exits, the pane shows
  * `[exited N, terminal restored|changed]`, comparing `stty -g` before and after.
  */
 export class Terminal {
   private constructor(private readonly socket: string) {}
 
   static async run(t: ExecutionContext, args: string[], options: TerminalOptions = {}): Promise<Terminal> {
-    // ava runs test files in worker threads of one process: the pid alone is not unique.
-    const socket = `chat-test-${process.pid}-${randomBytes(4).toString('hex')}`;
+    // The server's socket lives in a folder of this test's own, removed with it.
     const dir = mkdtempSync(join(tmpdir(), 'chat-tmux-'));
+    const socket = join(dir, 'tmux.sock');
     const config = join(dir, 'tmux.conf');
     writeFileSync(config, 'set -g remain-on-exit on\nset -g status off\nset -g history-limit 2000\n');
     const terminal = new Terminal(socket);
@@ -106,7 +105,7 @@ export class Terminal {
     const env = { ...process.env };
     delete env.TMUX;
     return new Promise((resolve, reject) => {
-      execFile('tmux', ['-L', this.socket, ...args], { env, timeout: 10_000 }, (error, stdout, stderr) => {
+      execFile('tmux', ['-S', this.socket, ...args], { env, timeout: 10_000 }, (error, stdout, stderr) => {
         if (error) reject(new Error(`tmux ${args[0]} failed: ${stderr || error.message}`));
         else resolve(stdout);
       });
