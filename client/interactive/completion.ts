@@ -103,7 +103,7 @@ export function substitute(line: string, cursor: number, t: Target, c: Candidate
   return { line: before + after, cursor: before.length };
 }
 
-export function sortCandidates(list: readonly Candidate[]): Candidate[] {
+function sortCandidates(list: readonly Candidate[]): Candidate[] {
   const seen = new Set<string>();
   return [...list]
     .sort((a, b) => a.value.localeCompare(b.value, 'en', { sensitivity: 'base' }) || (a.value < b.value ? -1 : 1))

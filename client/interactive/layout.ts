@@ -65,7 +65,7 @@ export function truncate(text: string, width: number): string {
   return `${out}…`;
 }
 
-export function firstGrapheme(text: string): string | undefined {
+function firstGrapheme(text: string): string | undefined {
   for (const { segment } of graphemes.segment(text)) return segment;
   return undefined;
 }
