@@ -18,7 +18,7 @@ test('the username prompt re-asks after an invalid and a taken name, then logs i
   await term.type('alice');
   await term.press('Enter');
   const rows = await term.waitFor('* logged in as alice');
-  t.is(rows.filter((r) => r.length > 0).at(-1), 'alice>');
+  t.is(rows.filter((r) => r.length > 0).at(-1), 'alice>', 'the prompt changes with the same write');
   const bob = await TestClient.login(t, server.port, 'carol');
   t.deepEqual(await bob.connection.query('users').then((u) => u.sort()), ['alice', 'bob', 'carol']);
 });

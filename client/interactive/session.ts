@@ -109,7 +109,6 @@ class InteractiveSession {
     if (!(await this.login())) return;
     this.loggedIn = true;
     this.prompt.recordHistory = true;
-    this.updateLabel();
     this.connection.on('event', (event) => this.show(event));
     const transfers = new Transfers(this.connection, this.options.downloads);
     transfers.on('progress', (progress) => this.progress(progress));
@@ -145,6 +144,7 @@ class InteractiveSession {
       const result = await connection.login(name).catch(() => undefined);
       if (!result) return false;
       if (result.ok) {
+        this.updateLabel();
         this.print([p.notice(`* logged in as ${sanitize(result.name)}; /join a room to start talking`)]);
         return true;
       }
