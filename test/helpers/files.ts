@@ -22,7 +22,7 @@ export const sha256 = (data: Buffer | string): string => createHash('sha256').up
 export const jpeg = (size: number): Buffer => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), randomBytes(size - 3)]);
 export const pdf = (size: number): Buffer => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
 /** Printable text (no NUL) of exactly `size` bytes. */
-export const text = (size: number, seed = 'line'): Buffer => Buffer.from(`${seed} `.repeat(Math.ceil(size / (seed.length + 1))).slice(0, size));
+export const text = (size: number, seed = 'line'): Buffer => Buffer.from(`${seed} `.repeat(Math.ceil(size / (seed.length + 1)))).subarray(0, size);
 
 /** Writes `data` as `dir/name` and returns the path. */
 export async function putFile(dir: string, name: string, data: Buffer): Promise<string> {
