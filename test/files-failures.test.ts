@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { formatEvent, formatTransfer } from '../client/format.js';
 import type { ServerMessageOf } from '../core/protocol/messages.js';
-import { FileUser, jpeg, listing, MiB, putFile, tempDir, text } from './helpers/files.js';
+import { FileUser, jpeg, listing, MiB, putFile, tempDir, text, TRANSFER_WAIT_MS } from './helpers/files.js';
 import { RawClient } from './helpers/raw-client.js';
 import { Relay } from './helpers/relay.js';
 import { startServer } from './helpers/server.js';
@@ -95,7 +95,7 @@ test('a sender leaving while queued gives up its place, and the next in line sta
   await bob.client.join('lobby');
   await leaver.client.join('lobby');
   leaver.client.send('/exit');
-  await bob.client.waitFor((e) => e.t === 'left' && e.user === 's6', 's6 to leave');
+  await bob.client.waitFor((e) => e.t === 'left' && e.user === 's6', 's6 to leave', TRANSFER_WAIT_MS);
   t.like(server.stats(), { uploadsActive: 5, uploadsWaiting: 1 });
   t.deepEqual(leaver.states('failed', 'up').map((p) => p.reason), ['the connection closed']);
 

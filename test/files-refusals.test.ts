@@ -6,7 +6,7 @@ import { formatEvent, formatTransfer } from '../client/format.js';
 import { FileProblem } from '../client/transfers.js';
 import type { ServerConfig } from '../core/config.js';
 import type { ServerMessageOf } from '../core/protocol/messages.js';
-import { FileUser, jpeg, LIMIT, listing, MiB, pdf, putFile, sha256, tempDir, text } from './helpers/files.js';
+import { FileUser, jpeg, LIMIT, listing, MiB, pdf, putFile, sha256, tempDir, text, TRANSFER_WAIT_MS } from './helpers/files.js';
 import { RawClient } from './helpers/raw-client.js';
 import { startServer } from './helpers/server.js';
 
@@ -43,7 +43,7 @@ test('a file of exactly 3 MiB is accepted and arrives byte-identical', async (t)
   t.is(saved!.path, join(bob.downloads, 'exact.jpg'));
   t.is(sha256(await readFile(saved!.path!)), sha256(data));
   t.deepEqual(formatTransfer(saved!), [`* saved exact.jpg from alice as ${saved!.path}`]);
-  const done = await alice.client.waitFor((e) => e.t === 'upload-done', 'upload-done');
+  const done = await alice.client.waitFor((e) => e.t === 'upload-done', 'upload-done', TRANSFER_WAIT_MS);
   t.deepEqual(formatEvent(done, 'alice'), ['* sent exact.jpg to bob (3 MiB)']);
 });
 

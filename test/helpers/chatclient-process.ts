@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
-import { WAIT_MS } from './client.js';
+import { TRANSFER_WAIT_MS } from './files.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/chatclient.js', import.meta.url));
 
@@ -54,7 +54,7 @@ export class ChatClientProcess {
     this.child.stdin.end();
   }
 
-  waitForLine(expected: string, ms = WAIT_MS): Promise<void> {
+  waitForLine(expected: string, ms = TRANSFER_WAIT_MS): Promise<void> {
     if (this.lines.includes(expected)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {

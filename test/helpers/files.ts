@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { Transfers, type TransferProgress } from '../../client/transfers.js';
-import { TestClient, WAIT_MS } from './client.js';
+import { TestClient } from './client.js';
 
 export const MiB = 1024 * 1024;
+/** How long to wait for a transfer event before failing: megabytes move slowly through a loaded machine. */
+export const TRANSFER_WAIT_MS = 30_000;
 export const LIMIT = 3 * MiB;
 
 /** A fresh folder under the system's temporary folder, removed when the test ends. */
@@ -88,7 +90,7 @@ export class FileUser {
   }
 
   /** Resolves once `count` progress events (seen or coming) match. */
-  waitProgress(test: (p: TransferProgress) => boolean, what: string, count = 1, ms = WAIT_MS): Promise<TransferProgress[]> {
+  waitProgress(test: (p: TransferProgress) => boolean, what: string, count = 1, ms = TRANSFER_WAIT_MS): Promise<TransferProgress[]> {
     const matching = () => this.progress.filter(test);
     if (matching().length >= count) return Promise.resolve(matching().slice(0, count));
     return new Promise((resolve, reject) => {
@@ -108,7 +110,7 @@ export class FileUser {
   }
 
   /** Waits for `count` received files (done or failed) and returns those that were saved. */
-  async received(count: number, ms = WAIT_MS): Promise<TransferProgress[]> {
+  async received(count: number, ms = TRANSFER_WAIT_MS): Promise<TransferProgress[]> {
     const ended = await this.waitProgress((p) => p.direction === 'down' && (p.state === 'done' || p.state === 'failed'), 'a received file', count, ms);
     return ended.filter((p) => p.state === 'done');
   }

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import { encodeChunkFrame, encodeJsonFrame, FrameDecoder, FrameKind } from '../../core/protocol/frame.js';
 import { parseServerMessage, PROTOCOL_VERSION, type ServerMessage, type ServerMessageOf } from '../../core/protocol/messages.js';
-import { WAIT_MS } from './client.js';
+import { TRANSFER_WAIT_MS } from './files.js';
 
 const CHUNK = 64 * 1024;
 
@@ -81,12 +81,12 @@ export class RawClient {
   }
 
   /** Waits for the server's go for a transfer (at once if it came already). */
-  go(transfer: number, ms = WAIT_MS): Promise<ServerMessageOf<'upload-go'>> {
+  go(transfer: number, ms = TRANSFER_WAIT_MS): Promise<ServerMessageOf<'upload-go'>> {
     return this.waitFor((m) => m.t === 'upload-go' && m.transfer === transfer, `upload-go for ${transfer}`, ms) as Promise<ServerMessageOf<'upload-go'>>;
   }
 
   /** Sends file bytes in chunks of at most 64 KiB, never more than the credit granted so far. */
-  async stream(transfer: number, data: Buffer, ms = WAIT_MS): Promise<void> {
+  async stream(transfer: number, data: Buffer, ms = TRANSFER_WAIT_MS): Promise<void> {
     for (let sent = 0; sent < data.length; ) {
       const credit = this.credit.get(transfer) ?? 0;
       if (credit === 0) {
@@ -128,12 +128,12 @@ export class RawClient {
   }
 
   /** Resolves with the first message (received or coming) that matches. */
-  waitFor(test: (m: ServerMessage) => boolean, what: string, ms = WAIT_MS): Promise<ServerMessage> {
+  waitFor(test: (m: ServerMessage) => boolean, what: string, ms = TRANSFER_WAIT_MS): Promise<ServerMessage> {
     const seen = this.messages.find(test);
     return seen ? Promise.resolve(seen) : this.waitForNew(test, what, ms);
   }
 
-  waitForNew(test: (m: ServerMessage) => boolean, what: string, ms = WAIT_MS): Promise<ServerMessage> {
+  waitForNew(test: (m: ServerMessage) => boolean, what: string, ms = TRANSFER_WAIT_MS): Promise<ServerMessage> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters = this.waiters.filter((w) => w !== waiter);

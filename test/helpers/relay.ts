@@ -2,7 +2,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import { FrameDecoder, FrameKind } from '../../core/protocol/frame.js';
 import { parseServerMessage, type ServerMessage } from '../../core/protocol/messages.js';
-import { WAIT_MS } from './client.js';
+import { TRANSFER_WAIT_MS } from './files.js';
 
 /**
  * A TCP relay between one client and the server, standing in for the network, so that a test
@@ -58,7 +58,7 @@ export class Relay {
   }
 
   /** Resolves once a server message matching `test` has reached the relay (held or passed on). */
-  seen(test: (m: ServerMessage) => boolean, what: string, ms = WAIT_MS): Promise<void> {
+  seen(test: (m: ServerMessage) => boolean, what: string, ms = TRANSFER_WAIT_MS): Promise<void> {
     if (this.seenMessages.some(test)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
