@@ -1,3 +1,4 @@
+import { truncateSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
@@ -112,4 +113,52 @@ test('a sender leaving while queued gives up its place, and the next in line sta
   const saved = await bob.received(6);
   t.deepEqual(saved.map((p) => basename(p.path!)).sort(), ['later.jpg', 'photo (1).jpg', 'photo (2).jpg', 'photo (3).jpg', 'photo (4).jpg', 'photo.jpg']);
   t.like(server.stats(), { uploadsActive: 0, uploadsWaiting: 0 });
+});
+
+test('a file that shrinks while it is sent is cancelled by the client, and the recipient told', async (t) => {
+  const server = await startServer(t);
+  const bob = await FileUser.login(t, server.port, 'bob');
+  const alice = await FileUser.login(t, server.port, 'alice');
+  const path = await putFile(await tempDir(t), 'photo.jpg', PHOTO);
+  await alice.sendFile(path, 'bob');
+  // The offer is out; the server's go cannot have been read yet, so streaming finds the file empty.
+  truncateSync(path, 0);
+  const reason = 'alice cancelled the upload (photo.jpg became shorter while it was being sent)';
+  const [failed] = await alice.waitProgress((p) => p.state === 'failed', 'the upload to fail');
+  t.is(failed!.reason, reason);
+  const [lost] = await bob.waitProgress((p) => p.state === 'failed', 'the download to fail');
+  t.is(lost!.reason, reason);
+  t.deepEqual(await listing(bob.downloads), []);
+  t.like(server.stats(), { uploadsActive: 0, uploadsWaiting: 0 });
+});
+
+test('an upload ended before all its bytes came fails on both sides', async (t) => {
+  const server = await startServer(t);
+  const bob = await FileUser.login(t, server.port, 'bob');
+  const mallory = await RawClient.login(t, server.port, 'mallory');
+  const go = (await mallory.offer('bob', 'photo.jpg', PHOTO)) as ServerMessageOf<'upload-go'>;
+  await mallory.stream(go.transfer, PHOTO.subarray(0, FIRST));
+  mallory.end(go.transfer);
+  const reason = `the upload ended after ${FIRST} of ${PHOTO.length} bytes`;
+  t.like(await mallory.waitFor((m) => m.t === 'upload-failed', 'upload-failed'), { reason });
+  t.is((await bob.waitProgress((p) => p.state === 'failed', 'the download to fail'))[0]!.reason, reason);
+  t.deepEqual(await listing(bob.downloads), []);
+});
+
+test("no one can write into, end or cancel someone else's upload", async (t) => {
+  const server = await startServer(t);
+  const bob = await FileUser.login(t, server.port, 'bob');
+  const [alice, mallory] = await Promise.all(['alice', 'mallory'].map((name) => RawClient.login(t, server.port, name)));
+  const go = (await alice!.offer('bob', 'photo.jpg', PHOTO)) as ServerMessageOf<'upload-go'>;
+  await alice!.stream(go.transfer, PHOTO.subarray(0, FIRST));
+  mallory!.sendChunk(go.transfer, Buffer.from('injected'));
+  mallory!.send({ t: 'upload-end', transfer: go.transfer });
+  mallory!.send({ t: 'upload-cancel', transfer: go.transfer, reason: 'hijacked' });
+  mallory!.sendChunk(999, Buffer.from('nowhere'));
+  t.like(await mallory!.waitFor((m) => m.t === 'error', 'an error'), { code: 'UNKNOWN_TRANSFER', message: 'there is no upload 999' });
+  await alice!.stream(go.transfer, PHOTO.subarray(FIRST));
+  alice!.end(go.transfer);
+  const [saved] = await bob.received(1);
+  t.deepEqual(await readFile(saved!.path!), PHOTO, 'only alice wrote her file');
+  t.deepEqual(mallory!.of('upload-failed'), []);
 });
