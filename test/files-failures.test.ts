@@ -93,8 +93,8 @@ test('a sender leaving while queued gives up its place, and the next in line sta
   t.like(queued, { t: 'upload-queued', position: 2 });
 
   // Bob shares a room with the leaver: his notice that s6 left comes after the server let go of s6.
-  await bob.client.join('lobby');
-  await leaver.client.join('lobby');
+  await bob.join('lobby');
+  await leaver.join('lobby');
   leaver.client.send('/exit');
   await bob.client.waitFor((e) => e.t === 'left' && e.user === 's6', 's6 to leave', TRANSFER_WAIT_MS);
   t.like(server.stats(), { uploadsActive: 5, uploadsWaiting: 1 });

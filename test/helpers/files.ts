@@ -79,6 +79,12 @@ export class FileUser {
     return this.client.name;
   }
 
+  /** Joins a room (with the transfer timeout: a loaded machine is slow to answer). */
+  async join(room: string): Promise<void> {
+    this.client.send(`/join ${room}`);
+    await this.client.waitForNew((e) => e.t === 'joined' && e.user === this.name, `${this.name} to join ${room}`, TRANSFER_WAIT_MS);
+  }
+
   /** `/sendfile "path" to`: resolves once the offer is written (throws FileProblem if refused locally). */
   sendFile(path: string, to: string): Promise<number> {
     return this.transfers.send(`/sendfile ${quoted(path)} ${to}`);
