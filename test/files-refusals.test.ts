@@ -87,6 +87,16 @@ test('the server stops a client that sends more bytes than it declared', async (
   t.like(server.stats(), { uploadsActive: 0, uploadsWaiting: 0 });
 });
 
+test('the server stops a client that sends a chunk over 64 KiB', async (t) => {
+  const { server, bob } = await setup(t);
+  const mallory = await RawClient.login(t, server.port, 'mallory');
+  const data = jpeg(100 * 1024);
+  const go = await mallory.offer('bob', 'photo.jpg', data);
+  if (go.t !== 'upload-go') return t.fail(JSON.stringify(go));
+  mallory.sendChunk(go.transfer, data);
+  await failedOnBothSides(t, mallory, bob, go.transfer, 'a chunk of 102400 bytes was sent; chunks are at most 65536 bytes');
+});
+
 test('a .png holding text is refused by the client, and by the server when the client is bypassed', async (t) => {
   const { server, bob, dir } = await setup(t);
   const alice = await FileUser.login(t, server.port, 'alice');
