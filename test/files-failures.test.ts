@@ -5,7 +5,7 @@ import test, { type ExecutionContext } from 'ava';
 import { formatEvent, formatTransfer } from '../client/format.js';
 import type { ServerMessageOf } from '../core/protocol/messages.js';
 import { FileUser, jpeg, listing, MiB, putFile, tempDir, text, TRANSFER_WAIT_MS } from './helpers/files.js';
-import { RawClient } from './helpers/raw-client.js';
+import { RawClient } from './helpers/raw-peer.js';
 import { Relay } from './helpers/relay.js';
 import { startServer } from './helpers/server.js';
 

@@ -4,7 +4,7 @@ import test from 'ava';
 import { formatEvent } from '../client/format.js';
 import { safeFileName } from '../core/protocol/file-rules.js';
 import { FileUser, listing, putFile, tempDir, text } from './helpers/files.js';
-import { RawClient } from './helpers/raw-client.js';
+import { RawClient } from './helpers/raw-peer.js';
 import { startServer } from './helpers/server.js';
 
 const HOSTILE: [offered: string, saved: string][] = [

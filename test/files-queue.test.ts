@@ -6,7 +6,7 @@ import type { ServerMessageOf } from '../core/protocol/messages.js';
 import { UPLOAD_WINDOW } from '../core/services/uploads.js';
 import { TestClient } from './helpers/client.js';
 import { FileUser, jpeg, MiB, putFile, sha256, tempDir, text, TRANSFER_WAIT_MS } from './helpers/files.js';
-import { RawClient } from './helpers/raw-client.js';
+import { RawClient } from './helpers/raw-peer.js';
 import { Relay } from './helpers/relay.js';
 import { startServer } from './helpers/server.js';
 

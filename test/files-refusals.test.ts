@@ -7,7 +7,7 @@ import { FileProblem } from '../client/transfers.js';
 import type { ServerConfig } from '../core/config.js';
 import type { ServerMessageOf } from '../core/protocol/messages.js';
 import { FileUser, jpeg, LIMIT, listing, MiB, pdf, putFile, sha256, tempDir, text, TRANSFER_WAIT_MS } from './helpers/files.js';
-import { RawClient } from './helpers/raw-client.js';
+import { RawClient } from './helpers/raw-peer.js';
 import { startServer } from './helpers/server.js';
 
 /** A server, bob waiting for files with the real client, and a folder to send from. */

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { UPLOAD_WINDOW } from '../core/services/uploads.js';
 import { FileUser, jpeg, listing, MiB, pdf, putFile, tempDir } from './helpers/files.js';
-import { RawClient } from './helpers/raw-client.js';
+import { RawClient } from './helpers/raw-peer.js';
 import { Relay } from './helpers/relay.js';
 import { startServer } from './helpers/server.js';
 
