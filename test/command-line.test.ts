@@ -1,8 +1,9 @@
 import test from 'ava';
 import { CommandLineError, parseCommandArgs, splitCommandLine } from '../core/protocol/command-line.js';
 
-const whisper = { name: 'whisper', args: [{ name: 'user', kind: 'user', optional: false }, { name: 'message', kind: 'text', optional: false }] } as const;
-const sendfile = { name: 'sendfile', args: [{ name: 'file', kind: 'file', optional: false }, { name: 'user', kind: 'user', optional: false }] } as const;
+const required = (name: string, kind: 'user' | 'text' | 'file') => ({ name, kind, optional: false }) as const;
+const whisper = { name: 'whisper', args: [required('user', 'user'), required('message', 'text')] };
+const sendfile = { name: 'sendfile', args: [required('file', 'file'), required('user', 'user')] };
 const help = { name: 'help', args: [{ name: 'command', kind: 'word', optional: true }] } as const;
 
 test('the command name is split off and lower-cased; the rest is left as typed', (t) => {
@@ -24,7 +25,9 @@ test('a quoted token may hold blanks, and \\" and \\\\ stand for themselves', (t
 
 test('missing, surplus and unterminated arguments are errors naming what is wrong', (t) => {
   t.like(t.throws(() => parseCommandArgs(whisper, ' bob'), { instanceOf: CommandLineError }), { message: 'missing <message>', argument: 'message' });
-  t.like(t.throws(() => parseCommandArgs(sendfile, ' a.txt bob carol'), { instanceOf: CommandLineError }), { message: 'too many arguments for /sendfile' });
+  t.like(t.throws(() => parseCommandArgs(sendfile, ' a.txt bob carol'), { instanceOf: CommandLineError }), {
+    message: 'too many arguments for /sendfile',
+  });
   t.like(t.throws(() => parseCommandArgs(sendfile, ' "open.txt bob'), { instanceOf: CommandLineError }), { message: 'unterminated quote' });
   t.deepEqual(parseCommandArgs(help, '   '), { command: undefined });
 });

@@ -62,5 +62,8 @@ test('a client that vanishes in the middle of a stream of messages does not dist
     Array.from({ length: 20 }, (_, i) => `message ${i}`),
   );
   await bob!.waitFor(() => bob!.of('left').length === 3, 'three ghosts to leave');
-  t.deepEqual(bob!.of('left').map((e) => `${e.user} ${e.reason}`).sort(), ['ghost1 connection lost', 'ghost2 connection lost', 'ghost3 connection lost']);
+  t.deepEqual(
+    bob!.of('left').map((e) => `${e.user} ${e.reason}`).sort(),
+    ['ghost1 connection lost', 'ghost2 connection lost', 'ghost3 connection lost'],
+  );
 });
