@@ -30,7 +30,7 @@ test('a client whose socket is destroyed without /exit: its room is told, its na
 });
 
 test('a client that stops answering heartbeats is dropped and its room told', async (t) => {
-  const { port } = await startServer(t, { heartbeatMs: 600 });
+  const { port } = await startServer(t, { heartbeatMs: 3000 });
   const silent = await RawClient.login(t, port, 'silent'); // never answers the server's pings
   const alice = await TestClient.login(t, port, 'alice'); // the client library answers them
   await alice.join('lobby');

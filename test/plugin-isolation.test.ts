@@ -18,11 +18,11 @@ export const Hang = Command({ name: 'hang', summary: 'never finishes' })(
 );
 `;
 
-async function serverWithFaultyPlugins(t: Parameters<typeof TestClient.login>[0]) {
+async function serverWithFaultyPlugins(t: Parameters<typeof TestClient.login>[0], commandTimeoutMs = 10_000) {
   const dir = await tempDir(t);
   await writeFile(join(dir, 'faulty.mjs'), FAULTY);
   const logFile = join(dir, 'server.log');
-  const server = await startServer(t, { pluginDirs: [dir], logFile, commandTimeoutMs: 300 });
+  const server = await startServer(t, { pluginDirs: [dir], logFile, commandTimeoutMs });
   const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((n) => TestClient.login(t, server.port, n)));
   for (const c of [alice!, bob!, carol!]) await c.join('lobby');
   return { server, logFile, alice: alice!, bob: bob!, carol: carol! };
@@ -54,7 +54,7 @@ test('a plugin that throws: the caller gets a clear error, the log gets the stac
 });
 
 test('a plugin that never finishes is abandoned after the time limit and the connection moves on', async (t) => {
-  const { alice, bob } = await serverWithFaultyPlugins(t);
+  const { alice, bob } = await serverWithFaultyPlugins(t, 300);
   const hung = alice.refused('/hang');
   alice.send('queued behind the hang');
   t.like(await hung, { code: 'TIMEOUT', message: '/hang did not finish within 0.3 s and was abandoned' });
