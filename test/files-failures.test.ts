@@ -98,6 +98,7 @@ test('a sender leaving while queued gives up its place, and the next in line sta
   leaver.client.send('/exit');
   await bob.client.waitFor((e) => e.t === 'left' && e.user === 's6', 's6 to leave', TRANSFER_WAIT_MS);
   t.like(server.stats(), { uploadsActive: 5, uploadsWaiting: 1 });
+  await leaver.client.closed;
   t.deepEqual(leaver.states('failed', 'up').map((p) => p.reason), ['the connection closed']);
 
   await senders[0]!.stream(transfers[0]!, PHOTO.subarray(FIRST));
