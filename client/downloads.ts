@@ -54,7 +54,8 @@ export class Download {
   }
 
   async abort(): Promise<void> {
-    this.out.destroy();
+    // The file may still be opening: unlinking before the stream has closed could come first.
+    if (!this.out.closed) await new Promise<void>((resolve) => this.out.once('close', () => resolve()).destroy());
     await unlink(this.temp).catch(() => {});
   }
 }

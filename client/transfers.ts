@@ -56,6 +56,8 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
   private readonly awaiting = new Map<number, Upload>();
   private readonly uploads = new Map<number, Upload>();
   private readonly downloads = new Map<number, Incoming>();
+  /** Downloads wholly received and being verified and saved; the connection closing cannot stop them. */
+  private completing = 0;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -69,7 +71,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
   }
 
   get busy(): boolean {
-    return this.awaiting.size + this.uploads.size + this.downloads.size > 0;
+    return this.awaiting.size + this.uploads.size + this.downloads.size + this.completing > 0;
   }
 
   /** Resolves once no upload or download is pending. */
@@ -263,6 +265,9 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
   private async finishDownload(transfer: number): Promise<void> {
     const incoming = this.downloads.get(transfer);
     if (!incoming) return;
+    // Every byte is here: the server may close the connection next (shutdown, /exit), which must not abort the save.
+    this.downloads.delete(transfer);
+    this.completing++;
     const { download, from } = incoming;
     const base = { direction: 'down' as const, transfer, name: download.name, peer: from, bytes: download.received, total: download.size };
     try {
@@ -271,7 +276,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     } catch (error) {
       this.emit('progress', { ...base, state: 'failed', reason: (error as Error).message });
     }
-    this.downloads.delete(transfer);
+    this.completing--;
     this.settle();
   }
 

@@ -30,7 +30,7 @@ test('a client whose socket is destroyed without /exit: its room is told, its na
 });
 
 test('a client that stops answering heartbeats is dropped and its room told', async (t) => {
-  const { port } = await startServer(t, { heartbeatMs: 600 });
+  const { port } = await startServer(t, { heartbeatMs: 3000 });
   const silent = await RawClient.login(t, port, 'silent'); // never answers the server's pings
   const alice = await TestClient.login(t, port, 'alice'); // the client library answers them
   await alice.join('lobby');
@@ -62,5 +62,8 @@ test('a client that vanishes in the middle of a stream of messages does not dist
     Array.from({ length: 20 }, (_, i) => `message ${i}`),
   );
   await bob!.waitFor(() => bob!.of('left').length === 3, 'three ghosts to leave');
-  t.deepEqual(bob!.of('left').map((e) => `${e.user} ${e.reason}`).sort(), ['ghost1 connection lost', 'ghost2 connection lost', 'ghost3 connection lost']);
+  t.deepEqual(
+    bob!.of('left').map((e) => `${e.user} ${e.reason}`).sort(),
+    ['ghost1 connection lost', 'ghost2 connection lost', 'ghost3 connection lost'],
+  );
 });

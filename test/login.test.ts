@@ -55,7 +55,7 @@ test('the fifth failed attempt closes the connection', async (t) => {
 });
 
 test('a connection that does not log in within the time limit is closed', async (t) => {
-  const { port } = await startServer(t, { loginTimeoutMs: 300 });
+  const { port } = await startServer(t, { loginTimeoutMs: 2000 });
   const idle = await RawClient.connect(t, port);
   idle.send({ t: 'hello', v: 1 });
   const loggedIn = await TestClient.login(t, port, 'quick');

@@ -28,7 +28,8 @@ test('a room takes 15 members and refuses the 16th until someone leaves', async 
   t.is(refused.message, "room 'full' is full (15/15); try another room");
   await first!.barrier();
   t.false(first!.events.some((e) => e.t === 'joined' && e.user === sixteenth.name));
-  t.like(await first!.request('/who full'), { t: 'reply', text: `in full (15): ${[first, ...others].map((c) => c!.name).sort().join(', ')}\nonline (16): ${clients.map((c) => c.name).sort().join(', ')}` });
+  const names = (list: TestClient[]) => list.map((c) => c.name).sort().join(', ');
+  t.like(await first!.request('/who full'), { t: 'reply', text: `in full (15): ${names([first!, ...others])}\nonline (16): ${names(clients)}` });
 
   first!.send('/leave');
   await others[0]!.waitFor((e) => e.t === 'left' && e.user === first!.name);

@@ -60,7 +60,8 @@ test('a broken plugin stops start-up with one line naming its file', async (t) =
   const clash = await tempDir(t);
   await writeFile(
     join(clash, 'other-join.mjs'),
-    "import { Command } from 'chatserver/plugin-api';\nexport const J = Command({ name: 'enter', aliases: ['j'], summary: 'x' })(class { run() {} });\n",
+    "import { Command } from 'chatserver/plugin-api';\n" +
+      "export const J = Command({ name: 'enter', aliases: ['j'], summary: 'x' })(class { run() {} });\n",
   );
   const dup = await run(t, ['0', '--plugins-dir', clash]);
   t.is(dup.code, 1);

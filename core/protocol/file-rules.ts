@@ -64,20 +64,34 @@ export const textProblem = (name: string): string => `${name} is not a text file
 const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 const RESERVED = /[<>:"|?*]/g;
 const MAX_NAME = 100;
+// File systems allow 255 bytes per name; the temporary `.name.xxxxxxxxxxxx.part` and " (n)" need room.
+const MAX_NAME_BYTES = 200;
 
 /**
  * A file name safe to create in a downloads folder: the base name only (no directories, no
  * `..`), no control or bidirectional-override characters, no characters Windows reserves, at
- * most 100 characters with the extension kept.
+ * most 100 characters and 200 UTF-8 bytes with the extension kept.
  */
 export function safeFileName(name: string): string {
   let base = name.split(/[/\\]/).pop() ?? '';
   base = base.replace(UNSAFE, '').replace(RESERVED, '_').trim();
   base = base.replace(/^\.+/, '').replace(/[. ]+$/, '');
   if (base.length === 0) base = 'file';
-  if (base.length > MAX_NAME) {
+  if (base.length > MAX_NAME || Buffer.byteLength(base) > MAX_NAME_BYTES) {
     const ext = extensionOf(base).slice(0, 16);
-    base = base.slice(0, MAX_NAME - ext.length) + ext;
+    base = clip(base.slice(0, base.length - ext.length), MAX_NAME - ext.length, MAX_NAME_BYTES - Buffer.byteLength(ext)) + ext;
   }
   return base;
+}
+
+/** The longest start of `text` within both limits, cut between code points. */
+function clip(text: string, maxUnits: number, maxBytes: number): string {
+  let out = '';
+  let bytes = 0;
+  for (const ch of text) {
+    bytes += Buffer.byteLength(ch);
+    if (out.length + ch.length > maxUnits || bytes > maxBytes) break;
+    out += ch;
+  }
+  return out;
 }

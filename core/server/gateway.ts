@@ -25,6 +25,7 @@ export interface GatewayDeps {
 interface Conn {
   session: Session;
   queue: CommandQueue;
+  released?: Promise<void>;
 }
 
 /**
@@ -67,6 +68,7 @@ export class Gateway {
     this.perAddress.set(address, fromAddress + 1);
     const session = new Session(this.nextId++, socket, config, {
       frame: (s, frame) => this.onFrame(s, frame),
+      ending: (s) => void this.release(s),
       closed: (s, cause) => void this.onClosed(s, address, cause),
     });
     this.conns.set(session, { session, queue: new CommandQueue(session, this.deps.dispatcher, config, log) });
@@ -233,23 +235,39 @@ export class Gateway {
     }
   }
 
+  /**
+   * Frees what the user holds (uploads, room, name), once. Runs as soon as the server ends the
+   * connection, so a user who has been told goodbye can log straight back in; otherwise when
+   * the socket closes.
+   */
+  private release(session: Session): Promise<void> {
+    const conn = this.conns.get(session);
+    if (!conn) return Promise.resolve();
+    conn.released ??= this.releaseUser(session);
+    return conn.released;
+  }
+
+  private async releaseUser(session: Session): Promise<void> {
+    const { rooms, users, sessions, uploads, log } = this.deps;
+    if (!session.user) return;
+    try {
+      sessions.remove(session.user, session);
+      uploads.userGone(session.user);
+      await rooms.leave(session.user, this.draining ? 'shutdown' : (session.endReason ?? 'connection lost'));
+      await users.release(session.user);
+    } catch (error) {
+      log.error(`clean-up after ${session.user} failed`, error);
+    }
+  }
+
   private async onClosed(session: Session, address: string, cause: string): Promise<void> {
-    const { rooms, users, sessions, log } = this.deps;
+    const { log } = this.deps;
     this.conns.get(session)?.queue.clear();
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left === 0) this.perAddress.delete(address);
     else this.perAddress.set(address, left);
     try {
-      if (session.user) {
-        const reason = session.endReason ?? 'connection lost';
-        sessions.remove(session.user, session);
-        this.deps.uploads.userGone(session.user);
-        if (!this.draining) await rooms.leave(session.user, reason);
-        else await rooms.leave(session.user, 'shutdown');
-        await users.release(session.user);
-      }
-    } catch (error) {
-      log.error(`clean-up after ${session.user || `connection ${session.id}`} failed`, error);
+      await this.release(session);
     } finally {
       const clean = session.endReason !== undefined && session.endReason !== 'connection lost';
       log.action('disconnect', { id: session.id, user: session.user || undefined, how: clean ? 'clean' : 'lost', cause });

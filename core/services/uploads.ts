@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { ServerConfig } from '../config.js';
+import { CHUNK_BYTES, type ServerConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { encodeChunkHeader } from '../protocol/frame.js';
 import { contentProblem, extensionOf, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
@@ -110,6 +110,8 @@ export class UploadService implements Uploads {
     const t = this.transfers.get(id);
     if (!t || t.sender !== sender) return this.stray(sender, id);
     if (t.state !== 'active') return this.fail(t, 'file bytes were sent before the upload was started', 'refused');
+    // Chunks are relayed as they come, so the protocol's chunk size is enforced here for the recipient.
+    if (data.length > CHUNK_BYTES) return this.fail(t, `a chunk of ${data.length} bytes was sent; chunks are at most ${CHUNK_BYTES} bytes`, 'refused');
     if (data.length > t.credit) return this.fail(t, 'more bytes were sent than flow control allowed', 'refused');
     if (t.received + data.length > t.size) return this.fail(t, `more bytes were sent than the ${t.size} declared`, 'refused');
     t.credit -= data.length;

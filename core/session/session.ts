@@ -7,6 +7,8 @@ export type SessionState = 'handshake' | 'login' | 'ready' | 'closing' | 'closed
 
 export interface SessionEvents {
   frame(session: Session, frame: Frame): void;
+  /** Called once when the server ends the connection, before the socket has closed. */
+  ending(session: Session): void;
   /** Called once, after the socket has closed. `cause` says why for the log. */
   closed(session: Session, cause: string): void;
 }
@@ -86,6 +88,7 @@ export class Session {
     this.outbox.flush();
     this.socket.end();
     setTimeout(() => this.socket.destroy(), END_TIMEOUT_MS).unref();
+    this.events.ending(this);
   }
 
   /** Drops the connection at once; `cause` goes to the log. */

@@ -2,7 +2,8 @@ import type { ExecutionContext } from 'ava';
 import { ChatConnection, type CloseInfo } from '../../client/connection.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
 
-export const WAIT_MS = 5_000;
+// Upper bounds only: a passing test never waits this long, and a loaded CI machine may be slow.
+export const WAIT_MS = 10_000;
 
 /**
  * A client for tests: records every event, and waits for the one it expects (with a timeout)
