@@ -6,7 +6,7 @@ import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
 import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import type { LocalSessions } from '../services/local-sessions.js';
-import { Session } from '../session/session.js';
+import { END_TIMEOUT_MS, Session } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import { CommandQueue } from './command-queue.js';
 
@@ -61,7 +61,11 @@ export class Gateway {
       const why = this.draining ? 'server is shutting down' : this.conns.size >= config.maxConnections ? 'server is full' : 'too many connections from your address';
       log.action('connect-refused', { remote: `${address}:${socket.remotePort}`, reason: why });
       socket.on('error', () => {});
+      socket.resume(); // drop whatever it sends
       socket.end(encodeJsonFrame({ t: 'error', code: 'CONNECTION_REFUSED', message: why }));
+      // A peer that never closes its side must not hold a socket (and a descriptor) forever.
+      const timer = setTimeout(() => socket.destroy(), END_TIMEOUT_MS).unref();
+      socket.once('close', () => clearTimeout(timer));
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
@@ -85,7 +89,10 @@ export class Gateway {
     if (this.conns.size === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        for (const { session } of this.conns.values()) session.fail('shutdown deadline');
+        for (const { session, queue } of this.conns.values()) {
+          session.fail('shutdown deadline');
+          queue.checkTimeout(Infinity); // a hung command must not hold up the clean-up
+        }
       }, deadlineMs);
       this.closedWaiters.add(() => {
         if (this.conns.size === 0) {
@@ -188,6 +195,7 @@ export class Gateway {
         this.conns.get(session)?.queue.push(message.id, message.line, message.files ?? []);
         return;
       case 'query':
+        if (!this.conns.get(session)?.queue.admit(message.id, 'this query was not answered')) return;
         void this.answerQuery(session, message.id, message.what).catch((error) => this.failed(session, 'query', error));
         return;
       case 'upload-end':
@@ -220,6 +228,7 @@ export class Gateway {
     const { loginTimeoutMs, heartbeatMs } = this.deps.config;
     const now = Date.now();
     for (const { session, queue } of this.conns.values()) {
+      queue.checkTimeout(now); // also for closed connections, whose clean-up waits for their command
       if (!session.open) continue;
       if (session.state !== 'ready' && now - session.connectedAt > loginTimeoutMs) {
         session.end('quit', 'login timed out');
@@ -229,13 +238,13 @@ export class Gateway {
         session.pingSent = now;
         session.send({ t: 'ping' });
       }
-      queue.checkTimeout(now);
     }
   }
 
   private async onClosed(session: Session, address: string, cause: string): Promise<void> {
     const { rooms, users, sessions, log } = this.deps;
-    this.conns.get(session)?.queue.clear();
+    const queue = this.conns.get(session)?.queue;
+    queue?.clear();
     const left = (this.perAddress.get(address) ?? 1) - 1;
     if (left === 0) this.perAddress.delete(address);
     else this.perAddress.set(address, left);
@@ -244,6 +253,9 @@ export class Gateway {
         const reason = session.endReason ?? 'connection lost';
         sessions.remove(session.user, session);
         this.deps.uploads.userGone(session.user);
+        // A command still running could put the user back into a room after the leave below,
+        // or see the name claimed by someone else: finish the clean-up after it.
+        await queue?.idle();
         if (!this.draining) await rooms.leave(session.user, reason);
         else await rooms.leave(session.user, 'shutdown');
         await users.release(session.user);
