@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import test, { type ExecutionContext } from 'ava';
+import fc from 'fast-check';
 import { formatEvent } from '../client/format.js';
 import type { ServerConfig } from '../core/config.js';
 import { encodeChunkFrame } from '../core/protocol/frame.js';
@@ -313,5 +314,46 @@ test('a flood of garbage frames in one write is answered frame by frame and harm
   await client.waitFor(() => client.errors().length === count, `${count} refusals`, 10_000);
   client.write(Buffer.concat(Array.from({ length: count }, () => json({ t: 'ping' }))));
   await client.waitFor(() => client.received.filter((m) => m.t === 'pong').length === count, `${count} pongs`, 10_000);
+  await unharmed();
+});
+
+test('arbitrary byte streams — frames, garbage and cut frames mixed — never harm the server or the others (fast-check)', async (t) => {
+  const { server, unharmed } = await arena(t, { loginTimeoutMs: 300 });
+  const lines = fc.string({ unit: fc.constantFrom('/', ' ', 'j', 'o', 'i', 'n', 'w', 'h', 'x', '"', '\\', '\u001b', '😀'), maxLength: 30 });
+  const piece = fc.oneof(
+    fc.constant(json({ t: 'hello', v: 1 })),
+    fc.stringMatching(/^[a-z]{1,6}$/).map((name) => Buffer.concat([json({ t: 'hello', v: 1 }), json({ t: 'login', name })])),
+    fc.tuple(fc.nat(), fc.constantFrom('', '/join ', '/whisper alice ', '/who ', '/leave', '/sendfile a.txt ', '//'), lines).map(([id, command, line]) =>
+      json({ t: 'cmd', id, line: command + line }),
+    ),
+    fc.jsonValue({ maxDepth: 3 }).map((value) => json(value)),
+    fc.uint8Array({ maxLength: 40 }).map((data) => rawFrame(2, Buffer.from(data))),
+    fc.uint8Array({ minLength: 1, maxLength: 200 }).map((data) => Buffer.from(data)),
+    fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.nat()).map(([value, cut]) => {
+      const frame = json(value);
+      return frame.subarray(0, cut % frame.length);
+    }),
+  );
+  const open: HostileClient[] = [];
+  await fc.assert(
+    fc.asyncProperty(fc.boolean(), fc.array(piece, { minLength: 1, maxLength: 12 }), async (login, pieces) => {
+      const client = await HostileClient.connect(t, server.port);
+      // Half start as a user, so that what follows reaches the commands too.
+      if (login) client.write(json({ t: 'hello', v: 1 }), json({ t: 'login', name: `rnd${open.length}` }));
+      client.write(Buffer.concat(pieces));
+      // Half vanish mid-stream; the others are left for the server to deal with.
+      if (open.length % 2 === 0) client.destroy();
+      open.push(client);
+      return true;
+    }),
+    { numRuns: 200 },
+  );
+  // Whatever did not log in is refused or timed out by the server.
+  const loggedIn = (c: HostileClient) => c.received.some((m) => m.t === 'login-ok');
+  await eventually(() => open.every((c) => c.isClosed || loggedIn(c)), 'the server to end every connection that did not log in');
+  t.false(open.some((c) => c.received.some((m) => m.t === 'undecodable')));
+  for (const client of open) client.destroy();
+  await eventually(() => server.stats().connections === 2 && server.stats().users === 2 && server.stats().uploadsActive === 0, 'only the bystanders left');
+  t.log(`${open.length} random streams, ${open.filter(loggedIn).length} of which logged in`);
   await unharmed();
 });
