@@ -125,7 +125,7 @@ test('malformed JSON and well-formed JSON that is no message get BAD_MESSAGE; th
   ];
   const client = await HostileClient.connect(t, port);
   client.write(...payloads.map((p) => rawFrame(1, p)));
-  await client.waitFor(() => client.errors().length === payloads.length, `${payloads.length} refusals`);
+  await client.waitUntil(() => client.errors().length === payloads.length, `${payloads.length} refusals`);
   t.true(client.errors().every((e) => e.code === 'BAD_MESSAGE'));
   // The same connection can still do everything right.
   client.write(json({ t: 'hello', v: 1 }), json({ t: 'login', name: 'carol' }));
@@ -139,12 +139,12 @@ test('messages out of order are refused with the state they need; an unsupported
   const { port, unharmed } = await arena(t);
   const early = await HostileClient.connect(t, port);
   early.write(json({ t: 'cmd', id: 1, line: '/who' }), json({ t: 'login', name: 'eve' }), json({ t: 'query', id: 2, what: 'users' }));
-  await early.waitFor(() => early.errors().length === 3, 'three refusals');
+  await early.waitUntil(() => early.errors().length === 3, 'three refusals');
   t.true(early.errors().every((e) => e.code === 'HANDSHAKE_REQUIRED'));
 
   early.write(json({ t: 'hello', v: 1 }), json({ t: 'cmd', id: 3, line: '/broadcast hi' }), json({ t: 'query', id: 4, what: 'users' }));
   early.write(encodeChunkFrame(1, Buffer.from('data')), json({ t: 'upload-end', transfer: 1 }), json({ t: 'hello', v: 1 }));
-  await early.waitFor(() => early.errors().length === 8, 'five more refusals');
+  await early.waitUntil(() => early.errors().length === 8, 'five more refusals');
   t.like(early.errors().slice(3), [
     { code: 'NOT_LOGGED_IN', re: 3 },
     { code: 'NOT_LOGGED_IN', re: 4 },
@@ -155,7 +155,7 @@ test('messages out of order are refused with the state they need; an unsupported
   early.write(json({ t: 'login', name: 'eve' }));
   await early.waitFor((m) => m.t === 'login-ok', 'login-ok');
   early.write(json({ t: 'hello', v: 1 }), json({ t: 'login', name: 'eve2' }), json({ t: 'pong' }), json({ t: 'ping' }));
-  await early.waitFor(() => early.errors().length === 10 && early.received.some((m) => m.t === 'pong'), 'already logged in, twice');
+  await early.waitUntil(() => early.errors().length === 10 && early.received.some((m) => m.t === 'pong'), 'already logged in, twice');
   t.true(early.errors().slice(8).every((e) => e.code === 'ALREADY_LOGGED_IN'));
 
   const future = await HostileClient.connect(t, port);
@@ -282,7 +282,7 @@ test('file transfer abuse: bytes for others’ transfers, before the go, beyond 
   // Another user writes into, ends and cancels the transfer: none of it counts.
   thief.write(encodeChunkFrame(transfer, Buffer.from('EVIL')), json({ t: 'upload-end', transfer }), json({ t: 'upload-cancel', transfer }));
   thief.write(encodeChunkFrame(0xffffffff, Buffer.from('x')), json({ t: 'upload-end', transfer: 123_456 }));
-  await thief.waitFor(() => thief.errors().filter((e) => e.code === 'UNKNOWN_TRANSFER').length === 2, 'unknown transfers');
+  await thief.waitUntil(() => thief.errors().filter((e) => e.code === 'UNKNOWN_TRANSFER').length === 2, 'unknown transfers');
   // A second upload waits for the only slot; bytes for it before its turn fail it.
   const early = sender.command('/sendfile early.txt bob', offer('early.txt'));
   const queued = await sender.waitFor((m) => m.t === 'upload-queued' && m.re === early, 'upload-queued');
@@ -311,9 +311,9 @@ test('a flood of garbage frames in one write is answered frame by frame and harm
   const client = await HostileClient.connect(t, port);
   const count = 5_000;
   client.write(Buffer.concat(Array.from({ length: count }, (_, i) => rawFrame(1, i % 2 ? '{"t":"nope"}' : '{'))));
-  await client.waitFor(() => client.errors().length === count, `${count} refusals`, 10_000);
+  await client.waitUntil(() => client.errors().length === count, `${count} refusals`, 10_000);
   client.write(Buffer.concat(Array.from({ length: count }, () => json({ t: 'ping' }))));
-  await client.waitFor(() => client.received.filter((m) => m.t === 'pong').length === count, `${count} pongs`, 10_000);
+  await client.waitUntil(() => client.received.filter((m) => m.t === 'pong').length === count, `${count} pongs`, 10_000);
   await unharmed();
 });
 

@@ -100,7 +100,7 @@ test('--heartbeat drops a logged-in client that stops answering pings; its room 
   t.true(dead.received.some((m) => m.t === 'ping'), 'the server pinged before giving up');
   t.like(await live.waitFor((m) => m.t === 'left' && m.user === 'dead', 'dead left'), { reason: 'connection lost' });
   // The live client has answered pings for longer than the heartbeat, and is still served.
-  await live.waitFor(() => live.received.filter((m) => m.t === 'ping').length >= 4, 'four pings', 3_000);
+  await live.waitUntil(() => live.received.filter((m) => m.t === 'ping').length >= 4, 'four pings', 3_000);
   t.is((await live.answer(live.command('/help help'))).t, 'reply');
   t.false(live.isClosed);
 });
@@ -218,7 +218,7 @@ test('at most 64 commands wait behind a running one; the rest are refused with B
   const client = await HostileClient.login(t, port, 'alice');
   const lines = [json({ t: 'cmd', id: 1000, line: '/hang' }), ...Array.from({ length: 70 }, (_, i) => json({ t: 'cmd', id: i + 1, line: '/help help' }))];
   client.write(Buffer.concat(lines));
-  await client.waitFor(() => client.received.filter((m) => m.t === 'reply').length === 64, '64 replies after the timeout', 5_000);
+  await client.waitUntil(() => client.received.filter((m) => m.t === 'reply').length === 64, '64 replies after the timeout', 5_000);
   const busy = client.errors().filter((m) => m.code === 'BUSY');
   t.deepEqual(
     busy.map((m) => m.re),

@@ -86,39 +86,12 @@ export class HostileClient {
 
   /** Resolves with the first received message (earlier or later) that matches. */
   async waitFor(test: (m: Received) => boolean, what: string, ms = WAIT_MS): Promise<Received> {
-    await this.until(() => this.received.some(test), what, ms);
+    await this.waitUntil(() => this.received.some(test), what, ms);
     return this.received.find(test)!;
   }
 
-  /** The answer (reply or error) to request `id`. */
-  answer(id: number, ms = WAIT_MS): Promise<Received> {
-    return this.waitFor((m) => (m.t === 'reply' || m.t === 'error') && m.re === id, `answer to request ${id}`, ms);
-  }
-
-  /** Resolves once the server has closed the connection. */
-  async waitClosed(what = 'the server to close the connection', ms = WAIT_MS): Promise<void> {
-    await this.until(() => this.isClosed, what, ms);
-  }
-
-  errors(): Received[] {
-    return this.received.filter((m) => m.t === 'error');
-  }
-
-  destroy(): void {
-    this.socket.destroy();
-  }
-
-  private answerPings(): void {
-    this.socket.on('data', () => {
-      const pings = this.received.filter((m) => m.t === 'ping' && !m.answered);
-      for (const ping of pings) {
-        ping.answered = true;
-        this.write(json({ t: 'pong' }));
-      }
-    });
-  }
-
-  private until(done: () => boolean, what: string, ms: number): Promise<void> {
+  /** Resolves once `done()` holds; it is checked whenever something arrives or the connection closes. */
+  waitUntil(done: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
     if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -132,6 +105,31 @@ export class HostileClient {
         resolve();
       };
       this.waiters.push(check);
+    });
+  }
+
+  /** The answer (reply or error) to request `id`. */
+  answer(id: number, ms = WAIT_MS): Promise<Received> {
+    return this.waitFor((m) => (m.t === 'reply' || m.t === 'error') && m.re === id, `answer to request ${id}`, ms);
+  }
+
+  /** Resolves once the server has closed the connection. */
+  async waitClosed(what = 'the server to close the connection', ms = WAIT_MS): Promise<void> {
+    await this.waitUntil(() => this.isClosed, what, ms);
+  }
+
+  errors(): Received[] {
+    return this.received.filter((m) => m.t === 'error');
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  private answerPings(): void {
+    let seen = 0;
+    this.socket.on('data', () => {
+      for (; seen < this.received.length; seen++) if (this.received[seen]!.t === 'ping') this.write(json({ t: 'pong' }));
     });
   }
 
