@@ -199,3 +199,16 @@ test('a recipient vanishing mid-upload: the sender is told and the permit is rel
   t.like(await sender.waitFor((m) => m.t === 'upload-failed', 'upload-failed'), { reason: 'bob disconnected' });
   await settled(1);
 });
+
+test('a graceful stop is not held up by a command that never finishes', async (t) => {
+  const server = await startServer(t, { commandTimeoutMs: 600_000, pluginDirs: [pluginDir(t, { hang: FAULTY_PLUGINS.hang })] });
+  const client = await HostileClient.login(t, server.port, 'stuck');
+  client.command('/join lobby');
+  client.command('/hang');
+  await client.waitFor((m) => m.t === 'joined', 'joined');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still stopping after 15 s'), 15_000)));
+  t.is(await Promise.race([server.stop().then(() => 'stopped'), late]), 'stopped');
+  clearTimeout(timer);
+  await client.waitClosed();
+});
