@@ -34,7 +34,8 @@ export async function diagnostics(server: ChatServer): Promise<Diagnostics> {
 /**
  * Test hook, on only when CHATSERVER_STATS_IPC=1 and the process has an IPC channel (spawned
  * with 'ipc' in its stdio): answers the message `{ t: 'stats' }` with `{ t: 'stats', ...Diagnostics }`.
- * The leak tests and `npm run soak` use it (see docs/reliability.md).
+ * The leak tests and `npm run soak` use it (see docs/reliability.md). When the parent goes away
+ * the server stops as on SIGTERM, so a crashed test run leaves no server behind.
  */
 export function serveDiagnostics(server: ChatServer): void {
   if (process.env.CHATSERVER_STATS_IPC !== '1' || !process.send) return;
@@ -42,4 +43,5 @@ export function serveDiagnostics(server: ChatServer): void {
     if (message?.t !== 'stats') return;
     void diagnostics(server).then((stats) => process.send?.({ t: 'stats', ...stats }));
   });
+  process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 }

@@ -23,14 +23,14 @@ export class ChildServer {
   private pendingStats: ((stats: Diagnostics) => void)[] = [];
 
   private constructor(
-    readonly process: ChildProcess,
+    readonly child: ChildProcess,
     readonly port: number,
     readonly logFile: string,
     private readonly dir: string,
     exited: Promise<ChildExit>,
   ) {
     this.exited = exited;
-    process.on('message', (message: { t?: string }) => {
+    child.on('message', (message: { t?: string }) => {
       if (message?.t === 'stats') this.pendingStats.shift()?.(message as unknown as Diagnostics);
     });
   }
@@ -76,7 +76,7 @@ export class ChildServer {
         clearTimeout(timer);
         resolve(stats);
       });
-      this.process.send({ t: 'stats' });
+      this.child.send({ t: 'stats' });
     });
   }
 
@@ -85,7 +85,7 @@ export class ChildServer {
   }
 
   signal(signal: NodeJS.Signals): void {
-    this.process.kill(signal);
+    this.child.kill(signal);
   }
 
   /** Resolves with how the process ended, or rejects after `ms`. */
@@ -99,7 +99,7 @@ export class ChildServer {
 
   /** Kills the process (by its PID) if it still runs, and removes its temporary folder. */
   kill(): void {
-    if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
