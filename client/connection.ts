@@ -180,10 +180,11 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const onEvent = (event: ServerMessage) => {
-        if (event.t === 'query-result' && event.re === id) {
+        if ((event.t === 'query-result' || event.t === 'error') && event.re === id) {
           this.off('event', onEvent);
           this.off('close', onClose);
-          resolve(event.items);
+          if (event.t === 'query-result') resolve(event.items);
+          else reject(new Error(event.message)); // e.g. FLOOD: queries count against the flood limit
         }
       };
       const onClose = () => {

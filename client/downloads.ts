@@ -1,5 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { link, open, rename, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { safeFileName } from '../core/protocol/file-rules.js';
@@ -54,8 +55,10 @@ export class Download {
   }
 
   async abort(): Promise<void> {
-    // The file may still be opening: unlinking before the stream has closed could come first.
-    if (!this.out.closed) await new Promise<void>((resolve) => this.out.once('close', () => resolve()).destroy());
+    // Unlink after the close: a stream still opening would otherwise create the file afterwards.
+    const closed = this.out.closed ? Promise.resolve() : once(this.out, 'close');
+    this.out.destroy();
+    await closed.catch(() => {});
     await unlink(this.temp).catch(() => {});
   }
 }

@@ -92,7 +92,27 @@ export class FrameDecoder {
         frames.push({ kind, transfer: payload.readUInt32BE(0), data: payload.subarray(4) });
       }
     }
+    this.compact();
     return frames;
+  }
+
+  /** Pieces held for an incomplete frame (kept small however the peer splits its bytes). */
+  get bufferedPieces(): number {
+    return this.chunks.length;
+  }
+
+  /**
+   * A peer that trickles a frame a byte at a time would otherwise cost a Buffer object of some
+   * hundred bytes per byte. Merging the last piece into the one before while it is at least as
+   * big keeps the pieces in decreasing size, so they stay few (about log2 of the bytes when
+   * they come one at a time) for O(n log n) copying.
+   */
+  private compact(): void {
+    const c = this.chunks;
+    while (c.length >= 2 && c[c.length - 1]!.length >= c[c.length - 2]!.length) {
+      const last = c.pop()!;
+      c.push(Buffer.concat([c.pop()!, last]));
+    }
   }
 
   /** Returns the first n buffered bytes without consuming them. */

@@ -23,6 +23,7 @@ export class CommandQueue {
   private running: { id: number; line: string; since: number } | undefined;
   private tokens: number;
   private refilledAt = Date.now();
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly session: Session,
@@ -34,10 +35,7 @@ export class CommandQueue {
   }
 
   push(id: number, line: string, files: readonly FileOffer[]): void {
-    if (!this.takeToken()) {
-      this.session.send({ t: 'error', re: id, code: 'FLOOD', message: 'you are sending too fast; slow down (this line was not sent)' });
-      return;
-    }
+    if (!this.admit(id, 'this line was not sent')) return;
     if (this.waiting.length >= MAX_WAITING) {
       this.session.send({ t: 'error', re: id, code: 'BUSY', message: 'too many commands waiting; this line was not run' });
       return;
@@ -50,7 +48,7 @@ export class CommandQueue {
   checkTimeout(now: number): void {
     const running = this.running;
     if (!running || now - running.since <= this.config.commandTimeoutMs) return;
-    const name = running.line.startsWith('/') ? running.line.split(/[ \t]/, 1)[0] : '/broadcast';
+    const name = running.line.startsWith('/') ? running.line.split(/[ \t]/, 1)[0]!.slice(0, 33) : '/broadcast';
     this.session.send({
       t: 'error',
       re: running.id,
@@ -62,13 +60,32 @@ export class CommandQueue {
     this.next();
   }
 
+  /**
+   * Takes a token from the flood bucket for request `id`; when there is none, tells the user
+   * (`what` says what was dropped) and returns false.
+   */
+  admit(id: number, what: string): boolean {
+    if (this.takeToken()) return true;
+    this.session.send({ t: 'error', re: id, code: 'FLOOD', message: `you are sending too fast; slow down (${what})` });
+    return false;
+  }
+
   clear(): void {
     this.waiting.length = 0;
   }
 
+  /** Resolves once no command is running: it has finished, or was abandoned at the time limit. */
+  idle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
   private next(): void {
     const item = this.waiting.shift();
-    if (!item || !this.session.open) return;
+    if (!item || !this.session.open) {
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+      return;
+    }
     const running = { id: item.id, line: item.line, since: Date.now() };
     this.running = running;
     this.dispatcher.dispatch(this.session, item.id, item.line, item.files).finally(() => {

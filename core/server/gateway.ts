@@ -6,7 +6,7 @@ import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
 import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import type { LocalSessions } from '../services/local-sessions.js';
-import { Session } from '../session/session.js';
+import { END_TIMEOUT_MS, Session } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import { CommandQueue } from './command-queue.js';
 
@@ -62,7 +62,11 @@ export class Gateway {
       const why = this.draining ? 'server is shutting down' : this.conns.size >= config.maxConnections ? 'server is full' : 'too many connections from your address';
       log.action('connect-refused', { remote: `${address}:${socket.remotePort}`, reason: why });
       socket.on('error', () => {});
+      socket.resume(); // drop whatever it sends
       socket.end(encodeJsonFrame({ t: 'error', code: 'CONNECTION_REFUSED', message: why }));
+      // A peer that never closes its side must not hold a socket (and a descriptor) forever.
+      const timer = setTimeout(() => socket.destroy(), END_TIMEOUT_MS).unref();
+      socket.once('close', () => clearTimeout(timer));
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
@@ -87,7 +91,10 @@ export class Gateway {
     if (this.conns.size === 0) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
-        for (const { session } of this.conns.values()) session.fail('shutdown deadline');
+        for (const { session, queue } of this.conns.values()) {
+          session.fail('shutdown deadline');
+          queue.checkTimeout(Infinity); // a hung command must not hold up the clean-up
+        }
       }, deadlineMs);
       this.closedWaiters.add(() => {
         if (this.conns.size === 0) {
@@ -190,6 +197,7 @@ export class Gateway {
         this.conns.get(session)?.queue.push(message.id, message.line, message.files ?? []);
         return;
       case 'query':
+        if (!this.conns.get(session)?.queue.admit(message.id, 'this query was not answered')) return;
         void this.answerQuery(session, message.id, message.what).catch((error) => this.failed(session, 'query', error));
         return;
       case 'upload-end':
@@ -222,6 +230,7 @@ export class Gateway {
     const { loginTimeoutMs, heartbeatMs } = this.deps.config;
     const now = Date.now();
     for (const { session, queue } of this.conns.values()) {
+      queue.checkTimeout(now); // also for closed connections, whose clean-up waits for their command
       if (!session.open) continue;
       if (session.state !== 'ready' && now - session.connectedAt > loginTimeoutMs) {
         session.end('quit', 'login timed out');
@@ -231,7 +240,6 @@ export class Gateway {
         session.pingSent = now;
         session.send({ t: 'ping' });
       }
-      queue.checkTimeout(now);
     }
   }
 
@@ -253,6 +261,9 @@ export class Gateway {
     try {
       sessions.remove(session.user, session);
       uploads.userGone(session.user);
+      // A command still running could put the user back into a room after the leave below,
+      // or see the name claimed by someone else: finish the clean-up after it.
+      await this.conns.get(session)?.queue.idle();
       await rooms.leave(session.user, this.draining ? 'shutdown' : (session.endReason ?? 'connection lost'));
       await users.release(session.user);
     } catch (error) {

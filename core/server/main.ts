@@ -3,6 +3,7 @@ import { StartupError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { ChatServer } from './chat-server.js';
 import { parseServerArgs, serverUsage } from './cli.js';
+import { serveDiagnostics } from './diagnostics.js';
 
 /** The chatserver executable: parse flags, start, stop gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   if (parsed.kind === 'version') return void console.log(VERSION);
   const server = await ChatServer.start(parsed.config);
   process.stderr.write(`chatserver ${VERSION} listening on port ${server.port} with /${server.commands.join(' /')}\n`);
+  serveDiagnostics(server);
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -66,6 +66,7 @@ export class UploadService implements Uploads {
   async offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void> {
     const name = safeFileName(file.name);
     const problem =
+      (this.sessions.get(sender) ? undefined : `${sender} is no longer connected`) ??
       (recipient === sender ? 'you cannot send a file to yourself' : undefined) ??
       typeProblem(name, this.config.fileTypes) ??
       sizeProblem(name, file.size, this.config.fileMaxBytes) ??

@@ -19,7 +19,7 @@ export interface SessionLimits {
 }
 
 // How long a closing connection may take to flush before it is destroyed.
-const END_TIMEOUT_MS = 2_000;
+export const END_TIMEOUT_MS = 2_000;
 
 /**
  * One client connection: the socket, its frame decoder and outbox, and the per-connection
@@ -40,6 +40,7 @@ export class Session {
   private readonly decoder: FrameDecoder;
   private readonly outbox: Outbox;
   private closeCause = 'closed by peer';
+  private endTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly id: number,
@@ -57,6 +58,7 @@ export class Session {
       this.closeCause = `socket error: ${error.message}`;
     });
     socket.on('close', () => {
+      clearTimeout(this.endTimer);
       this.state = 'closed';
       this.events.closed(this, this.closeCause);
     });
@@ -84,10 +86,7 @@ export class Session {
     this.endReason = reason;
     this.closeCause = `ended by server (${text})`;
     this.send({ t: 'bye', reason: text });
-    this.state = 'closing';
-    this.outbox.flush();
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), END_TIMEOUT_MS).unref();
+    this.closeSoon();
     this.events.ending(this);
   }
 
@@ -97,6 +96,14 @@ export class Session {
     this.closeCause = cause;
     this.state = 'closing';
     this.socket.destroy();
+  }
+
+  /** Sends what is queued, then closes; a peer that never closes its side is cut off after a while. */
+  private closeSoon(): void {
+    this.state = 'closing';
+    this.outbox.flush();
+    this.socket.end();
+    this.endTimer = setTimeout(() => this.socket.destroy(), END_TIMEOUT_MS).unref();
   }
 
   private receive(data: Buffer): void {
@@ -109,11 +116,8 @@ export class Session {
       if (!(error instanceof FrameError)) throw error;
       // Tell the peer why before closing; the rest of its input is not read.
       this.send({ t: 'error', code: error.code, message: error.message });
-      this.outbox.flush();
       this.closeCause = `protocol error: ${error.message}`;
-      this.state = 'closing';
-      this.socket.end();
-      setTimeout(() => this.socket.destroy(), END_TIMEOUT_MS).unref();
+      this.closeSoon();
       return;
     }
     for (const frame of frames) {

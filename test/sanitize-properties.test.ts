@@ -1,0 +1,41 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { formatEvent } from '../client/format.js';
+import { sanitize } from '../client/sanitize.js';
+
+// What must never reach the screen as written (line and paragraph separators become spaces).
+// eslint-disable-next-line no-control-regex
+const STEERING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+// Pieces of terminal control sequences, mixed with any other text.
+const hostileText = fc.string({
+  unit: fc.oneof(
+    fc.constantFrom('\u001b', '\u001b[', '\u001b]', '\u001bP', '\u009b', '\u009d', '\u0007', '\u001b\\', '[2J', '0;', 'm', '\r', '\n', '\t', '\u202e', '\u2066'),
+    fc.string({ unit: 'binary', maxLength: 1 }),
+  ),
+  maxLength: 60,
+});
+
+test('whatever another user writes, what the client shows has no control or bidi character left', (t) => {
+  fc.assert(
+    fc.property(hostileText, fc.constantFrom('alice', 'bob'), (text, from) => {
+      const shown = [
+        sanitize(text),
+        ...formatEvent({ t: 'message', room: 'lobby', from, text, ts: 0 }, 'bob'),
+        ...formatEvent({ t: 'whisper', from: 'alice', to: 'bob', text, ts: 0 }, 'bob'),
+        ...formatEvent({ t: 'file-start', transfer: 1, from: 'alice', name: text, size: 1, sha256: '' }, 'bob'),
+      ];
+      return shown.every((line) => !STEERING.test(line));
+    }),
+    { numRuns: 3000 },
+  );
+  t.pass();
+});
+
+test('text with nothing to strip is shown as it was written', (t) => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => STEERING.test(text) || sanitize(text) === text),
+    { numRuns: 1000 },
+  );
+  t.pass();
+});
