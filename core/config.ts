@@ -28,6 +28,10 @@ export interface ServerConfig {
   commandTimeoutMs: number;
   maxConnections: number;
   maxConnectionsPerAddress: number;
+  /** Redis URL of the network this server is a node of (SPEC §8); null for the embedded default. */
+  redisUrl: string | null;
+  /** Worker processes sharing the port (node:cluster); needs redisUrl. 0 runs in this process. */
+  workers: number;
 }
 
 export const CHUNK_BYTES = 64 * 1024;
@@ -61,6 +65,8 @@ export const DEFAULTS: ServerConfig = {
   // Room for a classroom or an office behind one NAT address, while one host cannot take the
   // whole server. Load tests and benchmarks from 127.0.0.1 raise it (--max-per-address).
   maxConnectionsPerAddress: 64,
+  redisUrl: null,
+  workers: 0,
 };
 
 export function limitsOf(c: ServerConfig): Limits {

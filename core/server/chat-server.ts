@@ -40,6 +40,7 @@ export class ChatServer {
       });
     } catch (error) {
       await parts.uploads.drain(0);
+      await parts.network?.leave();
       await parts.log.close();
       throw new StartupError(listenProblem(error as NodeJS.ErrnoException, config), { cause: error });
     }
@@ -91,6 +92,7 @@ export class ChatServer {
     await this.parts.uploads.drain(this.config.shutdownGraceMs);
     await this.gateway.closeAll(2_000);
     this.gateway.stop();
+    await this.parts.network?.leave();
     await closed;
     log.action('shutdown-complete', {});
     await log.close();

@@ -50,6 +50,19 @@ const fileTypes = (text: string, flag: string): string[] => {
   return types;
 };
 
+const redisUrl = (text: string, flag: string): string => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
+    throw new StartupError(`--${flag} needs a URL such as redis://127.0.0.1:6379, not '${text}'`);
+  }
+  return text;
+};
+
 const d = DEFAULTS;
 const FLAGS: Record<string, Flag> = {
   port: { key: 'port', type: 'string', parse: integer(0), arg: 'N', help: `port to listen on (also the first argument; default ${d.port})` },
@@ -79,6 +92,8 @@ const FLAGS: Record<string, Flag> = {
   'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
   'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
+  redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'join the network of servers sharing this Redis, e.g. redis://127.0.0.1:6379 (also $CHATSERVER_REDIS)' },
+  workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: one process)' },
   help: { type: 'boolean', help: 'show this help' },
   version: { type: 'boolean', help: 'show the version' },
 };
@@ -97,7 +112,7 @@ export function serverUsage(): string {
 }
 
 /** Turns chatserver's argv into a config. Throws StartupError with one clear line. */
-export function parseServerArgs(argv: string[]): Parsed {
+export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Parsed {
   let parsed;
   try {
     parsed = parseArgs({
@@ -120,6 +135,10 @@ export function parseServerArgs(argv: string[]): Parsed {
     const value = (values as Record<string, unknown>)[name];
     if (value === undefined || !flag.key) continue;
     record[flag.key] = flag.parse ? flag.parse(value as string, name) : value;
+  }
+  if (config.redisUrl === null && env.CHATSERVER_REDIS) config.redisUrl = redisUrl(env.CHATSERVER_REDIS, 'redis (from CHATSERVER_REDIS)');
+  if (config.workers > 0 && config.redisUrl === null) {
+    throw new StartupError('--workers needs --redis: the workers form one network through Redis');
   }
   if (config.port > 65535) throw new StartupError(`port ${config.port} is out of range (0-65535)`);
   if (values['no-log-file']) config.logFile = null;

@@ -12,9 +12,10 @@ import { LocalDelivery } from '../services/local-delivery.js';
 import { LocalSessions } from '../services/local-sessions.js';
 import { MemoryRoomDirectory } from '../services/memory-rooms.js';
 import { MemoryUserDirectory } from '../services/memory-users.js';
+import { RedisNode } from '../services/redis/redis-node.js';
 import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
-import { Tokens, type Rooms, type Uploads } from '../tokens.js';
+import { Tokens, type Delivery, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
 
 export const BUILTIN_PLUGINS = fileURLToPath(new URL('../../plugins/', import.meta.url));
 
@@ -29,8 +30,11 @@ function registerPluginApiHook(): void {
 export interface Composition {
   container: DependencyContainer;
   log: FileActionLog;
-  users: MemoryUserDirectory;
-  roomDirectory: MemoryRoomDirectory;
+  /** `size` counts this server's own users and rooms. */
+  users: UserDirectory & { readonly size: number };
+  roomDirectory: RoomDirectory & { readonly size: number };
+  /** Set when the server is a node of a network (--redis). */
+  network: RedisNode | undefined;
   rooms: Rooms;
   sessions: LocalSessions;
   registry: CommandRegistry;
@@ -52,17 +56,35 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     throw new StartupError(`cannot open log file ${config.logFile}: ${(error as Error).message}`, { cause: error });
   }
   const sessions = new LocalSessions();
-  const users = new MemoryUserDirectory();
-  const roomDirectory = new MemoryRoomDirectory(config.roomCapacity);
+  let users: Composition['users'];
+  let roomDirectory: Composition['roomDirectory'];
+  let delivery: Delivery;
+  let network: RedisNode | undefined;
+  // The upload service is built after the directories, and the network only reaches it later.
+  let uploads: UploadService | undefined;
+  if (config.redisUrl) {
+    try {
+      network = await RedisNode.join(config, sessions, log, () => uploads!);
+    } catch (error) {
+      await log.close();
+      throw error;
+    }
+    ({ users, rooms: roomDirectory, delivery } = network);
+  } else {
+    const memoryRooms = new MemoryRoomDirectory(config.roomCapacity);
+    users = new MemoryUserDirectory();
+    roomDirectory = memoryRooms;
+    delivery = new LocalDelivery(sessions, memoryRooms);
+  }
   const registry = new CommandRegistry();
   container.register(Tokens.Config, { useValue: config });
   container.register(Tokens.Log, { useValue: log });
   container.register(Tokens.Users, { useValue: users });
   container.register(Tokens.RoomDirectory, { useValue: roomDirectory });
-  container.register(Tokens.Delivery, { useValue: new LocalDelivery(sessions, roomDirectory) });
+  container.register(Tokens.Delivery, { useValue: delivery });
   container.register(Tokens.Sessions, { useValue: sessions });
   container.register(Tokens.Commands, { useValue: registry });
-  const uploads = new UploadService(config, log, sessions);
+  uploads = new UploadService(config, log, sessions);
   container.register(Tokens.Uploads, { useValue: uploads });
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });
@@ -82,9 +104,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     }
   } catch (error) {
     await uploads.drain(0);
+    await network?.leave();
     await log.close();
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, config, log);
-  return { container, log, users, roomDirectory, rooms, sessions, registry, dispatcher, uploads };
+  return { container, log, users, roomDirectory, network, rooms, sessions, registry, dispatcher, uploads };
 }

@@ -5,6 +5,7 @@ import { limitsOf, type ServerConfig } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
 import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
+import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { END_TIMEOUT_MS, Session } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
@@ -171,7 +172,17 @@ export class Gateway {
     let reason = usernameProblem(name, config.usernameMax);
     if (!reason) {
       session.claiming = true;
-      const claim = await users.claim(name).finally(() => (session.claiming = false));
+      let claim;
+      try {
+        claim = await users.claim(name);
+      } catch (error) {
+        // The name could not be checked (a network of servers without Redis): not the user's fault, no attempt used.
+        if (!(error instanceof UserError) || !session.open) throw error;
+        session.send({ t: 'login-refused', reason: error.message, attemptsLeft: config.loginAttempts - session.loginAttempts });
+        return;
+      } finally {
+        session.claiming = false;
+      }
       if (claim.ok) {
         if (session.state !== 'login') return void users.release(name); // vanished while we waited
         session.user = claim.name;
@@ -222,6 +233,7 @@ export class Gateway {
 
   /** An internal failure outside a command: logged with its stack; the user gets a short error. */
   private failed(session: Session, what: string, error: unknown): void {
+    if (error instanceof UserError) return session.send({ t: 'error', code: error.code, message: error.message });
     this.deps.log.error(`${what} for connection ${session.id} failed`, error);
     session.send({ t: 'error', code: 'INTERNAL', message: `${what} failed because of an internal error; try again` });
   }
@@ -265,10 +277,11 @@ export class Gateway {
       // or see the name claimed by someone else: finish the clean-up after it.
       await this.conns.get(session)?.queue.idle();
       await rooms.leave(session.user, this.draining ? 'shutdown' : (session.endReason ?? 'connection lost'));
-      await users.release(session.user);
     } catch (error) {
       log.error(`clean-up after ${session.user} failed`, error);
     }
+    // Released even when leaving the room failed (a network without Redis), so the name is not stuck.
+    await users.release(session.user).catch((error) => log.error(`releasing ${session.user} failed`, error));
   }
 
   private async onClosed(session: Session, address: string, cause: string): Promise<void> {

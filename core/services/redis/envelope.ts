@@ -1,0 +1,55 @@
+/**
+ * What nodes publish to each other: one Buffer with the kind, the sending node, a small JSON
+ * header and a body (an encoded protocol frame, sent as is to the recipients' sockets, so a
+ * message is encoded once wherever its recipients are).
+ */
+export const enum Kind {
+  /** To the local members of a room (the channel names the room). */
+  Room = 1,
+  /** To one user of the node; `ack` asks for an Ack once their socket has taken the frame. */
+  User = 2,
+  /** The frame numbered `ack` was written to its recipient, or (`gone`) the recipient is not here. */
+  Ack = 3,
+}
+
+export interface Header {
+  to?: string;
+  ack?: number;
+  gone?: boolean;
+}
+
+export interface Envelope {
+  kind: Kind;
+  origin: string;
+  header: Header;
+  body: Buffer;
+}
+
+const NODE_BYTES = 16;
+
+export function encodeEnvelope(kind: Kind, origin: string, header: Header, body: Buffer = EMPTY): Buffer {
+  const json = Buffer.from(JSON.stringify(header));
+  const head = Buffer.allocUnsafe(1 + NODE_BYTES + 2);
+  head.writeUInt8(kind, 0);
+  head.write(origin, 1, NODE_BYTES, 'latin1');
+  head.writeUInt16BE(json.length, 1 + NODE_BYTES);
+  return Buffer.concat([head, json, body]);
+}
+
+export function decodeEnvelope(data: Buffer): Envelope | undefined {
+  if (data.length < 1 + NODE_BYTES + 2) return undefined;
+  const length = data.readUInt16BE(1 + NODE_BYTES);
+  const start = 1 + NODE_BYTES + 2;
+  try {
+    return {
+      kind: data.readUInt8(0) as Kind,
+      origin: data.toString('latin1', 1, 1 + NODE_BYTES),
+      header: JSON.parse(data.toString('utf8', start, start + length)) as Header,
+      body: data.subarray(start + length),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -1,0 +1,109 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Redis, ReplyError } from 'ioredis';
+import { StartupError, UserError } from '../../errors.js';
+import { Lua, type ScriptName } from './scripts.js';
+
+export const NETWORK_UNAVAILABLE = 'the network is unavailable, try again shortly';
+export const unavailable = (): UserError => new UserError('NETWORK_UNAVAILABLE', NETWORK_UNAVAILABLE);
+
+// Give up on a command after this long, so a hung Redis cannot hold a command past its own limit.
+const COMMAND_TIMEOUT_MS = 3_000;
+const CONNECT_TIMEOUT_MS = 5_000;
+
+const SHA = Object.fromEntries(Object.entries(Lua).map(([name, lua]) => [name, createHash('sha1').update(lua).digest('hex')])) as Record<ScriptName, string>;
+
+/**
+ * This node's two connections to Redis: one for commands and publishing, one for subscriptions
+ * (a subscribed connection can do nothing else). Commands fail at once while Redis is away
+ * (no offline queue), so a user gets a clear error instead of a long wait; ioredis keeps
+ * reconnecting in the background and `onReady` listeners re-register this node's state.
+ */
+export class RedisNetwork {
+  /** This node's id: names the lease, the node's channel and what it holds. */
+  readonly node = randomBytes(8).toString('hex');
+  private readonly readyListeners: (() => void)[] = [];
+  private closed = false;
+
+  private constructor(
+    readonly url: string,
+    readonly redis: Redis,
+    readonly subscriber: Redis,
+  ) {
+    redis.on('ready', () => {
+      for (const listener of this.readyListeners) listener();
+    });
+  }
+
+  static async connect(url: string, onError: (error: Error) => void): Promise<RedisNetwork> {
+    const options = {
+      lazyConnect: true,
+      connectTimeout: CONNECT_TIMEOUT_MS,
+      // Reconnect for ever, soon: service resumes by itself within about a second of Redis returning.
+      retryStrategy: (times: number) => Math.min(100 * times, 1000),
+      maxRetriesPerRequest: 0,
+    };
+    const redis = new Redis(url, { ...options, enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS });
+    // The subscriber queues (un)subscribes while away; ioredis re-subscribes on reconnect.
+    const subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
+    let lastError = '';
+    const report = (error: Error) => {
+      // One line per kind of trouble, not one per reconnect attempt.
+      if (error.message !== lastError) onError(error);
+      lastError = error.message;
+    };
+    redis.on('error', report);
+    subscriber.on('error', report);
+    redis.on('ready', () => (lastError = ''));
+    try {
+      await Promise.all([redis.connect(), subscriber.connect()]);
+    } catch (error) {
+      redis.disconnect();
+      subscriber.disconnect();
+      throw new StartupError(`cannot reach Redis at ${url}: ${(error as Error).message}`, { cause: error });
+    }
+    return new RedisNetwork(url, redis, subscriber);
+  }
+
+  get ready(): boolean {
+    return !this.closed && this.redis.status === 'ready';
+  }
+
+  /** Throws the user-facing error when Redis is away, before anything is done half-way. */
+  check(): void {
+    if (!this.ready) throw unavailable();
+  }
+
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  /** Runs a command; losing Redis becomes the user-facing error, while a script's own bug stays a bug. */
+  async run<T>(command: (redis: Redis) => Promise<T>): Promise<T> {
+    this.check();
+    try {
+      return await command(this.redis);
+    } catch (error) {
+      if (error instanceof ReplyError && !/^(LOADING|BUSY|MASTERDOWN|READONLY)/.test((error as Error).message)) throw error;
+      throw unavailable();
+    }
+  }
+
+  /** Runs one of the Lua scripts by its SHA-1, sending the source only when Redis lacks it (after a restart). */
+  script<T>(name: ScriptName, args: (string | number)[]): Promise<T> {
+    return this.run(async (redis) => {
+      try {
+        return (await redis.evalsha(SHA[name], 0, ...args)) as T;
+      } catch (error) {
+        if (!(error instanceof ReplyError) || !String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        return (await redis.eval(Lua[name], 0, ...args)) as T;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([this.redis.quit(), this.subscriber.quit()]);
+    this.redis.disconnect();
+    this.subscriber.disconnect();
+  }
+}

@@ -1,0 +1,124 @@
+import type { LeaveReason } from '../../protocol/messages.js';
+import type { ActionLog, Delivery, Uploads } from '../../tokens.js';
+import type { LocalSessions } from '../local-sessions.js';
+import type { LocalMembers } from './local-members.js';
+import type { RedisNetwork } from './network.js';
+import type { RedisUserDirectory } from './redis-users.js';
+import type { RoomChannels } from './room-channels.js';
+
+/** A node that has not renewed its lease for this long is dead; its users are removed. */
+export const LEASE_MS = 5_000;
+/** How often a node renews its lease and looks for dead nodes: detection takes at most LEASE_MS + TICK_MS. */
+export const TICK_MS = 1_000;
+
+export interface LeaseDeps {
+  net: RedisNetwork;
+  users: RedisUserDirectory;
+  local: LocalMembers;
+  channels: RoomChannels;
+  sessions: LocalSessions;
+  delivery: Delivery;
+  uploads: () => Uploads;
+  log: ActionLog;
+  capacity: number;
+}
+
+/**
+ * This node's membership of the network. It renews a lease (a key with a TTL) every second;
+ * every node also reaps the nodes whose lease has expired (a SIGKILLed process, a machine
+ * gone), removing their users and telling their rooms. When Redis comes back after an outage,
+ * or the node finds its own lease had expired, it re-registers its users and their rooms.
+ *
+ * Conflict rule: a name belongs to whoever holds it in Redis when this node re-registers.
+ * A local user whose name was claimed on another node meanwhile is told and disconnected;
+ * one whose room filled up meanwhile is told and is in no room.
+ */
+export class NodeLease {
+  private timer: NodeJS.Timeout | undefined;
+  private resyncing: Promise<void> | undefined;
+  private stale = false;
+
+  constructor(private readonly deps: LeaseDeps) {}
+
+  async start(): Promise<void> {
+    await this.deps.net.script('lease', [this.deps.net.node, LEASE_MS]);
+    this.deps.net.onReady(() => void this.resync());
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
+  }
+
+  /** A clean shutdown: give back the lease and every name and membership at once. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.deps.net.script('leaveNetwork', [this.deps.net.node]).catch(() => {
+      // Redis is away: the lease runs out and another node reaps what is left.
+    });
+  }
+
+  private async tick(): Promise<void> {
+    const { net, log } = this.deps;
+    if (!net.ready) {
+      this.stale = true;
+      return;
+    }
+    try {
+      const had = await net.script<number>('lease', [net.node, LEASE_MS]);
+      if (had === 0 || this.stale) await this.resync();
+      const reaped = await net.script<string[]>('reap', [net.node]);
+      for (let i = 0; i + 2 < reaped.length; i += 3) {
+        log.action('node-lost', { node: reaped[i], user: reaped[i + 1], room: reaped[i + 2] || undefined });
+        await this.gone(reaped[i + 1]!, reaped[i + 2]!, 'connection lost');
+      }
+    } catch (error) {
+      if (net.ready) log.error('network upkeep failed', error);
+    }
+  }
+
+  /** Makes Redis agree with this node's users and rooms again; runs once at a time. */
+  private resync(): Promise<void> {
+    this.resyncing ??= this.register().finally(() => (this.resyncing = undefined));
+    return this.resyncing;
+  }
+
+  private async register(): Promise<void> {
+    const { net, users, local, sessions, channels, capacity, log } = this.deps;
+    try {
+      await net.script('lease', [net.node, LEASE_MS]);
+      const dropped = await net.script<string[]>('prune', [net.node, ...users.local.keys()]);
+      for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!, 'left');
+      let taken = 0;
+      let full = 0;
+      for (const [lower, name] of [...users.local]) {
+        const room = local.room(name);
+        const status = await net.script<string>('register', [net.node, lower, name, room?.key ?? '', room?.name ?? '', capacity]);
+        const endpoint = sessions.get(name);
+        if (status === 'taken') {
+          taken++;
+          if (local.remove(name) !== undefined) channels.release(room!.key);
+          users.local.delete(lower);
+          endpoint?.send({ t: 'error', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
+          endpoint?.end('quit', 'your username was taken on another server');
+        } else if (status === 'full' && room) {
+          full++;
+          local.remove(name);
+          channels.release(room.key);
+          endpoint?.send({ t: 'left', room: room.name, user: name, reason: 'connection lost' });
+          endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
+        }
+      }
+      this.stale = false;
+      log.action('network-registered', { node: net.node, users: users.local.size, taken, full });
+    } catch (error) {
+      this.stale = true;
+      if (net.ready) log.error('re-registering with the network failed', error);
+    }
+  }
+
+  /** A user another node lost (or this node had forgotten): their room is told, transfers to them end. */
+  private async gone(user: string, room: string, reason: LeaveReason): Promise<void> {
+    this.deps.uploads().userGone(user);
+    if (!room) return;
+    await this.deps.delivery.toRoom(room, { t: 'left', room, user, reason });
+    this.deps.log.action('leave', { user, room, reason });
+  }
+}

@@ -1,0 +1,116 @@
+import { encodeJsonFrame } from '../../protocol/frame.js';
+import type { ServerMessage } from '../../protocol/messages.js';
+import type { Delivery } from '../../tokens.js';
+import type { Endpoint, LocalSessions } from '../local-sessions.js';
+import { decodeEnvelope, encodeEnvelope, Kind, type Header } from './envelope.js';
+import type { LocalMembers } from './local-members.js';
+import type { RedisNetwork } from './network.js';
+import { nodeChannel, PREFIX, roomChannel } from './scripts.js';
+
+const ROOM_CHANNEL = roomChannel('');
+
+/**
+ * Delivery across the network. A message is encoded once. Local recipients get the bytes
+ * straight away; the others through Redis pub/sub: a room's channel (heard only by nodes with
+ * members there) or the recipient's node's own channel. Everything a node publishes goes out
+ * on one connection, and Redis delivers each channel's messages in order, so what one sender
+ * says reaches every recipient in the order it was said.
+ */
+export class RedisDelivery implements Delivery {
+  private nextAck = 1;
+  private readonly acks = new Map<number, (gone: boolean) => void>();
+
+  constructor(
+    private readonly net: RedisNetwork,
+    private readonly sessions: LocalSessions,
+    private readonly local: LocalMembers,
+  ) {
+    net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel.toString('latin1'), data));
+  }
+
+  /** Listens to this node's own channel; resolves once Redis has confirmed it. */
+  async start(): Promise<void> {
+    await this.net.subscriber.subscribe(nodeChannel(this.net.node));
+  }
+
+  async toUser(user: string, message: ServerMessage): Promise<boolean> {
+    const here = this.sessions.get(user);
+    if (here) {
+      here.send(message);
+      return true;
+    }
+    const endpoint = await this.remote(user);
+    endpoint?.send(message);
+    return endpoint !== undefined;
+  }
+
+  async toRoom(room: string, message: ServerMessage): Promise<void> {
+    this.net.check();
+    const key = room.toLowerCase();
+    const frame = encodeJsonFrame(message);
+    for (const member of this.local.of(key)) this.sessions.get(member)?.sendFrame(frame);
+    await this.publish(roomChannel(key), encodeEnvelope(Kind.Room, this.net.node, {}, frame));
+  }
+
+  /** Where to send a user's frames, on this node or another; undefined when they are not online. */
+  async endpoint(user: string): Promise<Endpoint | undefined> {
+    return this.sessions.get(user) ?? (await this.remote(user));
+  }
+
+  private async remote(user: string): Promise<Endpoint | undefined> {
+    const node = await this.net.run((redis) => redis.hget(`${PREFIX}owners`, user.toLowerCase()));
+    if (node === null || node === this.net.node) return undefined;
+    const channel = nodeChannel(node);
+    const publish = (header: Header, frame: Buffer) => {
+      this.publish(channel, encodeEnvelope(Kind.User, this.net.node, header, frame)).catch(() => {
+        // Redis went away with the frame: an upload notices by its missing credit, a chat line is lost.
+      });
+    };
+    return {
+      send: (message) => publish({ to: user }, encodeJsonFrame(message)),
+      sendFrame: (frame, onWritten) => {
+        if (!onWritten) return publish({ to: user }, frame);
+        const ack = this.nextAck++;
+        this.acks.set(ack, (gone) => {
+          if (!gone) onWritten();
+        });
+        publish({ to: user, ack }, frame);
+      },
+      // Nothing ends another node's connections; that node owns them.
+      end: () => {},
+    };
+  }
+
+  private async publish(channel: string, data: Buffer): Promise<void> {
+    await this.net.run((redis) => redis.publish(channel, data));
+  }
+
+  private receive(channel: string, data: Buffer): void {
+    const envelope = decodeEnvelope(data);
+    if (!envelope || envelope.origin === this.net.node) return;
+    const { header, body } = envelope;
+    switch (envelope.kind) {
+      case Kind.Room:
+        if (!channel.startsWith(ROOM_CHANNEL)) return;
+        for (const member of this.local.of(channel.slice(ROOM_CHANNEL.length))) this.sessions.get(member)?.sendFrame(body);
+        return;
+      case Kind.User: {
+        const session = header.to === undefined ? undefined : this.sessions.get(header.to);
+        if (header.ack === undefined) return void session?.sendFrame(body);
+        const answer = (gone: boolean) => {
+          const reply = encodeEnvelope(Kind.Ack, this.net.node, { ack: header.ack, gone });
+          this.publish(nodeChannel(envelope.origin), reply).catch(() => {});
+        };
+        if (!session) return answer(true);
+        session.sendFrame(body, () => answer(false));
+        return;
+      }
+      case Kind.Ack: {
+        const done = header.ack === undefined ? undefined : this.acks.get(header.ack);
+        if (!done) return;
+        this.acks.delete(header.ack!);
+        done(header.gone === true);
+      }
+    }
+  }
+}

@@ -1,0 +1,46 @@
+import type { ServerConfig } from '../../config.js';
+import type { ActionLog, Uploads } from '../../tokens.js';
+import type { LocalSessions } from '../local-sessions.js';
+import { LocalMembers } from './local-members.js';
+import { RedisNetwork } from './network.js';
+import { NodeLease } from './node-lease.js';
+import { RedisDelivery } from './redis-delivery.js';
+import { RedisRoomDirectory } from './redis-rooms.js';
+import { RedisUserDirectory } from './redis-users.js';
+import { RoomChannels } from './room-channels.js';
+
+/** Everything that makes this server a node of a network (SPEC §8), built for the composition root. */
+export class RedisNode {
+  private constructor(
+    readonly net: RedisNetwork,
+    readonly users: RedisUserDirectory,
+    readonly rooms: RedisRoomDirectory,
+    readonly delivery: RedisDelivery,
+    private readonly lease: NodeLease,
+  ) {}
+
+  /** Connects, subscribes and takes a lease; throws StartupError when Redis cannot be reached. */
+  static async join(config: ServerConfig, sessions: LocalSessions, log: ActionLog, uploads: () => Uploads): Promise<RedisNode> {
+    const net = await RedisNetwork.connect(config.redisUrl!, (error) => log.action('network-error', { redis: config.redisUrl!, error: error.message }));
+    const local = new LocalMembers();
+    const channels = new RoomChannels(net);
+    const users = new RedisUserDirectory(net);
+    const delivery = new RedisDelivery(net, sessions, local);
+    const lease = new NodeLease({ net, users, local, channels, sessions, delivery, uploads, log, capacity: config.roomCapacity });
+    try {
+      await delivery.start();
+      await lease.start();
+    } catch (error) {
+      await net.close();
+      throw error;
+    }
+    log.action('network-joined', { node: net.node, redis: config.redisUrl! });
+    return new RedisNode(net, users, new RedisRoomDirectory(net, local, channels, config.roomCapacity), delivery, lease);
+  }
+
+  /** After the connections have closed: give everything back and disconnect. */
+  async leave(): Promise<void> {
+    await this.lease.stop();
+    await this.net.close();
+  }
+}

@@ -1,0 +1,40 @@
+import type { ClaimResult, UserDirectory } from '../../tokens.js';
+import type { RedisNetwork } from './network.js';
+import { PREFIX } from './scripts.js';
+
+/**
+ * Usernames across the network: a name is claimed with one Lua script (check and set ignoring
+ * case, recorded as held by this node), so two nodes can never both hand out `alice`.
+ */
+export class RedisUserDirectory implements UserDirectory {
+  /** The names this node holds, in lower case -> as spelled: what it re-registers after an outage. */
+  readonly local = new Map<string, string>();
+
+  constructor(private readonly net: RedisNetwork) {}
+
+  async claim(name: string): Promise<ClaimResult> {
+    const [ok, holder] = await this.net.script<[number, string]>('claim', [this.net.node, name.toLowerCase(), name]);
+    if (ok !== 1) return { ok: false, holder };
+    this.local.set(name.toLowerCase(), name);
+    return { ok: true, name };
+  }
+
+  async release(name: string): Promise<void> {
+    // Forgotten here first: if Redis is away now, the re-registration drops the name from Redis.
+    this.local.delete(name.toLowerCase());
+    await this.net.script('release', [this.net.node, name.toLowerCase()]);
+  }
+
+  async resolve(name: string): Promise<string | undefined> {
+    return (await this.net.run((redis) => redis.hget(`${PREFIX}users`, name.toLowerCase()))) ?? undefined;
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.net.run((redis) => redis.hvals(`${PREFIX}users`))).sort((a, b) => a.localeCompare(b));
+  }
+
+  /** Users connected to this node (the network's total is `list().length`). */
+  get size(): number {
+    return this.local.size;
+  }
+}

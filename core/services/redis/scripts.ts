@@ -1,0 +1,173 @@
+/**
+ * The network's state in Redis and the Lua scripts that change it. Every check-then-act (a name
+ * claim, a join against capacity, reaping a dead node) is one script, so it is atomic however
+ * many nodes race. Scripts build their key names themselves: this needs a single Redis (or a
+ * replicated primary), not Redis Cluster.
+ *
+ * chat:users          hash  name in lower case -> name as spelled
+ * chat:owners         hash  name in lower case -> id of the node the user is connected to
+ * chat:node:ID:users  set   names (lower case) held by node ID, for reaping it
+ * chat:nodes          set   ids of the nodes that have joined
+ * chat:lease:ID       string with a TTL, refreshed while node ID is alive
+ * chat:rooms          hash  room in lower case -> room as spelled by its creator
+ * chat:members:ROOM   set   names (as spelled) of the room's members
+ * chat:where          hash  name in lower case -> room in lower case
+ */
+export const PREFIX = 'chat:';
+export const roomChannel = (roomLower: string): string => `${PREFIX}ch:room:${roomLower}`;
+export const nodeChannel = (node: string): string => `${PREFIX}ch:node:${node}`;
+
+// Shared by the scripts below: take a user out of their room (deleting it when it empties),
+// and drop a user altogether. Both return the room's spelling, or false.
+const LIB = `
+local P = '${PREFIX}'
+local function leave_room(lower)
+  local room = redis.call('HGET', P..'where', lower)
+  if not room then return false end
+  redis.call('HDEL', P..'where', lower)
+  local set = P..'members:'..room
+  redis.call('SREM', set, redis.call('HGET', P..'users', lower))
+  local shown = redis.call('HGET', P..'rooms', room)
+  if redis.call('SCARD', set) == 0 then redis.call('HDEL', P..'rooms', room) end
+  return shown
+end
+local function drop_user(node, lower)
+  local shown = leave_room(lower)
+  redis.call('HDEL', P..'users', lower)
+  redis.call('HDEL', P..'owners', lower)
+  redis.call('SREM', P..'node:'..node..':users', lower)
+  return shown
+end
+local function put_in_room(lower, name, room, shown, capacity)
+  local set = P..'members:'..room
+  if redis.call('SCARD', set) >= capacity then return false end
+  redis.call('HSETNX', P..'rooms', room, shown)
+  redis.call('SADD', set, name)
+  redis.call('HSET', P..'where', lower, room)
+  return true
+end
+`;
+
+const script = (body: string) => `${LIB}\n${body}`;
+
+export const Lua = {
+  /** ARGV node, lower, name -> {1, name} or {0, holder} */
+  claim: script(`
+local holder = redis.call('HGET', P..'users', ARGV[2])
+if holder then return {0, holder} end
+redis.call('HSET', P..'users', ARGV[2], ARGV[3])
+redis.call('HSET', P..'owners', ARGV[2], ARGV[1])
+redis.call('SADD', P..'node:'..ARGV[1]..':users', ARGV[2])
+return {1, ARGV[3]}`),
+
+  /** ARGV node, lower: frees the name if this node holds it. */
+  release: script(`
+if redis.call('HGET', P..'owners', ARGV[2]) ~= ARGV[1] then return 0 end
+drop_user(ARGV[1], ARGV[2])
+return 1`),
+
+  /** ARGV node, lower, name, room lower, room spelling, capacity -> {status, room, previous} */
+  join: script(`
+if redis.call('HGET', P..'owners', ARGV[2]) ~= ARGV[1] then return {'gone'} end
+local current = redis.call('HGET', P..'where', ARGV[2])
+if current == ARGV[4] then return {'already', redis.call('HGET', P..'rooms', ARGV[4])} end
+local set = P..'members:'..ARGV[4]
+if redis.call('SCARD', set) >= tonumber(ARGV[6]) then return {'full', redis.call('HGET', P..'rooms', ARGV[4])} end
+local previous = ''
+if current then previous = leave_room(ARGV[2]) or '' end
+put_in_room(ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]))
+return {'ok', redis.call('HGET', P..'rooms', ARGV[4]), previous}`),
+
+  /** ARGV node, lower -> the room left (as spelled), or false */
+  leave: script(`
+if redis.call('HGET', P..'owners', ARGV[2]) ~= ARGV[1] then return false end
+return leave_room(ARGV[2])`),
+
+  /** -> {room, count, room, count, ...} */
+  rooms: script(`
+local out = {}
+local all = redis.call('HGETALL', P..'rooms')
+for i = 1, #all, 2 do
+  out[#out + 1] = all[i + 1]
+  out[#out + 1] = redis.call('SCARD', P..'members:'..all[i])
+end
+return out`),
+
+  /** ARGV node, ttl ms -> 1 if the lease was still there, 0 if it had expired (or never existed) */
+  lease: script(`
+local had = redis.call('EXISTS', P..'lease:'..ARGV[1])
+redis.call('SET', P..'lease:'..ARGV[1], '1', 'PX', ARGV[2])
+redis.call('SADD', P..'nodes', ARGV[1])
+return had`),
+
+  /**
+   * ARGV node (the caller, never reaped) -> {node, name, room, ...} for every user of every node
+   * whose lease has expired. SREM on the node set makes sure only one caller reaps each node.
+   */
+  reap: script(`
+local out = {}
+for _, node in ipairs(redis.call('SMEMBERS', P..'nodes')) do
+  if node ~= ARGV[1] and redis.call('EXISTS', P..'lease:'..node) == 0 then
+    redis.call('SREM', P..'nodes', node)
+    local held = P..'node:'..node..':users'
+    for _, lower in ipairs(redis.call('SMEMBERS', held)) do
+      if redis.call('HGET', P..'owners', lower) == node then
+        local name = redis.call('HGET', P..'users', lower)
+        local room = drop_user(node, lower)
+        out[#out + 1] = node
+        out[#out + 1] = name
+        out[#out + 1] = room or ''
+      end
+    end
+    redis.call('DEL', held)
+  end
+end
+return out`),
+
+  /** ARGV node, then the names (lower case) the node has now -> {name, room, ...} of those dropped */
+  prune: script(`
+local keep = {}
+for i = 2, #ARGV do keep[ARGV[i]] = true end
+local out = {}
+for _, lower in ipairs(redis.call('SMEMBERS', P..'node:'..ARGV[1]..':users')) do
+  if not keep[lower] then
+    if redis.call('HGET', P..'owners', lower) == ARGV[1] then
+      local name = redis.call('HGET', P..'users', lower)
+      local room = drop_user(ARGV[1], lower)
+      out[#out + 1] = name
+      out[#out + 1] = room or ''
+    else
+      redis.call('SREM', P..'node:'..ARGV[1]..':users', lower)
+    end
+  end
+end
+return out`),
+
+  /**
+   * Re-registration after Redis was away. ARGV node, lower, name, room lower ('' for none),
+   * room spelling, capacity -> 'ok', 'taken' (someone else holds the name now) or 'full'.
+   */
+  register: script(`
+local owner = redis.call('HGET', P..'owners', ARGV[2])
+if owner and owner ~= ARGV[1] then return 'taken' end
+redis.call('HSET', P..'users', ARGV[2], ARGV[3])
+redis.call('HSET', P..'owners', ARGV[2], ARGV[1])
+redis.call('SADD', P..'node:'..ARGV[1]..':users', ARGV[2])
+local current = redis.call('HGET', P..'where', ARGV[2])
+if current == ARGV[4] then return 'ok' end
+if current then leave_room(ARGV[2]) end
+if ARGV[4] == '' then return 'ok' end
+if put_in_room(ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])) then return 'ok' end
+return 'full'`),
+
+  /** ARGV node: a clean shutdown gives back the lease and everything the node still holds. */
+  leaveNetwork: script(`
+for _, lower in ipairs(redis.call('SMEMBERS', P..'node:'..ARGV[1]..':users')) do
+  if redis.call('HGET', P..'owners', lower) == ARGV[1] then drop_user(ARGV[1], lower) end
+end
+redis.call('DEL', P..'node:'..ARGV[1]..':users', P..'lease:'..ARGV[1])
+redis.call('SREM', P..'nodes', ARGV[1])
+return 1`),
+} as const;
+
+export type ScriptName = keyof typeof Lua;
