@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { TestClient } from './helpers/client.js';
-import { TestRedis } from './helpers/redis.js';
+import { Redis } from 'ioredis';
+import { eventually, TestRedis } from './helpers/redis.js';
 import { startServer } from './helpers/server.js';
 
 /** Three nodes of one network, each a real server on its own port, sharing a real redis-server. */
@@ -59,4 +60,72 @@ test('two users racing for the last place from two nodes: exactly one gets it', 
     t.regex((await a!.request(`/who ${room}`) as { text: string }).text, new RegExp(`^in ${room} \\(15\\): `));
     await Promise.all([...members, ...racers].map((c) => c.connection.close()));
   }
+});
+
+type Seen = { t: string; [key: string]: unknown };
+/** What a client saw of the room and of whispers, without timestamps. */
+const chat = (client: TestClient): Seen[] =>
+  client.events
+    .filter((e) => e.t === 'message' || e.t === 'joined' || e.t === 'left' || e.t === 'whisper')
+    .map((e) => {
+      const { ts: _ts, ...rest } = e as Seen & { ts?: number };
+      return rest;
+    });
+
+test('broadcasts, whispers and join/leave notices cross the nodes, each exactly once and in order', async (t) => {
+  const { ports } = await network(t);
+  const alice = await TestClient.login(t, ports[0]!, 'alice');
+  const bob = await TestClient.login(t, ports[1]!, 'bob');
+  const carol = await TestClient.login(t, ports[2]!, 'carol');
+  const dave = await TestClient.login(t, ports[0]!, 'dave'); // same node as alice, another room
+  await alice.join('lobby');
+  await bob.join('lobby');
+  await carol.join('lobby');
+  await dave.join('attic');
+  for (let i = 1; i <= 20; i++) alice.send(`hello ${i}`);
+  await bob.waitFor((e) => e.t === 'message' && e.text === 'hello 20', 'the 20th line');
+  bob.send('/w carol psst');
+  await carol.waitFor((e) => e.t === 'whisper' && e.text === 'psst', 'the whisper');
+  carol.send('/w Alice hi alice');
+  await alice.waitFor((e) => e.t === 'whisper' && e.text === 'hi alice', 'the whisper');
+  await bob.leave();
+  alice.send('done');
+  await carol.waitFor((e) => e.t === 'message' && e.text === 'done', 'the last line');
+  await alice.waitFor((e) => e.t === 'message' && e.text === 'done', 'the last line');
+
+  const hellos = Array.from({ length: 20 }, (_, i) => ({ t: 'message', room: 'lobby', from: 'alice', text: `hello ${i + 1}` }));
+  const joined = (user: string) => ({ t: 'joined', room: 'lobby', user });
+  const bobLeft = { t: 'left', room: 'lobby', user: 'bob', reason: 'left' };
+  const done = { t: 'message', room: 'lobby', from: 'alice', text: 'done' };
+  const psst = { t: 'whisper', from: 'bob', to: 'carol', text: 'psst' };
+  const hi = { t: 'whisper', from: 'carol', to: 'alice', text: 'hi alice' };
+  t.deepEqual(chat(alice), [joined('alice'), joined('bob'), joined('carol'), ...hellos, hi, bobLeft, done]);
+  t.deepEqual(chat(carol), [joined('carol'), ...hellos, psst, hi, bobLeft, done]);
+  t.deepEqual(chat(bob), [joined('bob'), joined('carol'), ...hellos, psst, bobLeft]);
+  await dave.barrier();
+  t.deepEqual(chat(dave), [{ t: 'joined', room: 'attic', user: 'dave' }], 'nothing from another room');
+});
+
+test('a node listens to a room only while it has members there', async (t) => {
+  const { ports, redis } = await network(t);
+  const probe = new Redis(redis.url);
+  t.teardown(() => probe.disconnect());
+  const listeners = async (room: string) => ((await probe.pubsub('NUMSUB', `chat:ch:room:${room}`)) as [string, number])[1];
+  const alice = await TestClient.login(t, ports[0]!, 'alice');
+  const bob = await TestClient.login(t, ports[1]!, 'bob');
+  const ann = await TestClient.login(t, ports[1]!, 'ann');
+  await TestClient.login(t, ports[2]!, 'carol'); // online, in no room
+  await alice.join('lobby');
+  await bob.join('lobby');
+  await ann.join('lobby');
+  t.is(await listeners('lobby'), 2, 'the nodes of alice and of bob and ann; not carol\'s');
+  await bob.leave();
+  t.is(await listeners('lobby'), 2, 'ann is still there');
+  await ann.join('attic');
+  await eventually(async () => (await listeners('lobby')) === 1, 'the node of bob and ann to stop listening to lobby');
+  t.is(await listeners('attic'), 1);
+  alice.send('anyone?');
+  await alice.waitFor((e) => e.t === 'message' && e.text === 'anyone?');
+  await ann.barrier();
+  t.false(ann.events.some((e) => e.t === 'message'));
 });

@@ -74,3 +74,12 @@ export class TestRedis {
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
+
+/** Polls `check` until it returns true, failing after `ms`: for state that has no event to wait for. */
+export async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
