@@ -1,0 +1,82 @@
+import test from 'ava';
+import { TestClient } from './helpers/client.js';
+import { eventually, RedisLink, TestRedis } from './helpers/redis.js';
+import { startServer } from './helpers/server.js';
+
+const UNAVAILABLE = { t: 'error', code: 'NETWORK_UNAVAILABLE', message: 'the network is unavailable, try again shortly' };
+// ioredis retries at most every second; re-registering then takes a few round trips.
+const RECOVERY_MS = 20_000;
+
+/** Resolves with the /who text once the network answers it the way `expected` says. */
+async function whoBecomes(client: TestClient, expected: string): Promise<void> {
+  let last = '';
+  await eventually(
+    async () => {
+      const answer = await client.request('/who');
+      last = answer.t === 'reply' ? answer.text : answer.message;
+      return last === expected;
+    },
+    `/who to answer ${JSON.stringify(expected)} (last: ${JSON.stringify(last)})`,
+    RECOVERY_MS,
+  );
+}
+
+test('Redis stopped under traffic: clear errors, connections kept, and service resumes by itself when it returns', async (t) => {
+  const redis = await TestRedis.start(t);
+  const [one, two] = await Promise.all([startServer(t, { redisUrl: redis.url }), startServer(t, { redisUrl: redis.url })]);
+  const alice = await TestClient.login(t, one!.port, 'alice');
+  const bob = await TestClient.login(t, two!.port, 'bob');
+  const carol = await TestClient.login(t, two!.port, 'carol');
+  for (const c of [alice, bob, carol]) await c.join('lobby');
+
+  await redis.stop(); // SIGKILL: Redis and everything in it is gone
+  await eventually(async () => (await alice.request('/who')).t === 'error', 'the nodes to notice that Redis is gone');
+  for (let i = 0; i < 10; i++) t.like(await alice.refused(`hello ${i}`), UNAVAILABLE);
+  t.like(await bob.refused('/w alice are you there'), UNAVAILABLE);
+  t.like(await carol.refused('/join attic'), UNAVAILABLE);
+  t.like(await carol.refused('/rooms'), UNAVAILABLE);
+  const dave = await TestClient.connect(t, one!.port);
+  t.deepEqual(await dave.connection.login('dave'), { ok: false, reason: UNAVAILABLE.message, attemptsLeft: 5 });
+  t.like(await carol.request('/help'), { t: 'reply' }, 'commands that need no network still work');
+  t.is(alice.closeInfo, undefined);
+  t.is(bob.closeInfo, undefined);
+
+  await redis.resume(); // empty: the nodes must register their users and rooms again
+  await whoBecomes(alice, 'in lobby (3): alice, bob, carol\nonline (3): alice, bob, carol');
+  await whoBecomes(bob, 'in lobby (3): alice, bob, carol\nonline (3): alice, bob, carol');
+  alice.send('back again');
+  for (const c of [bob, carol]) await c.waitFor((e) => e.t === 'message' && e.text === 'back again', 'the line after the outage');
+  bob.send('/w alice welcome back');
+  await alice.waitFor((e) => e.t === 'whisper' && e.text === 'welcome back');
+  t.deepEqual(await dave.connection.login('dave'), { ok: true, name: 'dave' });
+  t.like(await dave.request('/rooms'), { text: 'rooms (1):\n  lobby (3)' });
+});
+
+test('a node cut off from Redis is reaped; when it returns, a name taken meanwhile stays with its new holder', async (t) => {
+  const redis = await TestRedis.start(t);
+  const link = await RedisLink.start(t, redis.port);
+  const one = await startServer(t, { redisUrl: redis.url });
+  const two = await startServer(t, { redisUrl: link.url });
+  const alice = await TestClient.login(t, one.port, 'alice');
+  const bob = await TestClient.login(t, two.port, 'bob');
+  const carol = await TestClient.login(t, two.port, 'carol');
+  for (const c of [alice, bob, carol]) await c.join('lobby');
+
+  link.cut();
+  // The other node sees the lease run out and takes bob and carol out of the lobby.
+  await alice.waitFor((e) => e.t === 'left' && e.user === 'carol', 'carol to be reaped');
+  t.like(await alice.request('/who'), { text: 'in lobby (1): alice\nonline (1): alice' });
+  const bob2 = await TestClient.login(t, one.port, 'BOB');
+  await bob2.join('lobby');
+  t.like(await bob.refused('hello?'), UNAVAILABLE);
+
+  link.restore();
+  // bob's name now belongs to BOB: bob is told and disconnected; carol comes back into the lobby.
+  t.like(await bob.waitFor((e) => e.t === 'error' && e.code === 'NAME_TAKEN', 'bob to lose his name', RECOVERY_MS), {
+    message: "while the network was unavailable, 'bob' logged in on another server",
+  });
+  t.like(await bob.closed, { how: 'bye', reason: 'your username was taken on another server' });
+  await whoBecomes(carol, 'in lobby (3): alice, BOB, carol\nonline (3): alice, BOB, carol');
+  alice.send('all here?');
+  await carol.waitFor((e) => e.t === 'message' && e.text === 'all here?');
+});
