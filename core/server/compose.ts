@@ -84,7 +84,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Delivery, { useValue: delivery });
   container.register(Tokens.Sessions, { useValue: sessions });
   container.register(Tokens.Commands, { useValue: registry });
-  uploads = new UploadService(config, log, sessions);
+  uploads = new UploadService(config, log, sessions, network?.transfers);
   container.register(Tokens.Uploads, { useValue: uploads });
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });

@@ -5,7 +5,7 @@ import { encodeChunkHeader } from '../protocol/frame.js';
 import { contentProblem, extensionOf, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
 import type { FileOffer } from '../protocol/messages.js';
 import type { ActionLog, Uploads } from '../tokens.js';
-import type { LocalSessions } from './local-sessions.js';
+import type { Endpoint, LocalSessions } from './local-sessions.js';
 import { FifoSemaphore } from './semaphore.js';
 
 interface Transfer {
@@ -26,6 +26,15 @@ interface Transfer {
   hash: Hash;
   /** The first bytes, held back until the content type has been checked. */
   head: Buffer[] | null;
+  /** The recipient's connection when it is on another node of a network. */
+  remote: Endpoint | undefined;
+}
+
+/** What a network of servers adds: transfer ids unique across it, and recipients on other nodes. */
+export interface TransferNetwork {
+  nextId(): Promise<number>;
+  /** Sends to a user on another node; `gone` is called if a frame finds them no longer there. */
+  endpoint(user: string, gone: () => void): Promise<Endpoint | undefined>;
 }
 
 /** Bytes in flight per transfer: the most the server ever holds for one upload. */
@@ -53,6 +62,7 @@ export class UploadService implements Uploads {
     private readonly config: ServerConfig,
     private readonly log: ActionLog,
     private readonly sessions: LocalSessions,
+    private readonly network?: TransferNetwork,
   ) {
     this.slots = new FifoSemaphore(config.uploadSlots, config.uploadQueue);
     this.sweeper = setInterval(() => this.sweep(), 1000);
@@ -65,19 +75,25 @@ export class UploadService implements Uploads {
 
   async offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void> {
     const name = safeFileName(file.name);
+    let transfer: Transfer | undefined;
+    const elsewhere = this.network && recipient !== sender && !this.sessions.get(recipient);
+    const remote = elsewhere ? await this.network!.endpoint(recipient, () => transfer && this.fail(transfer, `${recipient} is no longer online`, 'cancelled')) : undefined;
     const problem =
       (this.sessions.get(sender) ? undefined : `${sender} is no longer connected`) ??
       (recipient === sender ? 'you cannot send a file to yourself' : undefined) ??
       typeProblem(name, this.config.fileTypes) ??
       sizeProblem(name, file.size, this.config.fileMaxBytes) ??
       (DIGEST.test(file.sha256) ? undefined : `${name} was offered without a valid SHA-256 digest`) ??
-      (this.sessions.get(recipient) ? undefined : `${recipient} is not online`) ??
+      (this.sessions.get(recipient) || remote ? undefined : `${recipient} is not online`) ??
       (this.closing ? 'the server is shutting down' : undefined);
     if (problem) this.refuse(sender, recipient, name, 'FILE_REFUSED', problem);
 
+    // Ids unique across a network: a recipient may get files from several nodes at once.
+    const id = this.network ? await this.network.nextId() : this.nextId++;
+    this.nextId = Math.max(this.nextId, id + 1);
     const now = Date.now();
-    const transfer: Transfer = {
-      id: this.nextId++,
+    transfer = {
+      id,
       requestId,
       sender,
       recipient,
@@ -92,6 +108,7 @@ export class UploadService implements Uploads {
       credit: 0,
       hash: createHash('sha256'),
       head: [],
+      remote,
     };
     if (this.slots.tryAcquire()) {
       this.transfers.set(transfer.id, transfer);
@@ -134,7 +151,7 @@ export class UploadService implements Uploads {
     if (t.hash.digest('hex') !== t.sha256) {
       return this.fail(t, `checksum mismatch: ${t.name} was corrupted on the way`, 'refused');
     }
-    this.sessions.get(t.recipient)?.send({ t: 'file-end', transfer: t.id });
+    this.recipientOf(t)?.send({ t: 'file-end', transfer: t.id });
     this.sessions.get(t.sender)?.send({ t: 'upload-done', transfer: t.id, file: t.name, to: t.recipient, bytes: t.size });
     this.log.action('file-delivered', { id: t.id, from: t.sender, to: t.recipient, file: t.name, bytes: t.size, ms: Date.now() - t.startedAt });
     this.finish(t);
@@ -174,7 +191,7 @@ export class UploadService implements Uploads {
     t.startedAt = t.lastProgress = now;
     t.credit = UPLOAD_WINDOW;
     const waitedMs = now - t.queuedAt;
-    this.sessions.get(t.recipient)?.send({ t: 'file-start', transfer: t.id, from: t.sender, name: t.name, size: t.size, sha256: t.sha256 });
+    this.recipientOf(t)?.send({ t: 'file-start', transfer: t.id, from: t.sender, name: t.name, size: t.size, sha256: t.sha256 });
     this.sessions.get(t.sender)?.send({ t: 'upload-go', re: t.requestId, transfer: t.id, file: t.name, waitedMs, window: UPLOAD_WINDOW });
     this.log.action('file-started', { id: t.id, from: t.sender, to: t.recipient, file: t.name, size: t.size, waited_ms: waitedMs });
   }
@@ -193,7 +210,7 @@ export class UploadService implements Uploads {
   }
 
   private forward(t: Transfer, data: Buffer): void {
-    const recipient = this.sessions.get(t.recipient);
+    const recipient = this.recipientOf(t);
     if (!recipient) return this.fail(t, `${t.recipient} is no longer online`, 'cancelled');
     recipient.sendFrame(encodeChunkHeader(t.id, data.length));
     recipient.sendFrame(data, () => {
@@ -202,6 +219,10 @@ export class UploadService implements Uploads {
       t.lastProgress = Date.now();
       this.sessions.get(t.sender)?.send({ t: 'upload-credit', transfer: t.id, bytes: data.length });
     });
+  }
+
+  private recipientOf(t: Transfer): Endpoint | undefined {
+    return t.remote ?? this.sessions.get(t.recipient);
   }
 
   /** Bytes for a transfer that is not (or no longer) this sender's: late ones are dropped quietly. */
@@ -218,7 +239,7 @@ export class UploadService implements Uploads {
   private fail(t: Transfer, reason: string, kind: 'refused' | 'cancelled', tellRecipient = t.state === 'active'): void {
     if (this.transfers.get(t.id) !== t) return;
     this.sessions.get(t.sender)?.send({ t: 'upload-failed', transfer: t.id, file: t.name, reason });
-    if (tellRecipient) this.sessions.get(t.recipient)?.send({ t: 'file-abort', transfer: t.id, reason });
+    if (tellRecipient) this.recipientOf(t)?.send({ t: 'file-abort', transfer: t.id, reason });
     this.log.action(`file-${kind}`, { id: t.id, from: t.sender, to: t.recipient, file: t.name, reason });
     this.finish(t);
   }

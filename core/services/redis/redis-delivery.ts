@@ -8,6 +8,8 @@ import type { RedisNetwork } from './network.js';
 import { nodeChannel, PREFIX, roomChannel } from './scripts.js';
 
 const ROOM_CHANNEL = roomChannel('');
+// An acknowledgement that has not come after this long never will (its node died, or Redis lost it).
+const ACK_TTL_MS = 60_000;
 
 /**
  * Delivery across the network. A message is encoded once. Local recipients get the bytes
@@ -18,7 +20,7 @@ const ROOM_CHANNEL = roomChannel('');
  */
 export class RedisDelivery implements Delivery {
   private nextAck = 1;
-  private readonly acks = new Map<number, (gone: boolean) => void>();
+  private readonly acks = new Map<number, { done: (gone: boolean) => void; at: number }>();
 
   constructor(
     private readonly net: RedisNetwork,
@@ -52,12 +54,11 @@ export class RedisDelivery implements Delivery {
     await this.publish(roomChannel(key), encodeEnvelope(Kind.Room, this.net.node, {}, frame));
   }
 
-  /** Where to send a user's frames, on this node or another; undefined when they are not online. */
-  async endpoint(user: string): Promise<Endpoint | undefined> {
-    return this.sessions.get(user) ?? (await this.remote(user));
-  }
-
-  private async remote(user: string): Promise<Endpoint | undefined> {
+  /**
+   * A user on another node, for file transfers: frames sent with `onWritten` are acknowledged by
+   * that node once the recipient's socket has taken them (or `gone` is called if they have left).
+   */
+  async remote(user: string, gone?: () => void): Promise<Endpoint | undefined> {
     const node = await this.net.run((redis) => redis.hget(`${PREFIX}owners`, user.toLowerCase()));
     if (node === null || node === this.net.node) return undefined;
     const channel = nodeChannel(node);
@@ -71,9 +72,8 @@ export class RedisDelivery implements Delivery {
       sendFrame: (frame, onWritten) => {
         if (!onWritten) return publish({ to: user }, frame);
         const ack = this.nextAck++;
-        this.acks.set(ack, (gone) => {
-          if (!gone) onWritten();
-        });
+        this.forgetOldAcks();
+        this.acks.set(ack, { done: (left) => (left ? gone?.() : onWritten()), at: Date.now() });
         publish({ to: user, ack }, frame);
       },
       // Nothing ends another node's connections; that node owns them.
@@ -106,11 +106,19 @@ export class RedisDelivery implements Delivery {
         return;
       }
       case Kind.Ack: {
-        const done = header.ack === undefined ? undefined : this.acks.get(header.ack);
-        if (!done) return;
+        const pending = header.ack === undefined ? undefined : this.acks.get(header.ack);
+        if (!pending) return;
         this.acks.delete(header.ack!);
-        done(header.gone === true);
+        pending.done(header.gone === true);
       }
+    }
+  }
+
+  private forgetOldAcks(): void {
+    const old = Date.now() - ACK_TTL_MS;
+    for (const [ack, pending] of this.acks) {
+      if (pending.at > old) return; // in order of age: the rest are younger
+      this.acks.delete(ack);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { ServerConfig } from '../../config.js';
 import type { ActionLog, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
+import type { TransferNetwork } from '../uploads.js';
 import { LocalMembers } from './local-members.js';
 import { RedisNetwork } from './network.js';
 import { NodeLease } from './node-lease.js';
@@ -8,6 +9,7 @@ import { RedisDelivery } from './redis-delivery.js';
 import { RedisRoomDirectory } from './redis-rooms.js';
 import { RedisUserDirectory } from './redis-users.js';
 import { RoomChannels } from './room-channels.js';
+import { PREFIX } from './scripts.js';
 
 /** Everything that makes this server a node of a network (SPEC §8), built for the composition root. */
 export class RedisNode {
@@ -36,6 +38,14 @@ export class RedisNode {
     }
     log.action('network-joined', { node: net.node, redis: config.redisUrl! });
     return new RedisNode(net, users, new RedisRoomDirectory(net, local, channels, config.roomCapacity), delivery, lease);
+  }
+
+  /** File transfers to users on other nodes, with ids unique across the network. */
+  get transfers(): TransferNetwork {
+    return {
+      nextId: () => this.net.run((redis) => redis.incr(`${PREFIX}transfer-id`)),
+      endpoint: (user, gone) => this.delivery.remote(user, gone),
+    };
   }
 
   /** After the connections have closed: give everything back and disconnect. */

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import test from 'ava';
+import type { ServerMessageOf } from '../core/protocol/messages.js';
+import { FileUser, jpeg, listing, MiB, pdf, putFile, sha256, tempDir } from './helpers/files.js';
+import { RawClient } from './helpers/raw-peer.js';
+import { eventually, TestRedis } from './helpers/redis.js';
+import { startServer } from './helpers/server.js';
+
+async function network(t: Parameters<typeof TestRedis.start>[0], uploadSlots?: number) {
+  const redis = await TestRedis.start(t);
+  const servers = await Promise.all([0, 1, 2].map(() => startServer(t, { redisUrl: redis.url, ...(uploadSlots ? { uploadSlots } : {}) })));
+  return servers.map((s) => s.port);
+}
+
+test('files from two other nodes at once reach their recipient byte-identical', async (t) => {
+  const ports = await network(t);
+  const alice = await FileUser.login(t, ports[0]!, 'alice');
+  const bob = await FileUser.login(t, ports[1]!, 'bob');
+  const carol = await FileUser.login(t, ports[2]!, 'carol');
+  const photo = jpeg(3 * MiB);
+  const paper = pdf(MiB + 12345);
+  await alice.sendFile(await putFile(await tempDir(t), 'photo.jpg', photo), 'Bob');
+  await carol.sendFile(await putFile(await tempDir(t), 'paper.pdf', paper), 'bob');
+  const saved = await bob.received(2);
+  t.is(saved.length, 2, JSON.stringify(bob.states('failed')));
+  const byName = Object.fromEntries(await Promise.all(saved.map(async (p) => [p.name, await readFile(p.path!)] as const)));
+  t.is(sha256(byName['photo.jpg']!), sha256(photo));
+  t.is(sha256(byName['paper.pdf']!), sha256(paper));
+  t.not(saved[0]!.transfer, saved[1]!.transfer, 'transfer ids are unique across the network');
+  for (const sender of [alice, carol]) await sender.waitProgress((p) => p.direction === 'up' && p.state === 'done', 'the upload to be done');
+});
+
+test('a corrupted chunk fails the digest check across nodes, and both sides are told', async (t) => {
+  const ports = await network(t);
+  const bob = await FileUser.login(t, ports[1]!, 'bob');
+  const mallory = await RawClient.login(t, ports[0]!, 'mallory');
+  const data = jpeg(600 * 1024);
+  const go = await mallory.offer('bob', 'photo.jpg', data);
+  if (go.t !== 'upload-go') return t.fail(JSON.stringify(go));
+  const corrupted = Buffer.from(data);
+  corrupted[500_000] ^= 0x01;
+  await mallory.stream(go.transfer, corrupted); // credit comes back only as bob's socket takes the bytes
+  mallory.end(go.transfer);
+  const reason = 'checksum mismatch: photo.jpg was corrupted on the way';
+  t.like(await mallory.waitFor((m) => m.t === 'upload-failed', 'upload-failed'), { transfer: go.transfer, reason });
+  const [ended] = await bob.waitProgress((p) => p.transfer === go.transfer && p.state === 'failed', 'the download to fail');
+  t.is(ended!.reason, reason);
+  t.deepEqual(await listing(bob.downloads), [], 'no file, partial or temporary, is left');
+});
+
+test('a recipient on another node who is gone fails the upload, and the permit is free again', async (t) => {
+  const ports = await network(t, 1);
+  const bob = await FileUser.login(t, ports[1]!, 'bob');
+  const mallory = await RawClient.login(t, ports[0]!, 'mallory');
+  const data = jpeg(200 * 1024);
+  const go = (await mallory.offer('bob', 'photo.jpg', data)) as ServerMessageOf<'upload-go'>;
+  t.is(go.t, 'upload-go');
+  bob.client.connection.close();
+  await eventually(async () => {
+    mallory.command('/who');
+    const reply = await mallory.waitForNew((m) => m.t === 'reply', 'the answer to /who');
+    return reply.t === 'reply' && reply.text === 'online (1): mallory';
+  }, 'bob to be gone');
+  await mallory.stream(go.transfer, data.subarray(0, 64 * 1024));
+  t.like(await mallory.waitFor((m) => m.t === 'upload-failed', 'upload-failed'), { transfer: go.transfer, reason: 'bob is no longer online' });
+  await FileUser.login(t, ports[2]!, 'bob');
+  t.like(await mallory.offer('bob', 'photo.jpg', data), { t: 'upload-go' }, 'the only permit of the node is free');
+});
+
+test('the upload limit applies per node', async (t) => {
+  const ports = await network(t, 1);
+  await FileUser.login(t, ports[1]!, 'bob');
+  const [m1, m2, m3] = await Promise.all([RawClient.login(t, ports[0]!, 'm1'), RawClient.login(t, ports[0]!, 'm2'), RawClient.login(t, ports[2]!, 'm3')]);
+  const data = jpeg(100 * 1024);
+  t.like(await m1!.offer('bob', 'a.jpg', data), { t: 'upload-go' });
+  t.like(await m2!.offer('bob', 'b.jpg', data), { t: 'upload-queued', position: 1 }, 'the node of m1 and m2 has one permit, in use');
+  t.like(await m3!.offer('bob', 'c.jpg', data), { t: 'upload-go' }, 'another node has its own');
+});
