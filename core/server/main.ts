@@ -4,15 +4,19 @@ import { VERSION } from '../version.js';
 import { ChatServer } from './chat-server.js';
 import { parseServerArgs, serverUsage } from './cli.js';
 import { serveDiagnostics } from './diagnostics.js';
+import { isWorker, runPrimary, serveAsWorker } from './workers.js';
 
 /** The chatserver executable: parse flags, start, stop gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   const parsed = parseServerArgs(process.argv.slice(2));
   if (parsed.kind === 'help') return void console.log(serverUsage());
   if (parsed.kind === 'version') return void console.log(VERSION);
+  if (parsed.config.workers > 0 && !isWorker()) return runPrimary(parsed.config);
   const server = await ChatServer.start(parsed.config);
-  process.stderr.write(`chatserver ${VERSION} listening on port ${server.port} with /${server.commands.join(' /')}\n`);
-  serveDiagnostics(server);
+  if (!isWorker()) {
+    process.stderr.write(`chatserver ${VERSION} listening on port ${server.port} with /${server.commands.join(' /')}\n`);
+    serveDiagnostics(server);
+  }
 
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  if (isWorker()) serveAsWorker(server.port, server.commands, onSignal);
   // Every known path catches its own errors; these are the last resort, so say what happened
   // and shut down cleanly rather than die mid-write.
   const crash = (error: unknown) => {

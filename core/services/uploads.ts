@@ -212,13 +212,16 @@ export class UploadService implements Uploads {
   private forward(t: Transfer, data: Buffer): void {
     const recipient = this.recipientOf(t);
     if (!recipient) return this.fail(t, `${t.recipient} is no longer online`, 'cancelled');
-    recipient.sendFrame(encodeChunkHeader(t.id, data.length));
-    recipient.sendFrame(data, () => {
+    const credited = () => {
       if (this.transfers.get(t.id) !== t) return;
       t.credit += data.length;
       t.lastProgress = Date.now();
       this.sessions.get(t.sender)?.send({ t: 'upload-credit', transfer: t.id, bytes: data.length });
-    });
+    };
+    // To another node the chunk goes as one message: other nodes' messages could come between two.
+    if (t.remote) return t.remote.sendFrame(Buffer.concat([encodeChunkHeader(t.id, data.length), data]), credited);
+    recipient.sendFrame(encodeChunkHeader(t.id, data.length));
+    recipient.sendFrame(data, credited);
   }
 
   private recipientOf(t: Transfer): Endpoint | undefined {

@@ -59,7 +59,8 @@ export class RedisNetwork {
     } catch (error) {
       redis.disconnect();
       subscriber.disconnect();
-      throw new StartupError(`cannot reach Redis at ${url}: ${(error as Error).message}`, { cause: error });
+      // ioredis rejects with "Connection is closed."; the error event before it says why.
+      throw new StartupError(`cannot reach Redis at ${url}: ${lastError || (error as Error).message}`, { cause: error });
     }
     return new RedisNetwork(url, redis, subscriber);
   }

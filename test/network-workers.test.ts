@@ -1,0 +1,45 @@
+import test from 'ava';
+import { Redis } from 'ioredis';
+import { TestClient } from './helpers/client.js';
+import { Child } from './helpers/process.js';
+import { eventually, TestRedis } from './helpers/redis.js';
+
+test('--workers 2 runs two nodes on one port that form one network', async (t) => {
+  const redis = await TestRedis.start(t);
+  const probe = new Redis(redis.url);
+  t.teardown(() => probe.disconnect());
+  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--workers', '2', '--redis', redis.url, '--no-log-file', '--quiet']);
+  const [, port] = await child.waitFor(/listening on port (\d+) with 2 workers/, 'stderr');
+  t.is((await probe.smembers('chat:nodes')).length, 2);
+
+  // Connections are handed to the workers in turn, so these users are spread over both.
+  const users = [];
+  for (const name of ['alice', 'bob', 'carol', 'dave']) users.push(await TestClient.login(t, Number(port), name));
+  t.is(new Set(await probe.hvals('chat:owners')).size, 2, 'users on both workers');
+  for (const user of users) await user.join('lobby');
+  users[0]!.send('hello from one worker');
+  for (const user of users) await user.waitFor((e) => e.t === 'message' && e.text === 'hello from one worker');
+  users[3]!.send('/w alice and a whisper');
+  await users[0]!.waitFor((e) => e.t === 'whisper' && e.from === 'dave');
+  t.like(await users[1]!.request('/who'), { text: 'in lobby (4): alice, bob, carol, dave\nonline (4): alice, bob, carol, dave' });
+
+  child.process.kill('SIGTERM');
+  t.deepEqual(await child.exit(), { code: 0, signal: null });
+  await eventually(async () => (await probe.scard('chat:nodes')) === 0, 'the workers to leave the network');
+  t.is(await probe.hlen('chat:users'), 0);
+});
+
+test('--workers without --redis is refused with one clear line', async (t) => {
+  const child = Child.spawn(t, 'chatserver', ['0', '--workers', '2', '--no-log-file']);
+  t.deepEqual(await child.exit(), { code: 1, signal: null });
+  t.is(child.stderr, 'chatserver: --workers needs --redis: the workers form one network through Redis\n');
+});
+
+test('--redis with an address where no Redis answers stops start-up with one clear line', async (t) => {
+  const child = Child.spawn(t, 'chatserver', ['0', '--redis', 'redis://127.0.0.1:1', '--no-log-file', '--quiet']);
+  t.deepEqual(await child.exit(), { code: 1, signal: null });
+  t.regex(child.stderr, /^chatserver: cannot reach Redis at redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED.*\n$/);
+  const bad = Child.spawn(t, 'chatserver', ['0', '--no-log-file'], { CHATSERVER_REDIS: 'localhost:6379' });
+  t.deepEqual(await bad.exit(), { code: 1, signal: null });
+  t.is(bad.stderr, "chatserver: --redis (from CHATSERVER_REDIS) needs a URL such as redis://127.0.0.1:6379, not 'localhost:6379'\n");
+});
