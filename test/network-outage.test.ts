@@ -80,3 +80,19 @@ test('a node cut off from Redis is reaped; when it returns, a name taken meanwhi
   alice.send('all here?');
   await carol.waitFor((e) => e.t === 'message' && e.text === 'all here?');
 });
+
+test('a node stops cleanly while Redis is away, and the others carry on once it is back', async (t) => {
+  const redis = await TestRedis.start(t);
+  const one = await startServer(t, { redisUrl: redis.url });
+  const two = await startServer(t, { redisUrl: redis.url, shutdownGraceMs: 100 });
+  const alice = await TestClient.login(t, one.port, 'alice');
+  const bob = await TestClient.login(t, two.port, 'bob');
+  await alice.join('lobby');
+  await bob.join('lobby');
+  await redis.stop();
+  await eventually(async () => (await bob.request('/who')).t === 'error', 'the nodes to notice that Redis is gone');
+  await two.stop();
+  t.like(await bob.closed, { how: 'bye', shutdown: true });
+  await redis.resume();
+  await whoBecomes(alice, 'in lobby (1): alice\nonline (1): alice');
+});
