@@ -85,7 +85,8 @@ export class NodeLease {
     try {
       await net.script('lease', [net.node, LEASE_MS]);
       const dropped = await net.script<string[]>('prune', [net.node, ...users.local.keys()]);
-      for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!, 'left');
+      // Users who left while Redis was away: their rooms on other nodes have not been told yet.
+      for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!, 'connection lost');
       let taken = 0;
       let full = 0;
       for (const [lower, name] of [...users.local]) {

@@ -26,7 +26,8 @@ export class RedisNode {
     const net = await RedisNetwork.connect(config.redisUrl!, (error) => log.action('network-error', { redis: config.redisUrl!, error: error.message }));
     const local = new LocalMembers();
     const channels = new RoomChannels(net);
-    const users = new RedisUserDirectory(net);
+    const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity);
+    const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name));
     const delivery = new RedisDelivery(net, sessions, local);
     const lease = new NodeLease({ net, users, local, channels, sessions, delivery, uploads, log, capacity: config.roomCapacity });
     try {
@@ -37,7 +38,7 @@ export class RedisNode {
       throw error;
     }
     log.action('network-joined', { node: net.node, redis: config.redisUrl! });
-    return new RedisNode(net, users, new RedisRoomDirectory(net, local, channels, config.roomCapacity), delivery, lease);
+    return new RedisNode(net, users, rooms, delivery, lease);
   }
 
   /** File transfers to users on other nodes, with ids unique across the network. */

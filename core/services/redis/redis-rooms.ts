@@ -75,7 +75,8 @@ export class RedisRoomDirectory implements RoomDirectory {
     return this.local.rooms;
   }
 
-  private leaveLocally(user: string): void {
+  /** Takes a user out of their room on this node only (the user is gone; Redis may be away). */
+  leaveLocally(user: string): void {
     const key = this.local.remove(user);
     if (key !== undefined) this.channels.release(key);
   }

@@ -10,7 +10,11 @@ export class RedisUserDirectory implements UserDirectory {
   /** The names this node holds, in lower case -> as spelled: what it re-registers after an outage. */
   readonly local = new Map<string, string>();
 
-  constructor(private readonly net: RedisNetwork) {}
+  /** `forget` drops what this node knows of a user beyond the name (their room), even while Redis is away. */
+  constructor(
+    private readonly net: RedisNetwork,
+    private readonly forget: (name: string) => void,
+  ) {}
 
   async claim(name: string): Promise<ClaimResult> {
     const [ok, holder] = await this.net.script<[number, string]>('claim', [this.net.node, name.toLowerCase(), name]);
@@ -22,6 +26,7 @@ export class RedisUserDirectory implements UserDirectory {
   async release(name: string): Promise<void> {
     // Forgotten here first: if Redis is away now, the re-registration drops the name from Redis.
     this.local.delete(name.toLowerCase());
+    this.forget(name);
     await this.net.script('release', [this.net.node, name.toLowerCase()]);
   }
 
