@@ -62,6 +62,18 @@ test('two users racing for the last place from two nodes: exactly one gets it', 
   }
 });
 
+test('twenty users from three nodes joining one room at once: exactly fifteen get in', async (t) => {
+  const { ports } = await network(t);
+  const users = await Promise.all(Array.from({ length: 20 }, (_, i) => TestClient.login(t, ports[i % 3]!, `crowd${i}`)));
+  for (const user of users) user.send('/join hall');
+  const outcomes = await Promise.all(
+    users.map((c) => c.waitFor((e) => (e.t === 'joined' && e.user === c.name) || (e.t === 'error' && e.code === 'ROOM_FULL'), 'the join answer')),
+  );
+  t.is(outcomes.filter((e) => e.t === 'joined').length, 15);
+  t.is(outcomes.filter((e) => e.t === 'error').length, 5);
+  t.like(await users[0]!.request('/rooms'), { text: 'rooms (1):\n  hall (15)' });
+});
+
 type Seen = { t: string; [key: string]: unknown };
 /** What a client saw of the room and of whispers, without timestamps. */
 const chat = (client: TestClient): Seen[] =>
