@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { argvProblem } from '../core/argv.js';
+import { parseArgv } from '../core/argv.js';
 
 export interface ClientOptions {
   host: string;
@@ -28,24 +27,19 @@ options:
 export class UsageError extends Error {}
 
 export function parseClientArgs(argv: string[]): ClientArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        user: { type: 'string' },
-        downloads: { type: 'string' },
-        color: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean' },
-        version: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${argvProblem(error as Error)} (see chatclient --help)`);
-  }
+  const parsed = parseArgv(
+    argv,
+    {
+      user: { type: 'string' },
+      downloads: { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+      help: { type: 'boolean' },
+      version: { type: 'boolean' },
+    },
+    'chatclient',
+    (message) => new UsageError(message),
+  );
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };

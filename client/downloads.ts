@@ -1,7 +1,7 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { link, open, rename, unlink } from 'node:fs/promises';
+import { link, open, readdir, rename, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { safeFileName } from '../core/protocol/file-rules.js';
 
@@ -16,6 +16,7 @@ export class Download {
   private readonly temp: string;
   private readonly out: WriteStream;
   private failed = false;
+  private readonly swept: Promise<void>;
 
   constructor(
     private readonly folder: string,
@@ -24,8 +25,10 @@ export class Download {
     private readonly sha256: string,
   ) {
     this.name = safeFileName(offeredName);
-    this.temp = join(folder, `.${this.name}.${randomBytes(6).toString('hex')}.part`);
+    // The pid in the name lets a later client tell a crashed client's leftovers from live ones.
+    this.temp = join(folder, `.${this.name}.${process.pid}-${randomBytes(6).toString('hex')}.part`);
     mkdirSync(folder, { recursive: true });
+    this.swept = sweepOnce(folder);
     this.out = createWriteStream(this.temp, { flags: 'wx' });
     this.out.on('error', () => {
       this.failed = true;
@@ -43,6 +46,7 @@ export class Download {
 
   /** Verifies and publishes the file; returns its final path. Throws with the reason otherwise. */
   async complete(): Promise<string> {
+    await this.swept;
     await new Promise<void>((resolve, reject) => this.out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     try {
       if (this.failed) throw new Error('could not write the file');
@@ -60,6 +64,31 @@ export class Download {
     this.out.destroy();
     await closed.catch(() => {});
     await unlink(this.temp).catch(() => {});
+  }
+}
+
+const sweeps = new Map<string, Promise<void>>();
+
+/** Once per folder and process: removes temporary files left by clients that died mid-download. */
+function sweepOnce(folder: string): Promise<void> {
+  let sweep = sweeps.get(folder);
+  if (!sweep) sweeps.set(folder, (sweep = removeOrphanParts(folder).catch(() => {})));
+  return sweep;
+}
+
+async function removeOrphanParts(folder: string): Promise<void> {
+  for (const entry of await readdir(folder)) {
+    const pid = /^\..+\.(\d+)-[0-9a-f]{12}\.part$/.exec(entry)?.[1];
+    if (pid && !alive(Number(pid))) await unlink(join(folder, entry)).catch(() => {});
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 

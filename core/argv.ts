@@ -1,5 +1,21 @@
-/** util.parseArgs explains at length; one short sentence is enough here. */
-export function argvProblem(error: Error): string {
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/**
+ * util.parseArgs in strict mode with positionals, its long explanations cut to one short
+ * sentence that points at the program's --help; `fail` makes the program's own error type.
+ */
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>>;
+
+export function parseArgv<O extends Options>(argv: string[], options: O, program: string, fail: (message: string) => Error): Parsed<O> {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw fail(`${argvProblem(error as Error)} (see ${program} --help)`);
+  }
+}
+
+function argvProblem(error: Error): string {
   const option = /'(-[^']*)'/.exec(error.message)?.[1];
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option '${option}'`;

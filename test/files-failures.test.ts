@@ -1,6 +1,7 @@
-import { truncateSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { formatEvent, formatTransfer } from '../client/format.js';
 import type { ServerMessageOf } from '../core/protocol/messages.js';
@@ -162,4 +163,20 @@ test("no one can write into, end or cancel someone else's upload", async (t) => 
   const [saved] = await bob.received(1);
   t.deepEqual(await readFile(saved!.path!), PHOTO, 'only alice wrote her file');
   t.deepEqual(mallory!.of('upload-failed'), []);
+});
+
+test("a client killed mid-download leaves a hidden temporary file, which the next client receiving into that folder removes", async (t) => {
+  const server = await startServer(t);
+  const bob = await FileUser.login(t, server.port, 'bob');
+  const alice = await FileUser.login(t, server.port, 'alice');
+  // What a SIGKILLed client leaves: a part file named with its pid, now dead; one of a live client stays.
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  const orphan = `.photo.jpg.${dead}-0123456789ab.part`;
+  const live = `.notes.txt.${process.pid}-ba9876543210.part`;
+  mkdirSync(bob.downloads, { recursive: true });
+  for (const name of [orphan, live]) writeFileSync(join(bob.downloads, name), 'partial');
+
+  await alice.sendFile(await putFile(await tempDir(t), 'new.txt', text(1000)), 'bob');
+  await bob.received(1);
+  t.deepEqual(await listing(bob.downloads), [live, 'new.txt']);
 });

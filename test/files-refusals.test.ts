@@ -152,13 +152,13 @@ test('a file for an unknown user, or for oneself, is refused', async (t) => {
   const alice = await FileUser.login(t, server.port, 'alice');
   const path = await putFile(dir, 'notes.txt', text(100));
   const id = await alice.sendFile(path, 'nobody');
-  t.like(await alice.client.waitFor((e) => e.t === 'error' && e.re === id, 'refusal'), { code: 'NO_SUCH_USER', message: "no user named 'nobody' is online" });
+  t.like(await alice.client.waitFor((e) => e.t === 'error' && e.re === id, 'refusal'), { code: 'NO_SUCH_USER', message: "notes.txt was not sent: no user named 'nobody' is online" });
   const self = await alice.sendFile(path, 'alice');
-  t.like(await alice.client.waitFor((e) => e.t === 'error' && e.re === self, 'refusal'), { code: 'FILE_REFUSED', message: 'you cannot send a file to yourself' });
+  t.like(await alice.client.waitFor((e) => e.t === 'error' && e.re === self, 'refusal'), { code: 'FILE_REFUSED', message: 'you cannot send notes.txt to yourself' });
   t.false(alice.transfers.busy, 'nothing is left pending in the client');
 
   const mallory = await RawClient.login(t, server.port, 'mallory');
-  t.like(await mallory.offer('nobody', 'notes.txt', text(100)), { t: 'error', message: "no user named 'nobody' is online" });
+  t.like(await mallory.offer('nobody', 'notes.txt', text(100)), { t: 'error', message: "notes.txt was not sent: no user named 'nobody' is online" });
 });
 
 test('a missing file, or a folder, is refused by the client', async (t) => {

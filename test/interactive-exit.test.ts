@@ -61,3 +61,25 @@ test('a connection lost without a word: one line naming the server, exit code 1'
   t.deepEqual(await term.exited(), { code: 1, restored: true });
   t.true((await term.screen()).includes(`! connection to 127.0.0.1:${proxy!.port} lost`));
 });
+
+test('Ctrl+Z suspends the client to the shell with the prompt cleared; after fg the half-typed line is back and works', async (t) => {
+  const server = await startServer(t);
+  const bob = await TestClient.login(t, server.port, 'bob');
+  await bob.join('lobby');
+  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice'], { jobControl: true });
+  await term.waitFor('* logged in as alice');
+  await term.type('/join lobby');
+  await term.press('Enter');
+  await term.type('half typed');
+  await term.waitFor('[lobby] alice> half typed');
+  await term.press('C-z');
+  const rows = await term.waitFor(/Stopped/);
+  t.false(rows.some((r) => r.includes('alice>')), 'the prompt stepped aside');
+  await term.type('fg');
+  await term.press('Enter');
+  await term.waitFor('[lobby] alice> half typed');
+  await term.type(' and more');
+  await term.press('Enter');
+  await bob.waitFor((e) => e.t === 'message' && e.from === 'alice' && e.text === 'half typed and more', 'the line', SCREEN_WAIT_MS);
+  t.true((await term.screen()).some((r) => /alice: half typed and more$/.test(r)));
+});

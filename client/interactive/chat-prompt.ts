@@ -238,6 +238,7 @@ export class ChatPrompt extends EnquirerInputBase {
     if (name === 'end' || (ctrl && name === 'e')) return () => this.replace(this.input);
     if (ctrl && name === 'u') return () => this.replace(this.input.slice(this.cursor), 0);
     if (ctrl && name === 'l') return () => this.redrawScreen();
+    if (ctrl && name === 'z') return () => this.suspend();
     if ((ctrl && name === 'left') || (meta && name === 'b')) return () => this.replace(this.input, wordStart(this.input, this.cursor));
     if ((ctrl && name === 'right') || (meta && name === 'f')) return () => this.replace(this.input, wordEnd(this.input, this.cursor));
     if (meta && name === 'backspace') return () => this.cutLeft();
@@ -262,6 +263,24 @@ export class ChatPrompt extends EnquirerInputBase {
   private recall(line: string | undefined): void {
     if (line === undefined) return this.alert();
     this.replace(line);
+  }
+
+  /**
+   * Ctrl+Z: the prompt steps aside, the terminal goes back to cooked mode and the whole process
+   * group stops, as the tty would do it (so a wrapper such as npm stops too); `fg` brings it back.
+   */
+  private suspend(): void {
+    const { stdin } = this;
+    if (!stdin.isTTY || process.platform === 'win32') return this.alert();
+    this.output(erase(this.drawn, this.columns) + SHOW_CURSOR);
+    this.drawn = undefined;
+    stdin.setRawMode(false);
+    process.once('SIGCONT', () => {
+      if (!this.detach) return;
+      stdin.setRawMode(true);
+      this.render();
+    });
+    process.kill(0, 'SIGTSTP');
   }
 
   /** Ctrl+L: a clean screen with just the prompt. */

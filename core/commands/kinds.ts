@@ -30,6 +30,7 @@ const WORD_MAX = 256;
  */
 export async function resolveArgs(meta: CommandMeta, raw: RawArgs, env: KindEnv): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
+  let offered: FileOffer | undefined; // refusals after a file argument say which file was not sent
   for (const spec of meta.args) {
     const value = raw[spec.name];
     if (value === undefined) continue;
@@ -44,7 +45,10 @@ export async function resolveArgs(meta: CommandMeta, raw: RawArgs, env: KindEnv)
         const problem = usernameProblem(value, env.config.usernameMax);
         if (problem) throw new ArgumentError(problem, spec.name, meta.usage);
         const online = await env.users.resolve(value);
-        if (!online) throw new UserError('NO_SUCH_USER', `no user named '${value}' is online`);
+        if (!online) {
+          const reason = `no user named '${value}' is online`;
+          throw new UserError('NO_SUCH_USER', offered ? `${offered.name} was not sent: ${reason}` : reason);
+        }
         out[spec.name] = online;
         break;
       }
@@ -71,7 +75,7 @@ export async function resolveArgs(meta: CommandMeta, raw: RawArgs, env: KindEnv)
         if (!offer) {
           throw new ArgumentError(`<${spec.name}> must be uploaded by the client as a file`, spec.name, meta.usage);
         }
-        out[spec.name] = offer;
+        out[spec.name] = offered = offer;
         break;
       }
     }

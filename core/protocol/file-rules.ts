@@ -23,7 +23,8 @@ export function formatBytes(bytes: number): string {
   return `${trim(bytes / 1024 / 1024)} MiB`;
 }
 
-const trim = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+// One decimal, without a trailing ".0": 292.97 KiB reads "293 KiB", not "293.0 KiB".
+const trim = (n: number) => String(Math.round(n * 10) / 10);
 
 export function typeProblem(name: string, types: readonly string[]): string | undefined {
   const ext = extensionOf(name);
@@ -36,7 +37,7 @@ export function sizeProblem(name: string, size: number, max: number): string | u
   if (size <= max) return undefined;
   let shown = formatBytes(size);
   // "3.0 MiB; the limit is 3 MiB" would read as a contradiction: give bytes when they round alike.
-  if (shown.replace('.0 ', ' ') === formatBytes(max)) shown = `${size.toLocaleString('en-US')} bytes`;
+  if (shown === formatBytes(max)) shown = `${size.toLocaleString('en-US')} bytes`;
   return `${name} is ${shown}; the limit is ${formatBytes(max)}`;
 }
 

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULTS, type ServerConfig } from '../config.js';
-import { argvProblem } from '../argv.js';
+import { parseArgv } from '../argv.js';
 import { StartupError } from '../errors.js';
 
 type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig };
@@ -113,17 +112,8 @@ export function serverUsage(): string {
 
 /** Turns chatserver's argv into a config. Throws StartupError with one clear line. */
 export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Parsed {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple ?? false }])),
-    });
-  } catch (error) {
-    throw new StartupError(`${argvProblem(error as Error)} (see chatserver --help)`);
-  }
+  const options = Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple ?? false }]));
+  const parsed = parseArgv(argv, options, 'chatserver', (message) => new StartupError(message));
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
   if (values.version) return { kind: 'version' };

@@ -80,7 +80,7 @@ export class UploadService implements Uploads {
     const remote = elsewhere ? await this.network!.endpoint(recipient, () => transfer && this.fail(transfer, `${recipient} is no longer online`, 'cancelled')) : undefined;
     const problem =
       (this.sessions.get(sender) ? undefined : `${sender} is no longer connected`) ??
-      (recipient === sender ? 'you cannot send a file to yourself' : undefined) ??
+      (recipient === sender ? `you cannot send ${name} to yourself` : undefined) ??
       typeProblem(name, this.config.fileTypes) ??
       sizeProblem(name, file.size, this.config.fileMaxBytes) ??
       (DIGEST.test(file.sha256) ? undefined : `${name} was offered without a valid SHA-256 digest`) ??

@@ -16,6 +16,8 @@ export interface TerminalOptions {
   cwd?: string;
   /** Extra environment for the client; FORCE_COLOR, NO_COLOR and NODE_DISABLE_COLORS start unset. */
   env?: Record<string, string>;
+  /** Run the client as a job typed into an interactive bash (job control: Ctrl+Z, fg) instead. */
+  jobControl?: boolean;
 }
 
 /**
@@ -42,8 +44,12 @@ export class Terminal {
     const command = ['env', '-u', 'FORCE_COLOR', '-u', 'NO_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, process.execPath, CLIENT, ...args];
     await terminal.tmux(
       '-f', config, 'new-session', '-d', '-s', 'chat', '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30),
-      '-c', options.cwd ?? process.cwd(), 'sh', '-c', script, 'sh', ...command,
+      '-c', options.cwd ?? process.cwd(), ...(options.jobControl ? ['bash', '--norc', '--noprofile', '-i'] : ['sh', '-c', script, 'sh', ...command]),
     );
+    if (options.jobControl) {
+      await terminal.type(command.map((word) => `'${word.replaceAll("'", "'\\''")}'`).join(' '));
+      await terminal.press('Enter');
+    }
     return terminal;
   }
 
