@@ -75,9 +75,11 @@ export class UploadService implements Uploads {
 
   async offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void> {
     const name = safeFileName(file.name);
+    // On a network, a recipient not connected here may be on another node.
     let transfer: Transfer | undefined;
     const elsewhere = this.network && recipient !== sender && !this.sessions.get(recipient);
-    const remote = elsewhere ? await this.network!.endpoint(recipient, () => transfer && this.fail(transfer, `${recipient} is no longer online`, 'cancelled')) : undefined;
+    const gone = () => transfer && this.fail(transfer, `${recipient} is no longer online`, 'cancelled');
+    const remote = elsewhere ? await this.network!.endpoint(recipient, gone) : undefined;
     const problem =
       (this.sessions.get(sender) ? undefined : `${sender} is no longer connected`) ??
       (recipient === sender ? `you cannot send ${name} to yourself` : undefined) ??
