@@ -44,7 +44,8 @@ export function runPrimary(config: ServerConfig): void {
       process.exit(code || 1);
     }
     process.stderr.write(`chatserver: worker ${worker.process.pid} ended (${signal ?? `code ${code}`}); starting another\n`);
-    fork();
+    // A replacement that could not start (Redis away, say) is retried every second, not in a tight loop.
+    setTimeout(fork, wasListening ? 0 : 1000);
   });
 
   const stop = (signal: NodeJS.Signals) => {
