@@ -45,7 +45,7 @@ export function runPrimary(config: ServerConfig): void {
     }
     process.stderr.write(`chatserver: worker ${worker.process.pid} ended (${signal ?? `code ${code}`}); starting another\n`);
     // A replacement that could not start (Redis away, say) is retried every second, not in a tight loop.
-    setTimeout(fork, wasListening ? 0 : 1000);
+    setTimeout(() => stopping || fork(), wasListening ? 0 : 1000);
   });
 
   const stop = (signal: NodeJS.Signals) => {
