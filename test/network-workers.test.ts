@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { Redis } from 'ioredis';
 import { TestClient } from './helpers/client.js';
@@ -27,6 +28,37 @@ test('--workers 2 runs two nodes on one port that form one network', async (t) =
   t.deepEqual(await child.exit(), { code: 0, signal: null });
   await eventually(async () => (await probe.scard('chat:nodes')) === 0, 'the workers to leave the network');
   t.is(await probe.hlen('chat:users'), 0);
+});
+
+test('a worker killed with SIGKILL is replaced, and its users are reaped like those of any dead node', async (t) => {
+  const redis = await TestRedis.start(t);
+  const probe = new Redis(redis.url);
+  t.teardown(() => probe.disconnect());
+  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--workers', '2', '--redis', redis.url, '--no-log-file', '--quiet']);
+  const [, port] = await child.waitFor(/listening on port (\d+) with 2 workers/, 'stderr');
+  const alice = await TestClient.login(t, Number(port), 'alice');
+  const bob = await TestClient.login(t, Number(port), 'bob');
+  await alice.join('lobby');
+  await bob.join('lobby');
+  const owners = await probe.hgetall('chat:owners');
+  // Connections go to the workers in turn, so each worker holds one of them.
+  if (owners.alice === owners.bob) return t.fail('alice and bob are on the same worker');
+
+  const workers = readFileSync(`/proc/${child.process.pid}/task/${child.process.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+  t.is(workers.length, 2);
+  process.kill(workers[0]!, 'SIGKILL');
+  // Whoever was on that worker loses the connection; the other user is on the surviving one.
+  const [victim, survivor] = await Promise.race([alice.closed.then(() => [alice, bob]), bob.closed.then(() => [bob, alice])]);
+  await child.waitFor(/worker \d+ ended \(SIGKILL\); starting another/, 'stderr');
+  t.like(await survivor!.waitFor((e) => e.t === 'left' && e.user === victim!.name, `${victim!.name} to be reaped`, 10_000), { reason: 'connection lost' });
+  const dead = owners[victim!.name]!;
+  await eventually(async () => {
+    const nodes = await probe.smembers('chat:nodes');
+    return nodes.length === 2 && !nodes.includes(dead);
+  }, 'a replacement worker to join the network');
+  const again = await TestClient.login(t, Number(port), victim!.name);
+  await again.join('lobby');
+  await survivor!.waitFor((e) => e.t === 'joined' && e.user === victim!.name);
 });
 
 test('--workers without --redis is refused with one clear line', async (t) => {
