@@ -1,4 +1,5 @@
 import test from 'ava';
+import { Redis } from 'ioredis';
 import { TestClient } from './helpers/client.js';
 import { eventually, RedisLink, TestRedis } from './helpers/redis.js';
 import { startServer } from './helpers/server.js';
@@ -101,4 +102,18 @@ test('a node stops cleanly while Redis is away, and the others carry on once it 
   t.like(await bob.closed, { how: 'bye', shutdown: true });
   await redis.resume();
   await whoBecomes(alice, 'in lobby (1): alice\nonline (1): alice');
+});
+
+test('a login whose claim timed out in a stalled Redis does not leave the name taken', async (t) => {
+  const redis = await TestRedis.start(t);
+  const probe = new Redis(redis.url);
+  t.teardown(() => probe.disconnect());
+  const [one, two] = await Promise.all([startServer(t, { redisUrl: redis.url }), startServer(t, { redisUrl: redis.url })]);
+  await TestClient.login(t, one!.port, 'warm'); // Redis has the claim script from now on
+  const early = await TestClient.connect(t, one!.port);
+  // Redis stops answering for longer than a node waits for a command (3 s), then runs what it got.
+  await probe.client('PAUSE', 3_500, 'ALL');
+  t.deepEqual(await early.connection.login('alice'), { ok: false, reason: UNAVAILABLE.message, attemptsLeft: 5 });
+  await eventually(async () => (await probe.hexists('chat:users', 'alice')) === 0, 'the stray claim to be undone', RECOVERY_MS);
+  await TestClient.login(t, two!.port, 'Alice');
 });

@@ -21,6 +21,8 @@ const SHA = Object.fromEntries(Object.entries(Lua).map(([name, lua]) => [name, c
 export class RedisNetwork {
   /** This node's id: names the lease, the node's channel and what it holds. */
   readonly node = randomBytes(8).toString('hex');
+  /** Commands that failed for want of Redis: their effect is unknown until the node re-registers. */
+  failures = 0;
   private readonly readyListeners: (() => void)[] = [];
   private closed = false;
 
@@ -85,6 +87,7 @@ export class RedisNetwork {
       return await command(this.redis);
     } catch (error) {
       if (error instanceof ReplyError && !/^(LOADING|BUSY|MASTERDOWN|READONLY)/.test((error as Error).message)) throw error;
+      this.failures++;
       throw unavailable();
     }
   }

@@ -37,6 +37,7 @@ export class NodeLease {
   private timer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> | undefined;
   private stale = false;
+  private failuresSeen = 0;
 
   constructor(private readonly deps: LeaseDeps) {}
 
@@ -63,7 +64,12 @@ export class NodeLease {
     }
     try {
       const had = await net.script<number>('lease', [net.node, LEASE_MS]);
-      if (had === 0 || this.stale) await this.resync();
+      // A command whose answer was lost (a timeout) may have changed Redis without this node
+      // knowing, e.g. claimed a name for a login that was refused: re-registering puts it right.
+      if (had === 0 || this.stale || net.failures !== this.failuresSeen) {
+        this.failuresSeen = net.failures;
+        await this.resync();
+      }
       const reaped = await net.script<string[]>('reap', [net.node]);
       for (let i = 0; i + 2 < reaped.length; i += 3) {
         log.action('node-lost', { node: reaped[i], user: reaped[i + 1], room: reaped[i + 2] || undefined });
