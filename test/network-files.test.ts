@@ -76,3 +76,22 @@ test('the upload limit applies per node', async (t) => {
   t.like(await m2!.offer('bob', 'b.jpg', data), { t: 'upload-queued', position: 1 }, 'the node of m1 and m2 has one permit, in use');
   t.like(await m3!.offer('bob', 'c.jpg', data), { t: 'upload-go' }, 'another node has its own');
 });
+
+test('transfer ids stay unique when Redis restarts empty', async (t) => {
+  const redis = await TestRedis.start(t);
+  const [one, two] = await Promise.all([startServer(t, { redisUrl: redis.url }), startServer(t, { redisUrl: redis.url })]);
+  await FileUser.login(t, two!.port, 'bob');
+  const mallory = await RawClient.login(t, one!.port, 'mallory');
+  const data = jpeg(1000);
+  const ids = [];
+  for (let i = 0; i < 3; i++) ids.push(((await mallory.offer('bob', 'a.jpg', data)) as ServerMessageOf<'upload-go'>).transfer);
+  await redis.stop();
+  await redis.resume();
+  let again: ServerMessageOf<'upload-go'> | undefined;
+  await eventually(async () => {
+    const answer = await mallory.offer('bob', 'b.jpg', data);
+    if (answer.t === 'upload-go') again = answer;
+    return again !== undefined;
+  }, 'an upload to be accepted after the restart', 20_000);
+  t.true(again!.transfer > Math.max(...ids), `${again!.transfer} after ${ids.join(', ')}`);
+});

@@ -19,6 +19,8 @@ export interface LeaseDeps {
   sessions: LocalSessions;
   delivery: Delivery;
   uploads: () => Uploads;
+  /** The highest file transfer id this node has used. */
+  transferIds: () => number;
   log: ActionLog;
   capacity: number;
 }
@@ -42,7 +44,7 @@ export class NodeLease {
   constructor(private readonly deps: LeaseDeps) {}
 
   async start(): Promise<void> {
-    await this.deps.net.script('lease', [this.deps.net.node, LEASE_MS]);
+    await this.renew();
     this.deps.net.onReady(() => void this.resync());
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
@@ -63,7 +65,7 @@ export class NodeLease {
       return;
     }
     try {
-      const had = await net.script<number>('lease', [net.node, LEASE_MS]);
+      const had = await this.renew();
       // A command whose answer was lost (a timeout) may have changed Redis without this node
       // knowing, e.g. claimed a name for a login that was refused: re-registering puts it right.
       if (had === 0 || this.stale || net.failures !== this.failuresSeen) {
@@ -80,6 +82,10 @@ export class NodeLease {
     }
   }
 
+  private renew(): Promise<number> {
+    return this.deps.net.script<number>('lease', [this.deps.net.node, LEASE_MS, this.deps.transferIds()]);
+  }
+
   /** Makes Redis agree with this node's users and rooms again; runs once at a time. */
   private resync(): Promise<void> {
     this.resyncing ??= this.register().finally(() => (this.resyncing = undefined));
@@ -89,7 +95,7 @@ export class NodeLease {
   private async register(): Promise<void> {
     const { net, users, local, sessions, channels, capacity, log } = this.deps;
     try {
-      await net.script('lease', [net.node, LEASE_MS]);
+      await this.renew();
       const dropped = await net.script<string[]>('prune', [net.node, ...users.local.keys()]);
       // Users who left while Redis was away: their rooms on other nodes have not been told yet.
       for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!, 'connection lost');

@@ -19,6 +19,7 @@ export class RedisNode {
     readonly rooms: RedisRoomDirectory,
     readonly delivery: RedisDelivery,
     private readonly lease: NodeLease,
+    private readonly transferIds: { last: number },
   ) {}
 
   /** Connects, subscribes and takes a lease; throws StartupError when Redis cannot be reached. */
@@ -29,7 +30,8 @@ export class RedisNode {
     const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity);
     const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name));
     const delivery = new RedisDelivery(net, sessions, local);
-    const lease = new NodeLease({ net, users, local, channels, sessions, delivery, uploads, log, capacity: config.roomCapacity });
+    const transferIds = { last: 0 };
+    const lease = new NodeLease({ net, users, local, channels, sessions, delivery, uploads, log, capacity: config.roomCapacity, transferIds: () => transferIds.last });
     try {
       await delivery.start();
       await lease.start();
@@ -38,13 +40,17 @@ export class RedisNode {
       throw error;
     }
     log.action('network-joined', { node: net.node, redis: config.redisUrl! });
-    return new RedisNode(net, users, rooms, delivery, lease);
+    return new RedisNode(net, users, rooms, delivery, lease, transferIds);
   }
 
   /** File transfers to users on other nodes, with ids unique across the network. */
   get transfers(): TransferNetwork {
     return {
-      nextId: () => this.net.run((redis) => redis.incr(`${PREFIX}transfer-id`)),
+      nextId: async () => {
+        const id = await this.net.run((redis) => redis.incr(`${PREFIX}transfer-id`));
+        this.transferIds.last = Math.max(this.transferIds.last, id);
+        return id;
+      },
       endpoint: (user, gone) => this.delivery.remote(user, gone),
     };
   }

@@ -12,6 +12,7 @@
  * chat:rooms          hash  room in lower case -> room as spelled by its creator
  * chat:members:ROOM   set   names (as spelled) of the room's members
  * chat:where          hash  name in lower case -> room in lower case
+ * chat:transfer-id    counter of file transfer ids, unique across the network
  */
 export const PREFIX = 'chat:';
 export const roomChannel = (roomLower: string): string => `${PREFIX}ch:room:${roomLower}`;
@@ -93,10 +94,15 @@ for i = 1, #all, 2 do
 end
 return out`),
 
-  /** ARGV node, ttl ms -> 1 if the lease was still there, 0 if it had expired (or never existed) */
+  /**
+   * ARGV node, ttl ms, the highest transfer id the node has used -> 1 if the lease was still
+   * there, 0 if it had expired (or never existed). The id counter is raised to what the node has
+   * used, so a Redis that restarted empty does not hand out ids of transfers still running.
+   */
   lease: script(`
 local had = redis.call('EXISTS', P..'lease:'..ARGV[1])
 redis.call('SET', P..'lease:'..ARGV[1], '1', 'PX', ARGV[2])
+if tonumber(redis.call('GET', P..'transfer-id') or '0') < tonumber(ARGV[3]) then redis.call('SET', P..'transfer-id', ARGV[3]) end
 redis.call('SADD', P..'nodes', ARGV[1])
 return had`),
 
