@@ -176,7 +176,7 @@ export class Gateway {
       try {
         claim = await users.claim(name);
       } catch (error) {
-        // The name could not be checked (a network of servers without Redis): not the user's fault, no attempt used.
+        // The name could not be checked (a network whose Redis is away): not the user's fault, no attempt used.
         if (!(error instanceof UserError) || !session.open) throw error;
         session.send({ t: 'login-refused', reason: error.message, attemptsLeft: config.loginAttempts - session.loginAttempts });
         return;
@@ -280,7 +280,7 @@ export class Gateway {
     } catch (error) {
       log.error(`clean-up after ${session.user} failed`, error);
     }
-    // Released even when leaving the room failed (a network without Redis), so the name is not stuck.
+    // Released even when leaving the room failed (a network whose Redis is away), so the name is not stuck.
     await users.release(session.user).catch((error) => log.error(`releasing ${session.user} failed`, error));
   }
 
