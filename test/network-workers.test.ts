@@ -75,3 +75,17 @@ test('--redis with an address where no Redis answers stops start-up with one cle
   t.deepEqual(await bad.exit(), { code: 1, signal: null });
   t.is(bad.stderr, "chatserver: --redis (from CHATSERVER_REDIS) needs a URL such as redis://127.0.0.1:6379, not 'localhost:6379'\n");
 });
+
+test('CHATSERVER_REDIS makes a node of the network like --redis, and --help lists both flags', async (t) => {
+  const redis = await TestRedis.start(t);
+  const probe = new Redis(redis.url);
+  t.teardown(() => probe.disconnect());
+  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--no-log-file', '--quiet'], { CHATSERVER_REDIS: redis.url });
+  const [, port] = await child.waitFor(/listening on port (\d+)/, 'stderr');
+  await TestClient.login(t, Number(port), 'alice');
+  t.deepEqual(await probe.hvals('chat:users'), ['alice']);
+  const help = Child.spawn(t, 'chatserver', ['--help']);
+  await help.exit();
+  t.regex(help.stdout, /^ {2}--redis URL {2,}be a node of the network sharing this Redis.*\(also \$CHATSERVER_REDIS\)$/m);
+  t.regex(help.stdout, /^ {2}--workers N {2,}run N worker processes on the port/m);
+});
