@@ -93,6 +93,9 @@ export class UploadService implements Uploads {
     // Ids unique across a network: a recipient may get files from several nodes at once.
     const id = this.network ? await this.network.nextId() : this.nextId++;
     this.nextId = Math.max(this.nextId, id + 1);
+    // While the network answered, the sender may have gone (after their clean-up ran) or the server begun to stop.
+    const late = !this.network ? undefined : !this.sessions.get(sender) ? `${sender} is no longer connected` : this.closing ? 'the server is shutting down' : undefined;
+    if (late) this.refuse(sender, recipient, name, 'FILE_REFUSED', late);
     const now = Date.now();
     transfer = {
       id,
