@@ -118,6 +118,26 @@ test('broadcasts, whispers and join/leave notices cross the nodes, each exactly 
   t.deepEqual(chat(dave), [{ t: 'joined', room: 'attic', user: 'dave' }], 'nothing from another room');
 });
 
+test('whispers and room lines from one sender reach a member on another node in the order they were sent', async (t) => {
+  const { ports } = await network(t, 2);
+  const alice = await TestClient.login(t, ports[0]!, 'alice');
+  const bob = await TestClient.login(t, ports[1]!, 'bob');
+  await alice.join('lobby');
+  await bob.join('lobby');
+  const expected: Seen[] = [];
+  for (let i = 1; i <= 15; i++) {
+    if (i % 3 === 0) {
+      alice.send(`/w bob secret ${i}`);
+      expected.push({ t: 'whisper', from: 'alice', to: 'bob', text: `secret ${i}` });
+    } else {
+      alice.send(`line ${i}`);
+      expected.push({ t: 'message', room: 'lobby', from: 'alice', text: `line ${i}` });
+    }
+  }
+  await bob.waitFor((e) => e.t === 'whisper' && e.text === 'secret 15', 'the last whisper');
+  t.deepEqual(chat(bob).filter((e) => e.t === 'message' || e.t === 'whisper'), expected);
+});
+
 test('a node listens to a room only while it has members there', async (t) => {
   const { ports, redis } = await network(t);
   const probe = new Redis(redis.url);
