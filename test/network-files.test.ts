@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import test from 'ava';
 import type { ServerMessageOf } from '../core/protocol/messages.js';
+import { UPLOAD_WINDOW } from '../core/services/uploads.js';
+import { ChildServer } from './helpers/child-server.js';
 import { FileUser, jpeg, listing, MiB, pdf, putFile, sha256, tempDir } from './helpers/files.js';
 import { RawClient } from './helpers/raw-peer.js';
 import { eventually, TestRedis } from './helpers/redis.js';
@@ -94,4 +96,30 @@ test('transfer ids stay unique when Redis restarts empty', async (t) => {
     return again !== undefined;
   }, 'an upload to be accepted after the restart', 20_000);
   t.true(again!.transfer > Math.max(...ids), `${again!.transfer} after ${ids.join(', ')}`);
+});
+
+test("while the recipient's node is frozen, the sender gets no credit beyond the window; the file arrives whole once it thaws", async (t) => {
+  const redis = await TestRedis.start(t);
+  const one = await startServer(t, { redisUrl: redis.url });
+  const two = await ChildServer.start(['--redis', redis.url]);
+  t.teardown(() => two.kill());
+  const bob = await FileUser.login(t, two.port, 'bob');
+  const mallory = await RawClient.login(t, one.port, 'mallory');
+  const data = jpeg(MiB);
+  const go = (await mallory.offer('bob', 'photo.jpg', data)) as ServerMessageOf<'upload-go'>;
+  t.like(go, { t: 'upload-go', window: UPLOAD_WINDOW });
+
+  two.signal('SIGSTOP'); // bob's node takes nothing from Redis and writes nothing to bob
+  t.teardown(() => two.signal('SIGCONT'));
+  await mallory.stream(go.transfer, data.subarray(0, UPLOAD_WINDOW)); // all the credit there is
+  mallory.command('/help help'); // answered after the chunks before it have been handled
+  await mallory.waitFor((m) => m.t === 'reply', 'the answer to /help');
+  t.is(mallory.of('upload-credit').length, 0, 'no credit while the recipient cannot be written to');
+
+  two.signal('SIGCONT');
+  await mallory.stream(go.transfer, data.subarray(UPLOAD_WINDOW));
+  mallory.end(go.transfer);
+  const [saved] = await bob.received(1);
+  t.is(sha256(await readFile(saved!.path!)), sha256(data));
+  t.like(await mallory.waitFor((m) => m.t === 'upload-done', 'upload-done'), { bytes: MiB });
 });
