@@ -1,4 +1,3 @@
-import type { LeaveReason } from '../../protocol/messages.js';
 import type { ActionLog, Delivery, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { LocalMembers } from './local-members.js';
@@ -75,7 +74,7 @@ export class NodeLease {
       const reaped = await net.script<string[]>('reap', [net.node]);
       for (let i = 0; i + 2 < reaped.length; i += 3) {
         log.action('node-lost', { node: reaped[i], user: reaped[i + 1], room: reaped[i + 2] || undefined });
-        await this.gone(reaped[i + 1]!, reaped[i + 2]!, 'connection lost');
+        await this.gone(reaped[i + 1]!, reaped[i + 2]!);
       }
     } catch (error) {
       if (net.ready) log.error('network upkeep failed', error);
@@ -96,9 +95,9 @@ export class NodeLease {
     const { net, users, local, sessions, channels, capacity, log } = this.deps;
     try {
       await this.renew();
-      const dropped = await net.script<string[]>('prune', [net.node, ...users.local.keys()]);
+      const dropped = await net.script<string[]>('prune', [net.node, ...users.kept()]);
       // Users who left while Redis was away: their rooms on other nodes have not been told yet.
-      for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!, 'connection lost');
+      for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!);
       let taken = 0;
       let full = 0;
       for (const [lower, name] of [...users.local]) {
@@ -128,10 +127,10 @@ export class NodeLease {
   }
 
   /** A user another node lost (or this node had forgotten): their room is told, transfers to them end. */
-  private async gone(user: string, room: string, reason: LeaveReason): Promise<void> {
+  private async gone(user: string, room: string): Promise<void> {
     this.deps.uploads().userGone(user);
     if (!room) return;
-    await this.deps.delivery.toRoom(room, { t: 'left', room, user, reason });
-    this.deps.log.action('leave', { user, room, reason });
+    await this.deps.delivery.toRoom(room, { t: 'left', room, user, reason: 'connection lost' });
+    this.deps.log.action('leave', { user, room, reason: 'connection lost' });
   }
 }

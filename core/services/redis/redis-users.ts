@@ -9,6 +9,8 @@ import { PREFIX } from './scripts.js';
 export class RedisUserDirectory implements UserDirectory {
   /** The names this node holds, in lower case -> as spelled: what it re-registers after an outage. */
   readonly local = new Map<string, string>();
+  /** Claims sent and not yet answered, by name in lower case. */
+  private readonly claiming = new Map<string, number>();
 
   /** `forget` drops what this node knows of a user beyond the name (their room), even while Redis is away. */
   constructor(
@@ -17,10 +19,23 @@ export class RedisUserDirectory implements UserDirectory {
   ) {}
 
   async claim(name: string): Promise<ClaimResult> {
-    const [ok, holder] = await this.net.script<[number, string]>('claim', [this.net.node, name.toLowerCase(), name]);
-    if (ok !== 1) return { ok: false, holder };
-    this.local.set(name.toLowerCase(), name);
-    return { ok: true, name };
+    const lower = name.toLowerCase();
+    this.claiming.set(lower, (this.claiming.get(lower) ?? 0) + 1);
+    try {
+      const [ok, holder] = await this.net.script<[number, string]>('claim', [this.net.node, lower, name]);
+      if (ok !== 1) return { ok: false, holder };
+      this.local.set(lower, name);
+      return { ok: true, name };
+    } finally {
+      const left = this.claiming.get(lower)! - 1;
+      if (left > 0) this.claiming.set(lower, left);
+      else this.claiming.delete(lower);
+    }
+  }
+
+  /** Names a re-registration must not drop: those held, and those whose claim may just have landed. */
+  kept(): string[] {
+    return [...new Set([...this.local.keys(), ...this.claiming.keys()])];
   }
 
   async release(name: string): Promise<void> {
