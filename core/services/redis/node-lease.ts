@@ -22,6 +22,8 @@ export interface LeaseDeps {
   transferIds: () => number;
   log: ActionLog;
   capacity: number;
+  /** Users whose join or leave is in flight. */
+  moving: () => ReadonlySet<string>;
 }
 
 /**
@@ -92,7 +94,7 @@ export class NodeLease {
   }
 
   private async register(): Promise<void> {
-    const { net, users, local, sessions, channels, capacity, log } = this.deps;
+    const { net, users, local, sessions, channels, capacity, log, moving } = this.deps;
     try {
       await this.renew();
       const dropped = await net.script<string[]>('prune', [net.node, ...users.kept()]);
@@ -102,7 +104,9 @@ export class NodeLease {
       let full = 0;
       for (const [lower, name] of [...users.local]) {
         const room = local.room(name);
-        const status = await net.script<string>('register', [net.node, lower, name, room?.key ?? '', room?.name ?? '', capacity]);
+        // A join or leave sent before this runs in Redis first; its answer then brings `local` up to date.
+        const where = moving().has(name) ? '*' : (room?.key ?? '');
+        const status = await net.script<string>('register', [net.node, lower, name, where, room?.name ?? '', capacity]);
         const endpoint = sessions.get(name);
         if (status === 'taken') {
           taken++;

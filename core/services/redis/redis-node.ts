@@ -31,7 +31,12 @@ export class RedisNode {
     const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name));
     const delivery = new RedisDelivery(net, sessions, local);
     const transferIds = { last: 0 };
-    const lease = new NodeLease({ net, users, local, channels, sessions, delivery, uploads, log, capacity: config.roomCapacity, transferIds: () => transferIds.last });
+    const lease = new NodeLease({
+      net, users, local, channels, sessions, delivery, uploads, log,
+      capacity: config.roomCapacity,
+      transferIds: () => transferIds.last,
+      moving: () => rooms.moving,
+    });
     try {
       await delivery.start();
       await lease.start();

@@ -11,6 +11,9 @@ import { PREFIX } from './scripts.js';
  * missed, and unsubscribes when its last local member leaves.
  */
 export class RedisRoomDirectory implements RoomDirectory {
+  /** Users with a join or leave sent to Redis and not yet answered: Redis is ahead of `local` for them. */
+  readonly moving = new Set<string>();
+
   constructor(
     private readonly net: RedisNetwork,
     private readonly local: LocalMembers,
@@ -23,11 +26,14 @@ export class RedisRoomDirectory implements RoomDirectory {
     this.net.check();
     await this.channels.acquire(key);
     let result: [string, string?, string?];
+    this.moving.add(user);
     try {
       result = await this.net.script('join', [this.net.node, user.toLowerCase(), user, key, roomName, this.capacity]);
     } catch (error) {
       this.channels.release(key);
       throw error;
+    } finally {
+      this.moving.delete(user);
     }
     const [status, room = roomName, previous] = result;
     if (status !== 'ok') {
@@ -46,7 +52,8 @@ export class RedisRoomDirectory implements RoomDirectory {
     this.net.check();
     // Left here first, whatever Redis answers: a later re-registration makes Redis agree.
     this.leaveLocally(user);
-    const left = await this.net.script<string | null>('leave', [this.net.node, user.toLowerCase()]);
+    this.moving.add(user);
+    const left = await this.net.script<string | null>('leave', [this.net.node, user.toLowerCase()]).finally(() => this.moving.delete(user));
     return left ?? here?.name;
   }
 

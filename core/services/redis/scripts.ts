@@ -150,8 +150,9 @@ end
 return out`),
 
   /**
-   * Re-registration after Redis was away. ARGV node, lower, name, room lower ('' for none),
-   * room spelling, capacity -> 'ok', 'taken' (someone else holds the name now) or 'full'.
+   * Re-registration after Redis was away. ARGV node, lower, name, room lower ('' for none, '*'
+   * to leave membership as it is), room spelling, capacity -> 'ok', 'taken' (someone else holds
+   * the name now) or 'full'.
    */
   register: script(`
 local owner = redis.call('HGET', P..'owners', ARGV[2])
@@ -159,6 +160,7 @@ if owner and owner ~= ARGV[1] then return 'taken' end
 redis.call('HSET', P..'users', ARGV[2], ARGV[3])
 redis.call('HSET', P..'owners', ARGV[2], ARGV[1])
 redis.call('SADD', P..'node:'..ARGV[1]..':users', ARGV[2])
+if ARGV[4] == '*' then return 'ok' end
 local current = redis.call('HGET', P..'where', ARGV[2])
 if current == ARGV[4] then return 'ok' end
 if current then leave_room(ARGV[2]) end
