@@ -117,3 +117,25 @@ test('a login whose claim timed out in a stalled Redis does not leave the name t
   await eventually(async () => (await probe.hexists('chat:users', 'alice')) === 0, 'the stray claim to be undone', RECOVERY_MS);
   await TestClient.login(t, two!.port, 'Alice');
 });
+
+test('a node cut off from Redis comes back to a room that filled up meanwhile: its user is told and is in no room', async (t) => {
+  const redis = await TestRedis.start(t);
+  const link = await RedisLink.start(t, redis.port);
+  const one = await startServer(t, { redisUrl: redis.url, roomCapacity: 2 });
+  const two = await startServer(t, { redisUrl: link.url, roomCapacity: 2 });
+  const alice = await TestClient.login(t, one.port, 'alice');
+  const carol = await TestClient.login(t, two.port, 'carol');
+  await alice.join('lobby');
+  await carol.join('lobby');
+
+  link.cut();
+  await alice.waitFor((e) => e.t === 'left' && e.user === 'carol', 'carol to be reaped');
+  const dave = await TestClient.login(t, one.port, 'dave');
+  await dave.join('lobby');
+  link.restore();
+  t.like(await carol.waitFor((e) => e.t === 'left' && e.user === 'carol', 'carol to be told', RECOVERY_MS), { room: 'lobby', reason: 'connection lost' });
+  t.like(await carol.waitFor((e) => e.t === 'notice'), { text: 'lobby filled up while the network was unavailable; /join it again later' });
+  await whoBecomes(carol, 'online (3): alice, carol, dave');
+  t.like(await carol.refused('hello?'), { code: 'NOT_IN_ROOM' });
+  t.like(await alice.request('/who'), { text: 'in lobby (2): alice, dave\nonline (3): alice, carol, dave' });
+});
