@@ -5,7 +5,8 @@ import { UPLOAD_WINDOW } from '../core/services/uploads.js';
 import { ChildServer } from './helpers/child-server.js';
 import { FileUser, jpeg, listing, MiB, pdf, putFile, sha256, tempDir } from './helpers/files.js';
 import { RawClient } from './helpers/raw-peer.js';
-import { eventually, TestRedis } from './helpers/redis.js';
+import { eventually } from './helpers/hostile.js';
+import { TestRedis } from './helpers/redis.js';
 import { startServer } from './helpers/server.js';
 
 async function network(t: Parameters<typeof TestRedis.start>[0], uploadSlots?: number) {

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
 import { runCycles, startSink } from './helpers/cycles.js';
-import { eventually, TestRedis } from './helpers/redis.js';
+import { eventually } from './helpers/hostile.js';
+import { TestRedis } from './helpers/redis.js';
 import { startServer } from './helpers/server.js';
 
 const CYCLES_PER_NODE = 2_000;

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
 import { TestClient } from './helpers/client.js';
-import { eventually, RedisLink, TestRedis } from './helpers/redis.js';
+import { eventually } from './helpers/hostile.js';
+import { RedisLink, TestRedis } from './helpers/redis.js';
 import { startServer } from './helpers/server.js';
 
 const UNAVAILABLE = { t: 'error', code: 'NETWORK_UNAVAILABLE', message: 'the network is unavailable, try again shortly' };

@@ -3,7 +3,8 @@ import test from 'ava';
 import { Redis } from 'ioredis';
 import { TestClient } from './helpers/client.js';
 import { Child } from './helpers/process.js';
-import { eventually, TestRedis } from './helpers/redis.js';
+import { eventually } from './helpers/hostile.js';
+import { TestRedis } from './helpers/redis.js';
 
 test('--workers 2 runs two nodes on one port that form one network', async (t) => {
   const redis = await TestRedis.start(t);

@@ -1,7 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
 import { TestClient } from './helpers/client.js';
 import { Redis } from 'ioredis';
-import { eventually, TestRedis } from './helpers/redis.js';
+import { eventually } from './helpers/hostile.js';
+import { TestRedis } from './helpers/redis.js';
 import { startServer } from './helpers/server.js';
 
 /** Three nodes of one network, each a real server on its own port, sharing a real redis-server. */

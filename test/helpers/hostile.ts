@@ -139,7 +139,7 @@ export class HostileClient {
 }
 
 /** Polls a condition that has no event of its own (server-side counters), within a deadline. */
-export async function eventually(condition: () => boolean | Promise<boolean>, what: string, ms = WAIT_MS): Promise<void> {
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, ms = 1.5 * WAIT_MS): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);

@@ -75,15 +75,6 @@ export class TestRedis {
   }
 }
 
-/** Polls `check` until it returns true, failing after `ms`: for state that has no event to wait for. */
-export async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /**
  * A TCP link between one node and Redis that the test can cut and restore: while down, every
  * connection through it is dropped and new ones are closed at once (a network partition of
