@@ -1,7 +1,11 @@
 import type { Plan } from '../cli.js';
 import type { Ramp, Row } from '../results.js';
 import type { Target } from '../targets.js';
+import { files } from './files.js';
+import { idle } from './idle.js';
+import { saturation } from './saturation.js';
 import { fanout, whispers } from './steady.js';
+import { storm } from './storm.js';
 
 export interface Measured {
   row: Row;
@@ -34,6 +38,22 @@ export function jobsOf(plan: Plan): Job[] {
           jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: true, run: row((t) => whispers(t, { ...steady, clients })) });
         }
         break;
+      case 'saturation':
+        for (const clients of plan.clients) {
+          jobs.push({ workload, case: `${clients} clients`, peers: true, run: (t) => saturation(t, clients, plan.quick ? 1.5 : 3) });
+        }
+        break;
+      case 'idle':
+        jobs.push({ workload, case: `${plan.idleClients} clients in rooms`, peers: true, run: row((t) => idle(t, plan.idleClients)) });
+        break;
+      case 'storm':
+        jobs.push({ workload, case: `${plan.stormClients} clients at once`, peers: true, run: row((t) => storm(t, plan.stormClients, plan.quick ? 15_000 : 30_000)) });
+        break;
+      case 'files': {
+        const chat = plan.quick ? 150 : 300;
+        jobs.push({ workload, case: `5 × 3 MiB + ${chat} chatting`, peers: false, run: row((t) => files(t, chat, 5, plan.seconds)) });
+        break;
+      }
       default:
         process.stderr.write(`workload ${workload} is not implemented yet; skipped\n`);
     }
