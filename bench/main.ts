@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { chartSvg } from './chart.js';
 import { parsePlan, USAGE, type Plan } from './cli.js';
 import { noPinning, pinned, pinSelf } from './processes.js';
 import { comparisonTable, detailTables } from './report.js';
@@ -42,6 +43,10 @@ function write(plan: Plan, outcome: Outcome, started: Date): void {
     detailTables(outcome.rows, true),
     ...(outcome.skipped.length ? ['## Left out', '', ...outcome.skipped.map((s) => `- ${s}`), ''] : []),
   ];
+  if (outcome.ramps.length) {
+    writeFileSync(join(plan.out, 'chart.svg'), chartSvg(outcome.ramps));
+    md.push('## Saturation ramps', '', '![deliveries/s and p99 latency against offered load](chart.svg)', '');
+  }
   writeFileSync(join(plan.out, 'latest.md'), `${md.join('\n')}\n`);
 }
 

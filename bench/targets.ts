@@ -89,7 +89,7 @@ export async function startPeer(kind: 'ngircd' | 'inspircd'): Promise<Target> {
     protocol: irc,
     addresses: [{ host: '127.0.0.1', port }],
     pids: [child.pid!],
-    setupConcurrency: kind === 'ngircd' ? 8 : 500,
+    setupConcurrency: kind === 'ngircd' ? 8 : 2000,
     stop: async () => {
       await stop(child);
       rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,8 @@ export async function saturation(target: Target, clients: number, seconds: numbe
       const r = await traffic.step(clients, rate, seconds, send, target.pids);
       steps.push(r);
       if (!passes(r)) {
-        stop = r.p99 > P99_LIMIT_MS ? `p99 ${r.p99.toFixed(0)} ms` : `${(r.deliveredRatio * 100).toFixed(1)} % delivered`;
+        const why = r.p99 > P99_LIMIT_MS ? `p99 ${r.p99.toFixed(0)} ms` : `${(r.deliveredRatio * 100).toFixed(1)} % delivered`;
+        stop = `${why} at ${Math.round(r.offeredPerSec).toLocaleString('en-US')}/s offered (generator CPU ${Math.round(r.generatorCpu * 100)} %)`;
         break;
       }
       if (r.generatorCpu >= GENERATOR_BUSY) {
