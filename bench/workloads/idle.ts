@@ -18,22 +18,25 @@ export async function idle(target: Target, clients: number): Promise<Row> {
   await pause(SETTLE_MS);
   const before = rssOf(pid);
   const cohort = await Cohort.open(target, clients, ignore);
+  let after: number;
+  let cpu: number;
   try {
     await pause(SETTLE_MS);
     const meter = new CpuMeter([pid]);
     await pause(SETTLE_MS);
-    const after = rssOf(pid);
-    const metrics: Row['metrics'] = {
-      'KB per client': Number(((after - before) / clients / KB).toFixed(2)),
-      'RSS before MB': Number((before / KB / KB).toFixed(1)),
-      'RSS after MB': Number((after / KB / KB).toFixed(1)),
-      'idle server CPU %': Math.round(meter.read()[0]! * 100),
-    };
-    if (target.kind === 'ours') metrics['bare Node net KB per socket'] = Number((await bareNode(clients)).toFixed(2));
-    return { workload: 'idle', case: `${clients} clients in rooms`, server: target.kind, compare: ['KB per client'], metrics };
+    after = rssOf(pid);
+    cpu = meter.read()[0]!;
   } finally {
-    cohort.close();
+    cohort.close(); // before the bare server's sockets: both at once would pass this process's fd limit
   }
+  const metrics: Row['metrics'] = {
+    'KB per client': Number(((after - before) / clients / KB).toFixed(2)),
+    'RSS before MB': Number((before / KB / KB).toFixed(1)),
+    'RSS after MB': Number((after / KB / KB).toFixed(1)),
+    'idle server CPU %': Math.round(cpu * 100),
+  };
+  if (target.kind === 'ours') metrics['bare Node net KB per socket'] = Number((await bareNode(clients)).toFixed(2));
+  return { workload: 'idle', case: `${clients} clients in rooms`, server: target.kind, compare: ['KB per client'], metrics };
 }
 
 const BARE = `require('net').createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1', function () { console.log('port ' + this.address().port); });`;
