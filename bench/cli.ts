@@ -17,6 +17,7 @@ export interface Plan {
   stormClients: number;
   runs: number;
   targets: Address[] | null;
+  serverDir: string | null;
   out: string;
   pin: boolean;
 }
@@ -27,7 +28,7 @@ Drives chat servers over loopback with thousands of connections and reports deli
 latency, server CPU and RSS (from /proc) and the generator's own CPU.
 
   --workload LIST   any of ${WORKLOADS.join(',')} (or a-g in that order);
-                    default: all but network
+                    default: all but network (two nodes over Redis: needs --redis in chatserver)
   --vs LIST         also run them against ngircd,inspircd (or "all"); files and network are ours only
   --quick           small counts and short steps (about a minute per server)
   --clients LIST    clients for fan-out, whispers and saturation (default 1000,5000; quick 300)
@@ -38,6 +39,7 @@ latency, server CPU and RSS (from /proc) and the generator's own CPU.
   --runs N          runs of each case, each on a fresh server; the median is reported (default 1)
   --targets LIST    host:port,... of running servers of ours to drive instead of starting one
                     (clients spread round-robin; no server CPU/RSS then)
+  --server DIR      benchmark the built chatserver of another checkout (default: this one)
   --out DIR         results folder (default bench/results)
   --no-pin          do not pin the server to core 0 and the generator to core 1
   --help            show this
@@ -75,6 +77,7 @@ export function parsePlan(argv: string[]): Plan | null {
       'storm-clients': { type: 'string' },
       runs: { type: 'string' },
       targets: { type: 'string' },
+      server: { type: 'string' },
       out: { type: 'string' },
       'no-pin': { type: 'boolean' },
       help: { type: 'boolean' },
@@ -105,6 +108,7 @@ export function parsePlan(argv: string[]): Plan | null {
     stormClients: values['storm-clients'] ? numbers(values['storm-clients'], 'storm-clients')[0]! : quick ? 1000 : 5000,
     runs: values.runs ? numbers(values.runs, 'runs')[0]! : 1,
     targets: values.targets ? values.targets.split(',').map(address) : null,
+    serverDir: values.server ?? null,
     out: values.out ?? 'bench/results',
     pin: !values['no-pin'],
   };

@@ -4,6 +4,10 @@ import type { Target } from './targets.js';
 export const ROOM_SIZE = 15;
 const SETUP_TIMEOUT_MS = 60_000;
 
+let cohorts = 0;
+/** A name prefix no earlier cohort of this process used, so a server reused (--targets) never sees a name twice. */
+export const freshPrefix = (letter: string): string => `${letter}${++cohorts}n`;
+
 /** Runs `task` for 0..count-1 with at most `limit` in flight; all settle before it resolves. */
 export async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>): Promise<PromiseSettledResult<T>[]> {
   const results: PromiseSettledResult<T>[] = new Array(count);
@@ -40,10 +44,11 @@ export class Cohort {
 
   /**
    * Connects `count` clients named `${prefix}${i}`, spread round-robin over the target's
-   * addresses, logs them in and puts client i in room `r${floor(i / 15)}`. Throws if any fails,
-   * after closing the ones that made it.
+   * addresses, logs them in and puts client i in room `${prefix}r${floor(i / 15)}`. Throws if
+   * any fails, after closing the ones that made it.
    */
-  static async open(target: Target, count: number, sink: Sink, prefix = 'u', rooms = true): Promise<Cohort> {
+  static async open(target: Target, count: number, sink: Sink): Promise<Cohort> {
+    const prefix = freshPrefix('u');
     const clients: Client[] = [];
     const roomOf = Array.from({ length: count }, (_, i) => Math.floor(i / ROOM_SIZE));
     const roomSizes = Array.from({ length: Math.ceil(count / ROOM_SIZE) }, (_, r) => Math.min(ROOM_SIZE, count - r * ROOM_SIZE));
@@ -51,7 +56,7 @@ export class Cohort {
       const client = target.protocol.connect(target.addresses[i % target.addresses.length]!, `${prefix}${i}`, sink);
       clients[i] = client;
       await withTimeout(client.ready, SETUP_TIMEOUT_MS, `${client.name} login`);
-      if (rooms) await withTimeout(client.join(`r${roomOf[i]}`), SETUP_TIMEOUT_MS, `${client.name} join`);
+      await withTimeout(client.join(`${prefix}r${roomOf[i]}`), SETUP_TIMEOUT_MS, `${client.name} join`);
     });
     const failed = results.filter((r) => r.status === 'rejected');
     if (failed.length > 0) {

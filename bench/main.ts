@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chartSvg } from './chart.js';
 import { parsePlan, USAGE, type Plan } from './cli.js';
 import { noPinning, pinned, pinSelf } from './processes.js';
 import { comparisonTable, detailTables } from './report.js';
 import { runPlan, say, type Outcome } from './runner.js';
+import { useServerFrom } from './targets.js';
 
 const GENERATOR_CORE = 1;
 
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
   }
   if (!plan) return void process.stdout.write(USAGE);
   if (!plan.pin) noPinning();
+  if (plan.serverDir) useServerFrom(resolve(plan.serverDir));
   if (!pinSelf(GENERATOR_CORE)) noPinning();
   const started = new Date();
   say(`bench: ${plan.workloads.join(', ')} on ours${plan.peers.length ? ` and ${plan.peers.join(', ')}` : ''}`);

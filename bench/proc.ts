@@ -25,9 +25,22 @@ export function cpuSecondsOf(pid: number): number {
   }
 }
 
+/** Busy and total ticks of each core (/proc/stat cpuN lines); busy excludes idle and iowait. */
+function coreTicks(): { busy: number; total: number }[] {
+  return readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .filter((l) => /^cpu\d/.test(l))
+    .map((l) => {
+      const t = l.split(/\s+/).slice(1, 9).map(Number);
+      const total = t.reduce((a, b) => a + b, 0);
+      return { busy: total - t[3]! - t[4]!, total };
+    });
+}
+
 /** CPU use of some processes over an interval, as a fraction of one core. */
 export class CpuMeter {
   private readonly start: number[];
+  private readonly cores = coreTicks();
   private readonly t0 = performance.now();
 
   constructor(private readonly pids: number[]) {
@@ -38,6 +51,17 @@ export class CpuMeter {
   read(): number[] {
     const seconds = (performance.now() - this.t0) / 1000;
     return this.pids.map((pid, i) => (cpuSecondsOf(pid) - this.start[i]!) / seconds);
+  }
+
+  /**
+   * How busy each core was since construction, whoever used it (0..1). Next to the server's and
+   * generator's own CPU it shows how much other work shared their cores.
+   */
+  coreBusy(): number[] {
+    return coreTicks().map((now, i) => {
+      const was = this.cores[i]!;
+      return now.total > was.total ? (now.busy - was.busy) / (now.total - was.total) : NaN;
+    });
   }
 }
 

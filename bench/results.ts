@@ -39,7 +39,16 @@ export function stepMetrics(r: StepResult): Metrics {
     'server CPU %': Math.round(r.serverCpu * 100),
     'server RSS MB': round(r.serverRss / MB, 1),
     'generator CPU %': Math.round(r.generatorCpu * 100),
+    ...coreMetrics(r.coreBusy),
   };
+}
+
+/**
+ * Busy % of the server's core (0) and the generator's (1) by anyone. Well above the server's or
+ * the generator's own CPU, it means other work shared the core and the latencies suffered for it.
+ */
+export function coreMetrics(busy: number[]): Metrics {
+  return { 'core 0 busy %': Math.round(busy[0]! * 100), 'core 1 busy %': Math.round((busy[1] ?? NaN) * 100) };
 }
 
 /** Whether a bigger value of a metric is better: rates and delivery are, times and costs are not. */

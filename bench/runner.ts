@@ -1,5 +1,5 @@
 import type { Plan } from './cli.js';
-import type { Ramp, Row } from './results.js';
+import { higherIsBetter, type Ramp, type Row } from './results.js';
 import { external, peerInstalled, startTarget, type ServerKind, type Target } from './targets.js';
 import { jobsOf, type Measured } from './workloads/index.js';
 
@@ -16,7 +16,12 @@ export const say = (line: string) => process.stderr.write(`[${clock()}] ${line}\
 /** The run whose first compared metric is the median (a whole run, so its figures agree). */
 function medianRun(runs: Measured[]): Measured {
   const key = runs[0]!.row.compare[0]!;
-  const value = (m: Measured) => Number(m.row.metrics[key]);
+  // A missing figure (no step passed, logins missing) counts as the worst.
+  const worst = higherIsBetter(key) ? -Infinity : Infinity;
+  const value = (m: Measured) => {
+    const v = m.row.metrics[key];
+    return typeof v === 'number' && !Number.isNaN(v) ? v : worst;
+  };
   return [...runs].sort((a, b) => value(a) - value(b))[Math.floor((runs.length - 1) / 2)]!;
 }
 

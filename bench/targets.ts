@@ -24,13 +24,19 @@ export interface Target {
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER_CORE = 0;
+let serverRoot = ROOT;
+
+/** Benchmarks the (built) chatserver of another checkout, e.g. to compare two branches. */
+export function useServerFrom(dir: string): void {
+  serverRoot = dir;
+}
 
 /** Flags that take every throttle off our server, as the peer configs do for theirs. */
 export const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
 
 /** Starts our server on a free loopback port; `extra` flags are appended (e.g. --redis). */
 export async function startOurs(extra: string[] = []): Promise<Target> {
-  const { child, output } = start(process.execPath, [join(ROOT, 'bin/chatserver.js'), '--host', '127.0.0.1', '--port', '0', ...OURS_FLAGS, ...extra], SERVER_CORE);
+  const { child, output } = start(process.execPath, [join(serverRoot, 'bin/chatserver.js'), '--host', '127.0.0.1', '--port', '0', ...OURS_FLAGS, ...extra], SERVER_CORE);
   const port = await new Promise<number>((resolve, reject) => {
     const look = () => {
       const m = /listening on port (\d+)/.exec(output());

@@ -37,6 +37,8 @@ export interface StepResult {
   serverRss: number;
   /** This process's CPU over the window, in cores: near 1 means the generator was the limit. */
   generatorCpu: number;
+  /** How busy each core of the machine was over the window, by anyone (0..1). */
+  coreBusy: number[];
 }
 
 /** Sends one message from client i; returns how many deliveries it should make. */
@@ -100,6 +102,7 @@ export class Traffic implements Sink {
     });
     const windowSeconds = (performance.now() - t0) / 1000;
     const cpu = meter.read();
+    const coreBusy = meter.coreBusy();
     const arrived = this.arrived - arrivedBefore;
     const serverRss = pids.reduce((sum, pid) => sum + rssOf(pid), 0);
     await this.drain(expected);
@@ -120,6 +123,7 @@ export class Traffic implements Sink {
       serverCpu: cpu.slice(0, -1).reduce((a, b) => a + b, 0),
       serverRss,
       generatorCpu: cpu.at(-1)!,
+      coreBusy,
     };
   }
 

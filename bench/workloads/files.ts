@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { encodeChunkFrame } from '../../core/protocol/frame.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
-import { Cohort, withTimeout } from '../cohort.js';
+import { Cohort, freshPrefix, withTimeout } from '../cohort.js';
 import { OursClient } from '../drivers/ours.js';
 import { deferred } from '../drivers/types.js';
 import { stepMetrics, type Row } from '../results.js';
@@ -76,9 +76,10 @@ export async function files(target: Target, chatClients: number, pairs: number, 
   const receivers: OursClient[] = [];
   let received = 0;
   try {
+    const prefix = freshPrefix('f');
     for (let k = 0; k < pairs; k++) {
-      senders.push(new OursClient(target.addresses[0]!, `fs${k}`, ignore));
-      const receiver = new OursClient(target.addresses[0]!, `fr${k}`, ignore);
+      senders.push(new OursClient(target.addresses[0]!, `${prefix}s${k}`, ignore));
+      const receiver = new OursClient(target.addresses[0]!, `${prefix}r${k}`, ignore);
       receiver.chunk = (_, bytes) => (received += bytes);
       receivers.push(receiver);
     }
@@ -120,6 +121,8 @@ export async function files(target: Target, chatClients: number, pairs: number, 
         'server CPU % during': duringMetrics['server CPU %']!,
         'server RSS MB during': duringMetrics['server RSS MB']!,
         'generator CPU % during': duringMetrics['generator CPU %']!,
+        'core 0 busy % during': duringMetrics['core 0 busy %']!,
+        'core 1 busy % during': duringMetrics['core 1 busy %']!,
       },
     };
   } finally {

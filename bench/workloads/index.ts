@@ -4,6 +4,7 @@ import type { Target } from '../targets.js';
 import { files } from './files.js';
 import { idle } from './idle.js';
 import { saturation } from './saturation.js';
+import { network } from './network.js';
 import { fanout, whispers } from './steady.js';
 import { storm } from './storm.js';
 
@@ -54,8 +55,11 @@ export function jobsOf(plan: Plan): Job[] {
         jobs.push({ workload, case: `5 × 3 MiB + ${chat} chatting`, peers: false, run: row((t) => files(t, chat, 5, plan.seconds)) });
         break;
       }
-      default:
-        process.stderr.write(`workload ${workload} is not implemented yet; skipped\n`);
+      case 'network':
+        for (const clients of plan.clients) {
+          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: false, run: row((t) => network(t, { ...steady, clients })) });
+        }
+        break;
     }
   }
   return jobs;

@@ -1,13 +1,13 @@
 import { Cohort, ROOM_SIZE } from '../cohort.js';
-import type { Ramp, Row } from '../results.js';
+import { coreMetrics, type Ramp, type Row } from '../results.js';
 import type { Target } from '../targets.js';
 import { Traffic, type StepResult } from '../traffic.js';
 
 export const P99_LIMIT_MS = 100;
 export const MIN_DELIVERED = 0.95;
 const GROWTH = 1.5;
-const START_DELIVERIES = 10_000; // per second, well below any server's knee
-const MAX_STEPS = 16; // 10k × 1.5^15 ≈ 4.4M deliveries/s: past any generator in one core
+const START_DELIVERIES = 5_000; // per second, below any server's knee
+const MAX_STEPS = 17; // 5k × 1.5^16 ≈ 3.3M deliveries/s: past any generator in one core
 const GENERATOR_BUSY = 0.9;
 
 const passes = (r: StepResult) => r.p99 <= P99_LIMIT_MS && r.deliveredRatio >= MIN_DELIVERED;
@@ -50,13 +50,14 @@ export async function saturation(target: Target, clients: number, seconds: numbe
       server: target.kind,
       compare: ['knee deliveries/s'],
       metrics: {
-        'knee deliveries/s': knee ? Math.round(knee.deliveriesPerSec) : 0,
+        'knee deliveries/s': knee ? Math.round(knee.deliveriesPerSec) : `< ${START_DELIVERIES.toLocaleString('en-US')}`,
         'knee msg/s per client': knee ? Number(knee.ratePerClient.toFixed(3)) : 0,
         'p50 ms at knee': knee ? Number(knee.p50.toFixed(2)) : NaN,
         'p99 ms at knee': knee ? Number(knee.p99.toFixed(2)) : NaN,
         'server CPU % at knee': knee ? Math.round(knee.serverCpu * 100) : NaN,
         'generator CPU % at knee': knee ? Math.round(knee.generatorCpu * 100) : NaN,
         steps: steps.length,
+        ...(knee ? coreMetrics(knee.coreBusy) : {}),
       },
       note: `stopped: ${stop}`,
     };

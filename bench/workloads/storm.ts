@@ -1,8 +1,8 @@
-import { withTimeout } from '../cohort.js';
+import { freshPrefix, withTimeout } from '../cohort.js';
 import type { Client } from '../drivers/types.js';
 import { Histogram } from '../histogram.js';
 import { CpuMeter, listenOverflows, rssOf } from '../proc.js';
-import type { Row } from '../results.js';
+import { coreMetrics, type Row } from '../results.js';
 import type { Target } from '../targets.js';
 
 const ignore = { onText: () => {}, onError: () => {} };
@@ -19,8 +19,9 @@ export async function storm(target: Target, count: number, timeoutMs: number): P
   const clients: Client[] = [];
   const t0 = performance.now();
   let last = t0;
+  const prefix = freshPrefix('s');
   const logins = Array.from({ length: count }, (_, i) => {
-    const client = target.protocol.connect(target.addresses[i % target.addresses.length]!, `s${i}`, ignore);
+    const client = target.protocol.connect(target.addresses[i % target.addresses.length]!, `${prefix}${i}`, ignore);
     clients.push(client);
     return client.ready.then(() => {
       last = performance.now();
@@ -49,6 +50,7 @@ export async function storm(target: Target, count: number, timeoutMs: number): P
         'server RSS MB': Number((target.pids.reduce((s, p) => s + rssOf(p), 0) / 2 ** 20).toFixed(1)),
         'generator CPU %': Math.round(cpu.at(-1)! * 100),
         'wall s': Number(wall.toFixed(2)),
+        ...coreMetrics(meter.coreBusy()),
       },
       note: done < count ? `${count - done} of ${count} not logged in after ${timeoutMs / 1000} s` : undefined,
     };
