@@ -3,7 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chartSvg } from './chart.js';
 import { parsePlan, USAGE, type Plan } from './cli.js';
-import { noPinning, pinned, pinSelf } from './processes.js';
+import { noPinning, pinned, pinSelf, stopChildrenOnSignals } from './processes.js';
 import { comparisonTable, detailTables } from './report.js';
 import { runPlan, say, type Outcome } from './runner.js';
 import { useServerFrom } from './targets.js';
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (!plan) return void process.stdout.write(USAGE);
+  stopChildrenOnSignals();
   if (!plan.pin) noPinning();
   if (plan.serverDir) useServerFrom(resolve(plan.serverDir));
   if (!pinSelf(GENERATOR_CORE)) noPinning();

@@ -9,11 +9,15 @@ function killAll(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAll();
-    process.exit(130);
-  });
+
+/** For the bench's own process: Ctrl+C or SIGTERM stops what it started, then exits. */
+export function stopChildrenOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(130);
+    });
+  }
 }
 
 const hasTaskset = spawnSync('taskset', ['-V']).status === 0;

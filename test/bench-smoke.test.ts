@@ -1,6 +1,8 @@
 import test from 'ava';
 import { Cohort } from '../bench/cohort.js';
 import type { Client } from '../bench/drivers/types.js';
+import { comparisonTable } from '../bench/report.js';
+import type { Row } from '../bench/results.js';
 import { external, startOurs } from '../bench/targets.js';
 import { Traffic } from '../bench/traffic.js';
 import { fanout } from '../bench/workloads/steady.js';
@@ -52,4 +54,16 @@ test('the fan-out workload against a spawned server reports every field, with se
   t.is(metrics.errors, 0);
   t.true((metrics['server RSS MB'] as number) > 0);
   t.true(compare.every((k) => k in metrics));
+});
+
+test('the side-by-side table gives ours/theirs of each compared metric from the same rows', (t) => {
+  const row = (server: Row['server'], p99: number, knee: number | string): Row[] => [
+    { workload: 'fan-out', case: '10 clients × 1/s', server, compare: ['p99 ms'], metrics: { 'p99 ms': p99 } },
+    { workload: 'saturation', case: '10 clients', server, compare: ['knee deliveries/s'], metrics: { 'knee deliveries/s': knee } },
+  ];
+  const table = comparisonTable([...row('ours', 2, 30_000), ...row('ngircd', 8, '< 5,000'), ...row('inspircd', 1, 60_000)], false);
+  const lines = table.split('\n');
+  t.regex(lines[0]!, /metric\s+ours\s+ngircd\s+ours\/ngircd\s+inspircd\s+ours\/inspircd\s+better/);
+  t.regex(lines.find((l) => l.includes('p99 ms'))!, /2\s+8\s+0\.25×\s+1\s+2\.00×\s+lower$/);
+  t.regex(lines.find((l) => l.includes('knee'))!, /30,000\s+< 5,000\s+n\/a\s+60,000\s+0\.50×\s+higher$/);
 });
