@@ -26,8 +26,8 @@ function medianRun(runs: Measured[]): Measured {
 }
 
 /**
- * Runs each case on each server in turn (ours, then the peers), so the figures compared come
- * from minutes apart on the same machine. Every run gets a fresh server, stopped afterwards.
+ * Runs each case on each server in turn, so the figures compared come from minutes apart on the
+ * same machine. Every run gets a fresh server, stopped afterwards.
  */
 export async function runPlan(plan: Plan): Promise<Outcome> {
   const outcome: Outcome = { rows: [], ramps: [], skipped: [] };
@@ -38,15 +38,17 @@ export async function runPlan(plan: Plan): Promise<Outcome> {
   });
   for (const job of jobsOf(plan)) {
     const servers: ServerKind[] = ['ours', ...(job.peers ? peers : [])];
-    for (const server of servers) {
-      const runs: Measured[] = [];
-      for (let run = 1; run <= plan.runs; run++) {
+    const runs = new Map<ServerKind, Measured[]>(servers.map((s) => [s, []]));
+    // Run by run, each server in turn, the order rotating: noise that comes and goes then hits
+    // every server alike.
+    for (let run = 1; run <= plan.runs; run++) {
+      for (const server of servers.map((_, k) => servers[(k + run - 1) % servers.length]!)) {
         say(`${job.workload} ${job.case} on ${server}${plan.runs > 1 ? ` (run ${run}/${plan.runs})` : ''}`);
         let target: Target | undefined;
         try {
           target = server === 'ours' && plan.targets ? external(plan.targets) : await startTarget(server);
           const measured = await job.run(target);
-          runs.push(measured);
+          runs.get(server)!.push(measured);
           say(`  ${Object.entries(measured.row.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);
         } catch (error) {
           const why = `${job.workload} ${job.case} on ${server}: ${(error as Error).message.split('\n')[0]}`;
@@ -56,9 +58,11 @@ export async function runPlan(plan: Plan): Promise<Outcome> {
           await target?.stop();
         }
       }
-      if (runs.length === 0) continue;
-      const median = medianRun(runs);
-      if (plan.runs > 1) median.row.note = [median.row.note, `median of ${runs.length} runs`].filter(Boolean).join('; ');
+    }
+    for (const measured of runs.values()) {
+      if (measured.length === 0) continue;
+      const median = medianRun(measured);
+      if (plan.runs > 1) median.row.note = [median.row.note, `median of ${measured.length} runs`].filter(Boolean).join('; ');
       outcome.rows.push(median.row);
       if (median.ramp) outcome.ramps.push(median.ramp);
     }

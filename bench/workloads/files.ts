@@ -94,15 +94,18 @@ export async function files(target: Target, chatClients: number, pairs: number, 
     let sending = true;
     let completed = 0;
     const t0 = performance.now();
-    const loops = senders.map(async (sender, k) => {
-      for (let n = 0; sending; n++) {
-        await upload(sender, receivers[k]!.name, `bench${k}-${n}.txt`);
-        completed++;
-      }
-    });
+    const loops = Promise.all(
+      senders.map(async (sender, k) => {
+        for (let n = 0; sending; n++) {
+          await upload(sender, receivers[k]!.name, `bench${k}-${n}.txt`);
+          completed++;
+        }
+      }),
+    );
+    loops.catch(() => {}); // a failed upload is reported below, once the chat step is done
     const during = await traffic.step(chatClients, 1, seconds, send, target.pids);
     sending = false;
-    await Promise.all(loops);
+    await loops;
     const mbps = received / 2 ** 20 / ((performance.now() - t0) / 1000);
     const duringMetrics = stepMetrics(during);
     return {

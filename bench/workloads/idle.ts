@@ -19,13 +19,13 @@ export async function idle(target: Target, clients: number): Promise<Row> {
   const before = rssOf(pid);
   const cohort = await Cohort.open(target, clients, ignore);
   let after: number;
-  let cpu: number;
+  let cpu: number[];
   try {
     await pause(SETTLE_MS);
-    const meter = new CpuMeter([pid]);
+    const meter = new CpuMeter([pid, process.pid]);
     await pause(SETTLE_MS);
     after = rssOf(pid);
-    cpu = meter.read()[0]!;
+    cpu = meter.read();
   } finally {
     cohort.close(); // before the bare server's sockets: both at once would pass this process's fd limit
   }
@@ -33,7 +33,8 @@ export async function idle(target: Target, clients: number): Promise<Row> {
     'KB per client': Number(((after - before) / clients / KB).toFixed(2)),
     'RSS before MB': Number((before / KB / KB).toFixed(1)),
     'RSS after MB': Number((after / KB / KB).toFixed(1)),
-    'idle server CPU %': Math.round(cpu * 100),
+    'idle server CPU %': Math.round(cpu[0]! * 100),
+    'generator CPU %': Math.round(cpu[1]! * 100),
   };
   if (target.kind === 'ours') metrics['bare Node net KB per socket'] = Number((await bareNode(clients)).toFixed(2));
   return { workload: 'idle', case: `${clients} clients in rooms`, server: target.kind, compare: ['KB per client'], metrics };

@@ -55,6 +55,7 @@ export async function saturation(target: Target, clients: number, seconds: numbe
         'p50 ms at knee': knee ? Number(knee.p50.toFixed(2)) : NaN,
         'p99 ms at knee': knee ? Number(knee.p99.toFixed(2)) : NaN,
         'server CPU % at knee': knee ? Math.round(knee.serverCpu * 100) : NaN,
+        'server RSS MB at knee': knee ? Number((knee.serverRss / 2 ** 20).toFixed(1)) : NaN,
         'generator CPU % at knee': knee ? Math.round(knee.generatorCpu * 100) : NaN,
         steps: steps.length,
         ...(knee ? coreMetrics(knee.coreBusy) : {}),
