@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chartSvg } from './chart.js';
@@ -14,9 +14,14 @@ function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
 }
 
+/** The 1-minute load average: above the 2 cores' worth, other work competed with the bench. */
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+const loadAtStart = load();
+
 function conditions(plan: Plan): string[] {
   return [
     `machine: ${machine()}`,
+    `load average (1 min): ${loadAtStart} at the start, ${load()} at the end (above the number of cores, threads waited for a core)`,
     `pinning: ${pinned() ? `server on core 0, generator on core ${GENERATOR_CORE} (taskset)` : 'none'}`,
     'TCP_NODELAY: on for every generator socket; our server sets it on its sockets (core/session); ngircd and InspIRCd leave Nagle on',
     `messages: 100 bytes, rooms of 15; latency from a send timestamp in the text; ${plan.runs === 1 ? 'one run per case' : `median of ${plan.runs} runs`}`,
