@@ -3,7 +3,7 @@ import type { Dispatcher } from '../commands/dispatcher.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import { limitsOf, type ServerConfig } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
-import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage } from '../protocol/messages.js';
+import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { END_TIMEOUT_MS, Session } from '../session/session.js';
@@ -40,6 +40,8 @@ export class Gateway {
   private sweeper: NodeJS.Timeout | undefined;
   private draining = false;
   private readonly closedWaiters = new Set<() => void>();
+  /** The welcome (limits and command manifest) is the same for every connection: encoded once. */
+  private welcome: Buffer | undefined;
 
   constructor(private readonly deps: GatewayDeps) {}
 
@@ -147,13 +149,14 @@ export class Gateway {
       return;
     }
     session.state = 'login';
-    session.send({
+    this.welcome ??= encodeJsonFrame({
       t: 'welcome',
       v: PROTOCOL_VERSION,
       server: this.deps.serverName,
       limits: limitsOf(this.deps.config),
       commands: [...this.deps.registry.list()],
-    });
+    } satisfies ServerMessage);
+    session.sendFrame(this.welcome);
   }
 
   private async onLogin(session: Session, message: ClientMessage): Promise<void> {
