@@ -36,6 +36,8 @@ export class Session {
   /** Why the server ended the connection, when it did; kept for the log and the room notice. */
   endReason: LeaveReason | undefined;
   readonly connectedAt: number;
+  /** The peer's address, as the per-address connection count knows it. */
+  readonly address: string;
   readonly remote: string;
   private readonly decoder: FrameDecoder;
   private readonly outbox: Outbox;
@@ -49,6 +51,7 @@ export class Session {
     private readonly events: SessionEvents,
   ) {
     this.connectedAt = this.lastSeen = Date.now();
+    this.address = socket.remoteAddress ?? '?';
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
     this.outbox = new Outbox(socket, limits.outBufferBytes, () => this.fail('outgoing buffer full (client not reading)'));
