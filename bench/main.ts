@@ -1,0 +1,89 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chartSvg } from './chart.js';
+import { parsePlan, USAGE, type Plan } from './cli.js';
+import { noPinning, pinned, pinSelf, stopChildrenOnSignals } from './processes.js';
+import { comparisonTable, detailTables } from './report.js';
+import { runPlan, say, type Outcome } from './runner.js';
+import { useServerFrom } from './targets.js';
+
+const GENERATOR_CORE = 1;
+
+function machine(): string {
+  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+function conditions(plan: Plan): string[] {
+  return [
+    `machine: ${machine()}`,
+    `pinning: ${pinned() ? `server on core 0, generator on core ${GENERATOR_CORE} (taskset)` : 'none'}`,
+    'TCP_NODELAY: on for every generator socket; our server sets it on its sockets (core/session); ngircd and InspIRCd leave Nagle on',
+    `messages: 100 bytes, rooms of 15; latency from a send timestamp in the text; ${plan.runs === 1 ? 'one run per case' : `median of ${plan.runs} runs`}`,
+    'CPU in % of one core over the measured window; the cores are shared with other work, so compare ratios from the same run only',
+  ];
+}
+
+function write(plan: Plan, outcome: Outcome, started: Date): void {
+  mkdirSync(plan.out, { recursive: true });
+  const notes = conditions(plan);
+  writeFileSync(join(plan.out, 'latest.json'), `${JSON.stringify({ started: started.toISOString(), argv: process.argv.slice(2), notes, ...outcome }, null, 2)}\n`);
+  const md = [
+    `# Benchmark results, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``,
+    '',
+    ...notes.map((n) => `- ${n}`),
+    '',
+    '## Ours / theirs',
+    '',
+    comparisonTable(outcome.rows, true),
+    '',
+    '## All figures',
+    '',
+    detailTables(outcome.rows, true),
+    ...(outcome.skipped.length ? ['## Left out', '', ...outcome.skipped.map((s) => `- ${s}`), ''] : []),
+  ];
+  if (outcome.ramps.length) {
+    writeFileSync(join(plan.out, 'chart.svg'), chartSvg(outcome.ramps));
+    md.push('## Saturation ramps', '', '![deliveries/s and p99 latency against offered load](chart.svg)', '');
+  }
+  writeFileSync(join(plan.out, 'latest.md'), `${md.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  let plan;
+  try {
+    plan = parsePlan(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (!plan) return void process.stdout.write(USAGE);
+  stopChildrenOnSignals();
+  if (!plan.pin) noPinning();
+  if (plan.serverDir) useServerFrom(resolve(plan.serverDir));
+  if (!pinSelf(GENERATOR_CORE)) noPinning();
+  const started = new Date();
+  say(`bench: ${plan.workloads.join(', ')} on ours${plan.peers.length ? ` and ${plan.peers.join(', ')}` : ''}`);
+  const outcome = await runPlan(plan);
+  const text = [
+    '',
+    ...conditions(plan),
+    '',
+    detailTables(outcome.rows, false),
+    outcome.rows.some((r) => r.server !== 'ours') ? `== ours / theirs\n\n${comparisonTable(outcome.rows, false)}\n` : '',
+    ...outcome.skipped.map((s) => `left out: ${s}`),
+  ];
+  process.stdout.write(`${text.join('\n')}\n`);
+  write(plan, outcome, started);
+  say(`results written to ${plan.out}/`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error)?.stack ?? error}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { irc } from './drivers/irc.js';
+import { ours } from './drivers/ours.js';
+import type { Address, Protocol } from './drivers/types.js';
+import { freePort, start, stop, waitForPort } from './processes.js';
+
+export type ServerKind = 'ours' | 'ngircd' | 'inspircd';
+
+/** A server under test: where clients connect and which processes to measure. */
+export interface Target {
+  kind: ServerKind;
+  protocol: Protocol;
+  addresses: Address[];
+  /** Server processes for CPU and RSS; empty for a server the bench did not start. */
+  pids: number[];
+  /** Connections opened at once while setting a workload up (ngircd's backlog is 10). */
+  setupConcurrency: number;
+  stop(): Promise<void>;
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SERVER_CORE = 0;
+let serverRoot = ROOT;
+
+/** Benchmarks the (built) chatserver of another checkout, e.g. to compare two branches. */
+export function useServerFrom(dir: string): void {
+  serverRoot = dir;
+}
+
+/** Flags that take every throttle off our server, as the peer configs do for theirs. */
+export const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
+
+/** Starts our server on a free loopback port; `extra` flags are appended (e.g. --redis). */
+export async function startOurs(extra: string[] = []): Promise<Target> {
+  const { child, output } = start(process.execPath, [join(serverRoot, 'bin/chatserver.js'), '--host', '127.0.0.1', '--port', '0', ...OURS_FLAGS, ...extra], SERVER_CORE);
+  const port = await new Promise<number>((resolve, reject) => {
+    const look = () => {
+      const m = /listening on port (\d+)/.exec(output());
+      if (m) resolve(Number(m[1]));
+    };
+    child.stderr!.on('data', look);
+    child.once('exit', () => reject(new Error(`chatserver exited: ${output().trim()}`)));
+  });
+  return {
+    kind: 'ours',
+    protocol: ours,
+    addresses: [{ host: '127.0.0.1', port }],
+    pids: [child.pid!],
+    setupConcurrency: 500,
+    stop: () => stop(child),
+  };
+}
+
+/** A server of ours that someone else runs (`--targets`): nothing to start, nothing to measure. */
+export function external(addresses: Address[]): Target {
+  return { kind: 'ours', protocol: ours, addresses, pids: [], setupConcurrency: 500, stop: async () => {} };
+}
+
+const PEERS = {
+  ngircd: { bin: '/usr/sbin/ngircd', conf: 'ngircd.conf', port: /Ports = 16667/, portLine: (p: number) => `Ports = ${p}` },
+  inspircd: { bin: '/usr/sbin/inspircd', conf: 'inspircd.conf', port: /port="16668"/, portLine: (p: number) => `port="${p}"` },
+} as const;
+
+export function peerInstalled(kind: 'ngircd' | 'inspircd'): boolean {
+  return spawnSync(PEERS[kind].bin, ['--version']).error === undefined;
+}
+
+/**
+ * Starts ngircd or InspIRCd with the configuration in bench/peers/ copied to a scratch folder
+ * (`@DIR@` replaced, and the port moved to a free one so a running copy cannot collide).
+ */
+export async function startPeer(kind: 'ngircd' | 'inspircd'): Promise<Target> {
+  const peer = PEERS[kind];
+  const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
+  const port = await freePort();
+  for (const file of ['ngircd.conf', 'inspircd.conf', 'inspircd.motd']) {
+    const text = readFileSync(join(ROOT, 'bench/peers', file), 'utf8').replaceAll('@DIR@', dir).replace(peer.port, peer.portLine(port));
+    writeFileSync(join(dir, file), text);
+  }
+  mkdirSync(join(dir, 'empty.d'));
+  const args = kind === 'ngircd' ? ['-n', '-f', join(dir, peer.conf)] : [`--config=${join(dir, peer.conf)}`, '--nofork', '--nopid', '--runasroot'];
+  const { child, output } = start(peer.bin, args, SERVER_CORE);
+  try {
+    await waitForPort(port, child, output);
+  } catch (error) {
+    await stop(child);
+    throw new Error(`${kind} did not start: ${(error as Error).message}`);
+  }
+  return {
+    kind,
+    protocol: irc,
+    addresses: [{ host: '127.0.0.1', port }],
+    pids: [child.pid!],
+    setupConcurrency: kind === 'ngircd' ? 8 : 2000,
+    stop: async () => {
+      await stop(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function startTarget(kind: ServerKind): Promise<Target> {
+  return kind === 'ours' ? startOurs() : startPeer(kind);
+}

@@ -1,0 +1,66 @@
+import type { Plan } from '../cli.js';
+import type { Ramp, Row } from '../results.js';
+import type { Target } from '../targets.js';
+import { files } from './files.js';
+import { idle } from './idle.js';
+import { saturation } from './saturation.js';
+import { network } from './network.js';
+import { fanout, whispers } from './steady.js';
+import { storm } from './storm.js';
+
+export interface Measured {
+  row: Row;
+  ramp?: Ramp;
+}
+
+/** One case of one workload; the runner starts a fresh server for each run of it. */
+export interface Job {
+  workload: string;
+  case: string;
+  /** False for cases that exist only in our protocol (files) or need our own servers (network). */
+  peers: boolean;
+  run(target: Target): Promise<Measured>;
+}
+
+const row = (run: (t: Target) => Promise<Row>) => async (t: Target) => ({ row: await run(t) });
+
+export function jobsOf(plan: Plan): Job[] {
+  const jobs: Job[] = [];
+  const steady = { rate: plan.rate, seconds: plan.seconds };
+  for (const workload of plan.workloads) {
+    switch (workload) {
+      case 'fanout':
+        for (const clients of plan.clients) {
+          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: true, run: row((t) => fanout(t, { ...steady, clients })) });
+        }
+        break;
+      case 'whispers':
+        for (const clients of plan.clients) {
+          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: true, run: row((t) => whispers(t, { ...steady, clients })) });
+        }
+        break;
+      case 'saturation':
+        for (const clients of plan.clients) {
+          jobs.push({ workload, case: `${clients} clients`, peers: true, run: (t) => saturation(t, clients, plan.quick ? 1.5 : 3) });
+        }
+        break;
+      case 'idle':
+        jobs.push({ workload, case: `${plan.idleClients} clients in rooms`, peers: true, run: row((t) => idle(t, plan.idleClients)) });
+        break;
+      case 'storm':
+        jobs.push({ workload, case: `${plan.stormClients} clients at once`, peers: true, run: row((t) => storm(t, plan.stormClients, plan.quick ? 15_000 : 30_000)) });
+        break;
+      case 'files': {
+        const chat = plan.quick ? 150 : 300;
+        jobs.push({ workload, case: `5 × 3 MiB + ${chat} chatting`, peers: false, run: row((t) => files(t, chat, 5, plan.seconds)) });
+        break;
+      }
+      case 'network':
+        for (const clients of plan.clients) {
+          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: false, run: row((t) => network(t, { ...steady, clients })) });
+        }
+        break;
+    }
+  }
+  return jobs;
+}
