@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { encodeJsonFrame, FrameDecoder, FrameError, type Frame } from '../protocol/frame.js';
+import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { Outbox } from './outbox.js';
 
@@ -43,6 +43,7 @@ export class Session {
   private readonly outbox: Outbox;
   private closeCause = 'closed by peer';
   private endTimer: NodeJS.Timeout | undefined;
+  private yielding = false;
 
   constructor(
     readonly id: number,
@@ -123,9 +124,26 @@ export class Session {
       this.closeSoon();
       return;
     }
+    let chunks = false;
     for (const frame of frames) {
       if (!this.open) return;
+      chunks ||= frame.kind === FrameKind.Chunk;
       this.events.frame(this, frame);
     }
+    if (chunks) this.yieldTurn();
+  }
+
+  /**
+   * A file sender is read once per event-loop turn: relaying its chunks (hashing, copying) would
+   * otherwise take whole turns and hold up everyone else's chat behind them.
+   */
+  private yieldTurn(): void {
+    if (this.yielding) return;
+    this.yielding = true;
+    this.socket.pause();
+    setImmediate(() => {
+      this.yielding = false;
+      this.socket.resume();
+    });
   }
 }
