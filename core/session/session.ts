@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
+import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
 
 export type SessionState = 'handshake' | 'login' | 'ready' | 'closing' | 'closed';
@@ -43,7 +44,6 @@ export class Session {
   private readonly outbox: Outbox;
   private closeCause = 'closed by peer';
   private endTimer: NodeJS.Timeout | undefined;
-  private yielding = false;
 
   constructor(
     readonly id: number,
@@ -130,20 +130,7 @@ export class Session {
       chunks ||= frame.kind === FrameKind.Chunk;
       this.events.frame(this, frame);
     }
-    if (chunks) this.yieldTurn();
+    if (chunks) awaitTurn(this.socket);
   }
 
-  /**
-   * A file sender is read once per event-loop turn: relaying its chunks (hashing, copying) would
-   * otherwise take whole turns and hold up everyone else's chat behind them.
-   */
-  private yieldTurn(): void {
-    if (this.yielding) return;
-    this.yielding = true;
-    this.socket.pause();
-    setImmediate(() => {
-      this.yielding = false;
-      this.socket.resume();
-    });
-  }
 }
