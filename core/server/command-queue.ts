@@ -40,8 +40,9 @@ export class CommandQueue {
       this.session.send({ t: 'error', re: id, code: 'BUSY', message: 'too many commands waiting; this line was not run' });
       return;
     }
-    this.waiting.push({ id, line, files });
-    if (!this.running) this.next();
+    // Straight to run when idle, the usual case: an idle connection keeps no array storage.
+    if (this.running) this.waiting.push({ id, line, files });
+    else this.run({ id, line, files });
   }
 
   /** Gives up on a command that has run past the time limit, so the connection moves on. */
@@ -82,10 +83,12 @@ export class CommandQueue {
 
   private next(): void {
     const item = this.waiting.shift();
-    if (!item || !this.session.open) {
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-      return;
-    }
+    if (item) this.run(item);
+    else this.settle();
+  }
+
+  private run(item: Pending): void {
+    if (!this.session.open) return this.settle();
     const running = { id: item.id, line: item.line, since: Date.now() };
     this.running = running;
     this.dispatcher.dispatch(this.session, item.id, item.line, item.files).finally(() => {
@@ -93,6 +96,10 @@ export class CommandQueue {
       this.running = undefined;
       this.next();
     });
+  }
+
+  private settle(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private takeToken(): boolean {

@@ -3,11 +3,11 @@ import type { Dispatcher } from '../commands/dispatcher.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import { limitsOf, type ServerConfig } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
-import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage } from '../protocol/messages.js';
+import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
-import { END_TIMEOUT_MS, Session } from '../session/session.js';
+import { END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import { CommandQueue } from './command-queue.js';
 
@@ -41,6 +41,14 @@ export class Gateway {
   private sweeper: NodeJS.Timeout | undefined;
   private draining = false;
   private readonly closedWaiters = new Set<() => void>();
+  /** The welcome (limits and command manifest) is the same for every connection: encoded once. */
+  private welcome: Buffer | undefined;
+  // Shared by every session: closures per connection add up at 10,000 connections.
+  private readonly sessionEvents: SessionEvents = {
+    frame: (session, frame) => this.onFrame(session, frame),
+    ending: (session) => void this.release(session),
+    closed: (session, cause) => void this.onClosed(session, cause),
+  };
 
   constructor(private readonly deps: GatewayDeps) {}
 
@@ -71,11 +79,7 @@ export class Gateway {
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
-    const session = new Session(this.nextId++, socket, config, {
-      frame: (s, frame) => this.onFrame(s, frame),
-      ending: (s) => void this.release(s),
-      closed: (s, cause) => void this.onClosed(s, address, cause),
-    });
+    const session = new Session(this.nextId++, socket, config, this.sessionEvents);
     this.conns.set(session, { session, queue: new CommandQueue(session, this.deps.dispatcher, config, log) });
     log.action('connect', { id: session.id, remote: session.remote });
   }
@@ -148,13 +152,14 @@ export class Gateway {
       return;
     }
     session.state = 'login';
-    session.send({
+    this.welcome ??= encodeJsonFrame({
       t: 'welcome',
       v: PROTOCOL_VERSION,
       server: this.deps.serverName,
       limits: limitsOf(this.deps.config),
       commands: [...this.deps.registry.list()],
-    });
+    } satisfies ServerMessage);
+    session.sendFrame(this.welcome);
   }
 
   private async onLogin(session: Session, message: ClientMessage): Promise<void> {
@@ -284,12 +289,12 @@ export class Gateway {
     await users.release(session.user).catch((error) => log.error(`releasing ${session.user} failed`, error));
   }
 
-  private async onClosed(session: Session, address: string, cause: string): Promise<void> {
+  private async onClosed(session: Session, cause: string): Promise<void> {
     const { log } = this.deps;
     this.conns.get(session)?.queue.clear();
-    const left = (this.perAddress.get(address) ?? 1) - 1;
-    if (left === 0) this.perAddress.delete(address);
-    else this.perAddress.set(address, left);
+    const left = (this.perAddress.get(session.address) ?? 1) - 1;
+    if (left === 0) this.perAddress.delete(session.address);
+    else this.perAddress.set(session.address, left);
     try {
       await this.release(session);
     } finally {

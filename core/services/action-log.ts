@@ -18,6 +18,8 @@ function formatValue(value: string | number | boolean): string {
  */
 export class FileActionLog implements ActionLog {
   private readonly file: WriteStream | null;
+  /** With no file and no stdout (--no-log-file --quiet) a line would go nowhere: skip formatting it. */
+  private readonly off: boolean;
   private pending: string[] = [];
   private scheduled = false;
   private closed = false;
@@ -28,6 +30,7 @@ export class FileActionLog implements ActionLog {
     private readonly withText: boolean,
   ) {
     this.file = path ? createWriteStream(path, { flags: 'a' }) : null;
+    this.off = !this.file && !toStdout;
   }
 
   /** Resolves once the file is open, rejecting with the reason if it cannot be. */
@@ -36,6 +39,7 @@ export class FileActionLog implements ActionLog {
   }
 
   action(name: string, fields: Fields = {}): void {
+    if (this.off) return;
     let line = `${new Date().toISOString()} ${name}`;
     for (const key in fields) {
       const value = fields[key];
@@ -45,10 +49,12 @@ export class FileActionLog implements ActionLog {
   }
 
   message(kind: 'broadcast' | 'whisper', fields: Record<string, string | number>, text: string): void {
+    if (this.off) return;
     this.action(kind, this.withText ? { ...fields, text } : fields);
   }
 
   error(message: string, error: unknown): void {
+    if (this.off) return;
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     this.write(`${new Date().toISOString()} error ${JSON.stringify(message)}\n  ${detail.replace(/\n/g, '\n  ')}`);
   }

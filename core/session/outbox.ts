@@ -1,5 +1,9 @@
 import type { Socket } from 'node:net';
 
+// Past this many bytes queued in one turn (file chunks), copying them into one buffer costs
+// more than handing the pieces to one writev.
+const BULK_BYTES = 32 * 1024;
+
 // Outboxes with something queued in this event-loop turn; flushed together by one setImmediate.
 const dirty: Outbox[] = [];
 let scheduled = false;
@@ -61,17 +65,23 @@ export class Outbox {
   flush(): void {
     this.listed = false;
     if (this.queued === 0 || !this.socket.writable) return;
-    const data = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue, this.queued);
+    const queue = this.queue;
+    const bulk = this.queued >= BULK_BYTES && queue.length > 1;
+    const data = queue.length === 1 || bulk ? queue : [Buffer.concat(queue, this.queued)];
     this.queue = [];
     this.queued = 0;
-    if (this.callbacks.length === 0) {
-      this.socket.write(data);
-      return;
-    }
     const callbacks = this.callbacks;
     this.callbacks = [];
-    this.socket.write(data, (error) => {
-      if (!error) for (const callback of callbacks) callback();
-    });
+    const done =
+      callbacks.length === 0
+        ? undefined
+        : (error?: Error | null) => {
+            if (!error) for (const callback of callbacks) callback();
+          };
+    // File chunks go out as they are (one writev, under cork) rather than copied into one buffer.
+    if (bulk) this.socket.cork();
+    for (let i = 0; i < data.length - 1; i++) this.socket.write(data[i]!);
+    this.socket.write(data[data.length - 1]!, done);
+    if (bulk) this.socket.uncork();
   }
 }

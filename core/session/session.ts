@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { encodeJsonFrame, FrameDecoder, FrameError, type Frame } from '../protocol/frame.js';
+import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
+import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
 
 export type SessionState = 'handshake' | 'login' | 'ready' | 'closing' | 'closed';
@@ -36,6 +37,8 @@ export class Session {
   /** Why the server ended the connection, when it did; kept for the log and the room notice. */
   endReason: LeaveReason | undefined;
   readonly connectedAt: number;
+  /** The peer's address, as the per-address connection count knows it. */
+  readonly address: string;
   readonly remote: string;
   private readonly decoder: FrameDecoder;
   private readonly outbox: Outbox;
@@ -49,6 +52,7 @@ export class Session {
     private readonly events: SessionEvents,
   ) {
     this.connectedAt = this.lastSeen = Date.now();
+    this.address = socket.remoteAddress ?? '?';
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
     this.outbox = new Outbox(socket, limits.outBufferBytes, () => this.fail('outgoing buffer full (client not reading)'));
@@ -120,9 +124,13 @@ export class Session {
       this.closeSoon();
       return;
     }
+    let chunks = false;
     for (const frame of frames) {
       if (!this.open) return;
+      chunks ||= frame.kind === FrameKind.Chunk;
       this.events.frame(this, frame);
     }
+    if (chunks) awaitTurn(this.socket);
   }
+
 }
