@@ -1,12 +1,12 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>>;
+
 /**
  * util.parseArgs in strict mode with positionals, its long explanations cut to one short
  * sentence that points at the program's --help; `fail` makes the program's own error type.
  */
-type Options = NonNullable<ParseArgsConfig['options']>;
-type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>>;
-
 export function parseArgv<O extends Options>(argv: string[], options: O, program: string, fail: (message: string) => Error): Parsed<O> {
   try {
     return parseArgs({ args: argv, allowPositionals: true, strict: true, options });

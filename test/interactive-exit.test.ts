@@ -7,13 +7,16 @@ import { SCREEN_WAIT_MS, Terminal } from './helpers/terminal.js';
 
 const quit = (user: string) => (e: ServerMessage) => e.t === 'left' && e.user === user && e.reason === 'quit';
 
-/** bob in the lobby, alice's interactive client (maybe through a proxy) in the lobby with a half-typed line. */
-async function inLobby(t: Parameters<typeof startServer>[0], viaProxy = false) {
+/**
+ * bob in the lobby, alice's interactive client (maybe through a proxy, maybe as a job of an
+ * interactive shell) in the lobby with a half-typed line.
+ */
+async function inLobby(t: Parameters<typeof startServer>[0], { viaProxy = false, jobControl = false } = {}) {
   const server = await startServer(t);
   const proxy = viaProxy ? await startProxy(t, server.port) : undefined;
   const bob = await TestClient.login(t, server.port, 'bob');
   await bob.join('lobby');
-  const term = await Terminal.run(t, ['127.0.0.1', String(proxy?.port ?? server.port), '--user', 'alice']);
+  const term = await Terminal.run(t, ['127.0.0.1', String(proxy?.port ?? server.port), '--user', 'alice'], { jobControl });
   await term.waitFor('* logged in as alice');
   await term.type('/join lobby');
   await term.press('Enter');
@@ -56,21 +59,14 @@ test('an announced server shutdown: one line, exit code 0', async (t) => {
 });
 
 test('a connection lost without a word: one line naming the server, exit code 1', async (t) => {
-  const { proxy, term } = await inLobby(t, true);
+  const { proxy, term } = await inLobby(t, { viaProxy: true });
   proxy!.cut();
   t.deepEqual(await term.exited(), { code: 1, restored: true });
   t.true((await term.screen()).includes(`! connection to 127.0.0.1:${proxy!.port} lost`));
 });
 
 test('Ctrl+Z suspends the client to the shell with the prompt cleared; after fg the half-typed line is back and works', async (t) => {
-  const server = await startServer(t);
-  const bob = await TestClient.login(t, server.port, 'bob');
-  await bob.join('lobby');
-  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice'], { jobControl: true });
-  await term.waitFor('* logged in as alice');
-  await term.type('/join lobby');
-  await term.press('Enter');
-  await term.type('half typed');
+  const { bob, term } = await inLobby(t, { jobControl: true });
   await term.waitFor('[lobby] alice> half typed');
   await term.press('C-z');
   const rows = await term.waitFor(/Stopped/);

@@ -1,22 +1,28 @@
 import { readFileSync } from 'node:fs';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { Redis } from 'ioredis';
 import { TestClient } from './helpers/client.js';
 import { Child } from './helpers/process.js';
 import { eventually } from './helpers/hostile.js';
 import { TestRedis } from './helpers/redis.js';
 
-test('--workers 2 runs two nodes on one port that form one network', async (t) => {
+/** `chatserver --workers 2` on a fresh Redis, with a Redis connection to look at what the network holds. */
+async function twoWorkers(t: ExecutionContext) {
   const redis = await TestRedis.start(t);
   const probe = new Redis(redis.url);
   t.teardown(() => probe.disconnect());
   const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--workers', '2', '--redis', redis.url, '--no-log-file', '--quiet']);
   const [, port] = await child.waitFor(/listening on port (\d+) with 2 workers/, 'stderr');
+  return { probe, child, port: Number(port) };
+}
+
+test('--workers 2 runs two nodes on one port that form one network', async (t) => {
+  const { probe, child, port } = await twoWorkers(t);
   t.is((await probe.smembers('chat:nodes')).length, 2);
 
   // Connections are handed to the workers in turn, so these users are spread over both.
   const users = [];
-  for (const name of ['alice', 'bob', 'carol', 'dave']) users.push(await TestClient.login(t, Number(port), name));
+  for (const name of ['alice', 'bob', 'carol', 'dave']) users.push(await TestClient.login(t, port, name));
   t.is(new Set(await probe.hvals('chat:owners')).size, 2, 'users on both workers');
   for (const user of users) await user.join('lobby');
   users[0]!.send('hello from one worker');
@@ -32,13 +38,9 @@ test('--workers 2 runs two nodes on one port that form one network', async (t) =
 });
 
 test('a worker killed with SIGKILL is replaced, and its users are reaped like those of any dead node', async (t) => {
-  const redis = await TestRedis.start(t);
-  const probe = new Redis(redis.url);
-  t.teardown(() => probe.disconnect());
-  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--workers', '2', '--redis', redis.url, '--no-log-file', '--quiet']);
-  const [, port] = await child.waitFor(/listening on port (\d+) with 2 workers/, 'stderr');
-  const alice = await TestClient.login(t, Number(port), 'alice');
-  const bob = await TestClient.login(t, Number(port), 'bob');
+  const { probe, child, port } = await twoWorkers(t);
+  const alice = await TestClient.login(t, port, 'alice');
+  const bob = await TestClient.login(t, port, 'bob');
   await alice.join('lobby');
   await bob.join('lobby');
   const owners = await probe.hgetall('chat:owners');
@@ -57,7 +59,7 @@ test('a worker killed with SIGKILL is replaced, and its users are reaped like th
     const nodes = await probe.smembers('chat:nodes');
     return nodes.length === 2 && !nodes.includes(dead);
   }, 'a replacement worker to join the network');
-  const again = await TestClient.login(t, Number(port), victim!.name);
+  const again = await TestClient.login(t, port, victim!.name);
   await again.join('lobby');
   await survivor!.waitFor((e) => e.t === 'joined' && e.user === victim!.name);
 });

@@ -50,12 +50,7 @@ const fileTypes = (text: string, flag: string): string[] => {
 };
 
 const redisUrl = (text: string, flag: string): string => {
-  let url: URL | undefined;
-  try {
-    url = new URL(text);
-  } catch {
-    // reported below
-  }
+  const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
     throw new StartupError(`--${flag} needs a URL such as redis://127.0.0.1:6379, not '${text}'`);
   }

@@ -132,5 +132,4 @@ export class Session {
     }
     if (chunks) awaitTurn(this.socket);
   }
-
 }

@@ -3,7 +3,6 @@ import type { LocalSessions } from '../local-sessions.js';
 import type { LocalMembers } from './local-members.js';
 import type { RedisNetwork } from './network.js';
 import type { RedisUserDirectory } from './redis-users.js';
-import type { RoomChannels } from './room-channels.js';
 
 /** A node that has not renewed its lease for this long is dead; its users are removed. */
 export const LEASE_MS = 5_000;
@@ -14,7 +13,8 @@ export interface LeaseDeps {
   net: RedisNetwork;
   users: RedisUserDirectory;
   local: LocalMembers;
-  channels: RoomChannels;
+  /** Takes a user out of their room on this node only. */
+  leaveLocally: (user: string) => void;
   sessions: LocalSessions;
   delivery: Delivery;
   uploads: () => Uploads;
@@ -94,7 +94,7 @@ export class NodeLease {
   }
 
   private async register(): Promise<void> {
-    const { net, users, local, sessions, channels, capacity, log, moving } = this.deps;
+    const { net, users, local, sessions, leaveLocally, capacity, log, moving } = this.deps;
     try {
       await this.renew();
       const dropped = await net.script<string[]>('prune', [net.node, ...users.kept()]);
@@ -110,14 +110,13 @@ export class NodeLease {
         const endpoint = sessions.get(name);
         if (status === 'taken') {
           taken++;
-          if (local.remove(name) !== undefined) channels.release(room!.key);
+          leaveLocally(name);
           users.local.delete(lower);
           endpoint?.send({ t: 'error', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
           endpoint?.end('quit', 'your username was taken on another server');
         } else if (status === 'full' && room) {
           full++;
-          local.remove(name);
-          channels.release(room.key);
+          leaveLocally(name);
           endpoint?.send({ t: 'left', room: room.name, user: name, reason: 'connection lost' });
           endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
         }

@@ -32,7 +32,8 @@ export class RedisNode {
     const delivery = new RedisDelivery(net, sessions, local);
     const transferIds = { last: 0 };
     const lease = new NodeLease({
-      net, users, local, channels, sessions, delivery, uploads, log,
+      net, users, local, sessions, delivery, uploads, log,
+      leaveLocally: (user) => rooms.leaveLocally(user),
       capacity: config.roomCapacity,
       transferIds: () => transferIds.last,
       moving: () => rooms.moving,
