@@ -18,10 +18,15 @@ export const PREFIX = 'chat:';
 export const roomChannel = (roomLower: string): string => `${PREFIX}ch:room:${roomLower}`;
 export const nodeChannel = (node: string): string => `${PREFIX}ch:node:${node}`;
 
-// Shared by the scripts below: take a user out of their room (deleting it when it empties),
-// and drop a user altogether. Both return the room's spelling, or false.
+// Shared by the scripts below: record a name as held by a node; take a user out of their room
+// (deleting it when it empties), or drop a user altogether (both return the room's spelling, or false).
 const LIB = `
 local P = '${PREFIX}'
+local function hold_name(node, lower, name)
+  redis.call('HSET', P..'users', lower, name)
+  redis.call('HSET', P..'owners', lower, node)
+  redis.call('SADD', P..'node:'..node..':users', lower)
+end
 local function leave_room(lower)
   local room = redis.call('HGET', P..'where', lower)
   if not room then return false end
@@ -56,9 +61,7 @@ export const Lua = {
   claim: script(`
 local holder = redis.call('HGET', P..'users', ARGV[2])
 if holder then return {0, holder} end
-redis.call('HSET', P..'users', ARGV[2], ARGV[3])
-redis.call('HSET', P..'owners', ARGV[2], ARGV[1])
-redis.call('SADD', P..'node:'..ARGV[1]..':users', ARGV[2])
+hold_name(ARGV[1], ARGV[2], ARGV[3])
 return {1, ARGV[3]}`),
 
   /** ARGV node, lower: frees the name if this node holds it. */
@@ -157,9 +160,7 @@ return out`),
   register: script(`
 local owner = redis.call('HGET', P..'owners', ARGV[2])
 if owner and owner ~= ARGV[1] then return 'taken' end
-redis.call('HSET', P..'users', ARGV[2], ARGV[3])
-redis.call('HSET', P..'owners', ARGV[2], ARGV[1])
-redis.call('SADD', P..'node:'..ARGV[1]..':users', ARGV[2])
+hold_name(ARGV[1], ARGV[2], ARGV[3])
 if ARGV[4] == '*' then return 'ok' end
 local current = redis.call('HGET', P..'where', ARGV[2])
 if current == ARGV[4] then return 'ok' end
