@@ -1,7 +1,6 @@
 import test from 'ava';
-import { createServer } from 'node:net';
 import { TestClient } from './helpers/client.js';
-import { startServer } from './helpers/server.js';
+import { freePort, startServer } from './helpers/server.js';
 import { Terminal } from './helpers/terminal.js';
 
 test('the username prompt re-asks after an invalid and a taken name, then logs in', async (t) => {
@@ -33,10 +32,7 @@ test('--user logs in without asking', async (t) => {
 
 test('a server that is not there: one line naming the address and why, exit code 1', async (t) => {
   // A port that was free a moment ago and has nothing listening now.
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
+  const port = await freePort();
   const term = await Terminal.run(t, ['127.0.0.1', String(port)]);
   t.deepEqual(await term.exited(), { code: 1, restored: true });
   const rows = await term.screen({ joined: true });

@@ -2,7 +2,8 @@ import test from 'ava';
 import { Redis } from 'ioredis';
 import { TestClient } from './helpers/client.js';
 import { eventually } from './helpers/hostile.js';
-import { RedisLink, TestRedis } from './helpers/redis.js';
+import { TestRedis } from './helpers/redis.js';
+import { startProxy } from './helpers/proxy.js';
 import { startServer } from './helpers/server.js';
 
 const UNAVAILABLE = { t: 'error', code: 'NETWORK_UNAVAILABLE', message: 'the network is unavailable, try again shortly' };
@@ -62,15 +63,15 @@ test('Redis stopped under traffic: clear errors, connections kept, and service r
 
 test('a node cut off from Redis is reaped; when it returns, a name taken meanwhile stays with its new holder', async (t) => {
   const redis = await TestRedis.start(t);
-  const link = await RedisLink.start(t, redis.port);
+  const link = await startProxy(t, redis.port);
   const one = await startServer(t, { redisUrl: redis.url });
-  const two = await startServer(t, { redisUrl: link.url });
+  const two = await startServer(t, { redisUrl: `redis://127.0.0.1:${link.port}` });
   const alice = await TestClient.login(t, one.port, 'alice');
   const bob = await TestClient.login(t, two.port, 'bob');
   const carol = await TestClient.login(t, two.port, 'carol');
   for (const c of [alice, bob, carol]) await c.join('lobby');
 
-  link.cut();
+  link.partition();
   // The other node sees the lease run out and takes bob and carol out of the lobby.
   await alice.waitFor((e) => e.t === 'left' && e.user === 'carol', 'carol to be reaped');
   t.like(await alice.request('/who'), { text: 'in lobby (1): alice\nonline (1): alice' });
@@ -121,15 +122,15 @@ test('a login whose claim timed out in a stalled Redis does not leave the name t
 
 test('a node cut off from Redis comes back to a room that filled up meanwhile: its user is told and is in no room', async (t) => {
   const redis = await TestRedis.start(t);
-  const link = await RedisLink.start(t, redis.port);
+  const link = await startProxy(t, redis.port);
   const one = await startServer(t, { redisUrl: redis.url, roomCapacity: 2 });
-  const two = await startServer(t, { redisUrl: link.url, roomCapacity: 2 });
+  const two = await startServer(t, { redisUrl: `redis://127.0.0.1:${link.port}`, roomCapacity: 2 });
   const alice = await TestClient.login(t, one.port, 'alice');
   const carol = await TestClient.login(t, two.port, 'carol');
   await alice.join('lobby');
   await carol.join('lobby');
 
-  link.cut();
+  link.partition();
   await alice.waitFor((e) => e.t === 'left' && e.user === 'carol', 'carol to be reaped');
   const dave = await TestClient.login(t, one.port, 'dave');
   await dave.join('lobby');

@@ -5,6 +5,9 @@ export interface Proxy {
   port: number;
   /** Destroys every connection through the proxy at once, without a word: a lost connection. */
   cut(): void;
+  /** Cuts, and refuses new connections until `restore()`: a network partition of that link alone. */
+  partition(): void;
+  restore(): void;
 }
 
 /**
@@ -13,7 +16,9 @@ export interface Proxy {
  */
 export async function startProxy(t: ExecutionContext, target: number, upload?: { bytes: number; everyMs: number }): Promise<Proxy> {
   const sockets = new Set<Socket>();
+  let up = true;
   const server = createServer((client) => {
+    if (!up) return void client.destroy();
     const upstream = connect({ host: '127.0.0.1', port: target });
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -57,10 +62,18 @@ export async function startProxy(t: ExecutionContext, target: number, upload?: {
     server.close();
   });
   const address = server.address();
+  const cut = () => {
+    for (const s of sockets) s.destroy();
+  };
   return {
     port: typeof address === 'object' && address ? address.port : 0,
-    cut: () => {
-      for (const s of sockets) s.destroy();
+    cut,
+    partition: () => {
+      up = false;
+      cut();
+    },
+    restore: () => {
+      up = true;
     },
   };
 }

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import type { ExecutionContext } from 'ava';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { ChatServer } from '../../core/server/chat-server.js';
 import { DEFAULTS, type ServerConfig } from '../../core/config.js';
 
@@ -16,4 +18,14 @@ export async function startServer(t: ExecutionContext, overrides: Partial<Server
   });
   t.teardown(() => server.stop());
   return server;
+}
+
+/** A free loopback port, found by letting the system pick one and giving it back. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
