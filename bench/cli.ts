@@ -9,7 +9,7 @@ export interface Plan {
   workloads: WorkloadName[];
   peers: PeerName[];
   quick: boolean;
-  /** Client counts of fan-out, whispers and the saturation ramps. */
+  /** Client counts of fan-out, whispers, network and the saturation ramps. */
   clients: number[];
   rate: number;
   seconds: number;
@@ -28,12 +28,13 @@ Drives chat servers over loopback with thousands of connections and reports deli
 latency, server CPU and RSS (from /proc) and the generator's own CPU.
 
   --workload LIST   any of ${WORKLOADS.join(',')} (or a-g in that order);
-                    default: all but network (two nodes over Redis: needs --redis in chatserver)
+                    default: all but network (two nodes over Redis: needs redis-server)
   --vs LIST         also run them against ngircd,inspircd (or "all"); files and network are ours only
   --quick           small counts and short steps (about a minute per server)
-  --clients LIST    clients for fan-out, whispers and saturation (default 1000,5000; quick 300)
-  --rate R          messages per second per client for fan-out and whispers (default 1)
-  --duration S      seconds per measured step (default 8; quick 2)
+  --clients LIST    clients for fan-out, whispers, saturation and network (default 1000,5000; quick 300)
+  --rate R          messages per second per client for fan-out, whispers and network (default 1)
+  --duration S      seconds per measured step (default 8; quick 2); saturation steps are 3 s
+                    (quick 1.5)
   --idle-clients N  clients of the idle workload (default 10000; quick 1500)
   --storm-clients N clients of the connect storm (default 5000; quick 1000)
   --runs N          runs of each case, each on a fresh server; the median is reported (default 1)
@@ -49,7 +50,7 @@ const LETTERS = 'abcdefg';
 
 function numbers(text: string, flag: string, integer = true): number[] {
   const list = text.split(',').map((s) => Number(s.trim()));
-  if (list.length === 0 || list.some((n) => !(n > 0) || (integer && !Number.isSafeInteger(n)))) {
+  if (list.some((n) => !(n > 0) || (integer && !Number.isSafeInteger(n)))) {
     throw new Error(`--${flag} needs ${integer ? 'whole numbers' : 'numbers'} > 0, not '${text}'`);
   }
   return list;

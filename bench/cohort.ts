@@ -1,5 +1,6 @@
 import type { Client, Sink } from './drivers/types.js';
 import type { Target } from './targets.js';
+import type { Send } from './traffic.js';
 
 export const ROOM_SIZE = 15;
 const SETUP_TIMEOUT_MS = 60_000;
@@ -70,6 +71,12 @@ export class Cohort {
   recipients(i: number): number {
     return this.roomSizes[this.roomOf[i]!]! - 1;
   }
+
+  /** Client i says `text` to its room: the Send of room traffic. */
+  readonly say: Send = (i, text) => {
+    this.clients[i]!.say(text);
+    return this.recipients(i);
+  };
 
   close(): void {
     for (const c of this.clients) c.close();

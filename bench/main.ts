@@ -29,9 +29,8 @@ function conditions(plan: Plan): string[] {
   ];
 }
 
-function write(plan: Plan, outcome: Outcome, started: Date): void {
+function write(plan: Plan, outcome: Outcome, started: Date, notes: string[]): void {
   mkdirSync(plan.out, { recursive: true });
-  const notes = conditions(plan);
   writeFileSync(join(plan.out, 'latest.json'), `${JSON.stringify({ started: started.toISOString(), argv: process.argv.slice(2), notes, ...outcome }, null, 2)}\n`);
   const md = [
     `# Benchmark results, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
@@ -72,16 +71,17 @@ async function main(): Promise<void> {
   const started = new Date();
   say(`bench: ${plan.workloads.join(', ')} on ours${plan.peers.length ? ` and ${plan.peers.join(', ')}` : ''}`);
   const outcome = await runPlan(plan);
+  const notes = conditions(plan);
   const text = [
     '',
-    ...conditions(plan),
+    ...notes,
     '',
     detailTables(outcome.rows, false),
     outcome.rows.some((r) => r.server !== 'ours') ? `== ours / theirs\n\n${comparisonTable(outcome.rows, false)}\n` : '',
     ...outcome.skipped.map((s) => `left out: ${s}`),
   ];
   process.stdout.write(`${text.join('\n')}\n`);
-  write(plan, outcome, started);
+  write(plan, outcome, started, notes);
   say(`results written to ${plan.out}/`);
 }
 

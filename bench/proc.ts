@@ -14,7 +14,7 @@ export function rssOf(pid: number): number {
 }
 
 /** CPU seconds (user + system) a process has used, all its threads included. */
-export function cpuSecondsOf(pid: number): number {
+function cpuSecondsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: count fields after the last ')'.

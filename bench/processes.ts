@@ -38,12 +38,41 @@ export function start(command: string, args: string[], core: number | null): { c
   children.add(child);
   child.once('exit', () => children.delete(child));
   let output = '';
-  const keep = (data: Buffer) => {
+  const keep = (data: Buffer | string) => {
     output = (output + data.toString()).slice(-4000);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  // A command that cannot be spawned (not installed, and not pinned through taskset) emits
+  // 'error' with no 'exit': keep it as output rather than crash the run; exitCode is then set.
+  child.on('error', (error) => keep(`${command}: ${error.message}\n`));
   return { child, output: () => output };
+}
+
+/**
+ * Resolves with the first match of `pattern` in the child's output; rejects when the child
+ * ends first (once its output is all read) or after `ms`.
+ */
+export function waitForOutput(child: ChildProcess, output: () => string, pattern: RegExp, ms = 15_000): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const look = () => {
+      const m = pattern.exec(output());
+      if (m) finish(() => resolve(m));
+    };
+    const ended = () => finish(() => reject(new Error(`exited: ${output().trim()}`)));
+    const timer = setTimeout(() => finish(() => reject(new Error(`printed nothing like ${pattern} within ${ms} ms:\n${output()}`))), ms);
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      child.stdout!.off('data', look);
+      child.stderr!.off('data', look);
+      child.off('close', ended);
+      settle();
+    };
+    child.stdout!.on('data', look);
+    child.stderr!.on('data', look);
+    child.once('close', ended);
+    look();
+  });
 }
 
 /** Stops a child by its PID: SIGTERM, then SIGKILL if it lingers. */
@@ -78,12 +107,13 @@ export async function waitForPort(port: number, child: ChildProcess, output: () 
     const ok = await new Promise<boolean>((resolve) => {
       const socket = connect({ host: '127.0.0.1', port });
       const done = (up: boolean) => {
+        clearTimeout(timer);
         socket.destroy();
         resolve(up);
       };
+      const timer = setTimeout(() => done(false), 1000);
       socket.once('connect', () => done(true));
       socket.once('error', () => done(false));
-      setTimeout(() => done(false), 1000).unref();
     });
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 100));

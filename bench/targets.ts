@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { irc } from './drivers/irc.js';
 import { ours } from './drivers/ours.js';
 import type { Address, Protocol } from './drivers/types.js';
-import { freePort, start, stop, waitForPort } from './processes.js';
+import { freePort, start, stop, waitForOutput, waitForPort } from './processes.js';
 
 export type ServerKind = 'ours' | 'ngircd' | 'inspircd';
 
@@ -32,19 +32,18 @@ export function useServerFrom(dir: string): void {
 }
 
 /** Flags that take every throttle off our server, as the peer configs do for theirs. */
-export const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
+const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
 
 /** Starts our server on a free loopback port; `extra` flags are appended (e.g. --redis). */
 export async function startOurs(extra: string[] = []): Promise<Target> {
   const { child, output } = start(process.execPath, [join(serverRoot, 'bin/chatserver.js'), '--host', '127.0.0.1', '--port', '0', ...OURS_FLAGS, ...extra], SERVER_CORE);
-  const port = await new Promise<number>((resolve, reject) => {
-    const look = () => {
-      const m = /listening on port (\d+)/.exec(output());
-      if (m) resolve(Number(m[1]));
-    };
-    child.stderr!.on('data', look);
-    child.once('exit', () => reject(new Error(`chatserver exited: ${output().trim()}`)));
-  });
+  let port: number;
+  try {
+    port = Number((await waitForOutput(child, output, /listening on port (\d+)/))[1]);
+  } catch (error) {
+    await stop(child);
+    throw new Error(`chatserver ${(error as Error).message}`);
+  }
   return {
     kind: 'ours',
     protocol: ours,
@@ -73,7 +72,7 @@ export function peerInstalled(kind: 'ngircd' | 'inspircd'): boolean {
  * Starts ngircd or InspIRCd with the configuration in bench/peers/ copied to a scratch folder
  * (`@DIR@` replaced, and the port moved to a free one so a running copy cannot collide).
  */
-export async function startPeer(kind: 'ngircd' | 'inspircd'): Promise<Target> {
+async function startPeer(kind: 'ngircd' | 'inspircd'): Promise<Target> {
   const peer = PEERS[kind];
   const dir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const port = await freePort();
@@ -88,6 +87,7 @@ export async function startPeer(kind: 'ngircd' | 'inspircd'): Promise<Target> {
     await waitForPort(port, child, output);
   } catch (error) {
     await stop(child);
+    rmSync(dir, { recursive: true, force: true });
     throw new Error(`${kind} did not start: ${(error as Error).message}`);
   }
   return {

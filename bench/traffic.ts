@@ -5,7 +5,7 @@ import { CpuMeter, rssOf } from './proc.js';
 /** Wall clock with sub-millisecond precision, the same in every part of this process. */
 export const now = (): number => performance.timeOrigin + performance.now();
 
-export const TEXT_BYTES = 100;
+const TEXT_BYTES = 100;
 const TS_CHARS = 17; // 13-digit milliseconds, a dot and 3 decimals
 const TAG_AT = TS_CHARS + 1;
 

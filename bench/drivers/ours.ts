@@ -1,40 +1,27 @@
-import { connect, type Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameKind } from '../../core/protocol/frame.js';
-import { PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../core/protocol/messages.js';
-import { deferred, type Address, type Deferred, type Client, type Protocol, type Sink } from './types.js';
+import { parseServerMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../../core/protocol/messages.js';
+import { SocketClient } from './socket-client.js';
+import type { Address, Protocol, Sink } from './types.js';
 
 /** Messages other than chat, for workloads that drive files (see workloads/files.ts). */
 export type Extra = (message: ServerMessage) => void;
 
 /**
  * A raw-socket client of our protocol: no manifest handling, no transfers bookkeeping, so ten
- * thousand of them fit in one process. TCP_NODELAY is on, as in client/connection.ts.
+ * thousand of them fit in one process.
  */
-export class OursClient implements Client {
-  readonly socket: Socket;
+export class OursClient extends SocketClient {
   private readonly decoder = new FrameDecoder(1 << 20);
-  private readonly login = deferred();
-  private join_?: { room: string; done: Deferred };
   private nextId = 1;
   /** Sees every message the chat handling does not consume. */
   extra?: Extra;
   /** Sees file chunk frames. */
   chunk?: (transfer: number, bytes: number) => void;
 
-  constructor(
-    address: Address,
-    readonly name: string,
-    private readonly sink: Sink,
-  ) {
-    this.socket = connect({ host: address.host, port: address.port, noDelay: true });
+  constructor(address: Address, name: string, sink: Sink) {
+    super(address, name, sink);
     this.socket.on('connect', () => this.send({ t: 'hello', v: PROTOCOL_VERSION, client: 'bench' }));
-    this.socket.on('data', (data) => this.data(data));
-    this.socket.on('error', (error) => this.fail(error));
-    this.socket.on('close', () => this.fail(new Error(`${name}: connection closed`)));
-  }
-
-  get ready(): Promise<void> {
-    return this.login.promise;
+    this.socket.on('data', (data: Buffer) => this.data(data));
   }
 
   send(message: ClientMessage): void {
@@ -47,10 +34,8 @@ export class OursClient implements Client {
     return id;
   }
 
-  join(room: string): Promise<void> {
-    this.join_ = { room: room.toLowerCase(), done: deferred() };
+  protected requestJoin(room: string): void {
     this.command(`/join ${room}`);
-    return this.join_.done.promise;
   }
 
   say(text: string): void {
@@ -59,10 +44,6 @@ export class OursClient implements Client {
 
   whisper(to: string, text: string): void {
     this.command(`/whisper ${to} ${text}`);
-  }
-
-  close(): void {
-    this.socket.destroy();
   }
 
   private data(data: Buffer): void {
@@ -74,7 +55,11 @@ export class OursClient implements Client {
     }
     for (const frame of frames) {
       if (frame.kind === FrameKind.Chunk) this.chunk?.(frame.transfer, frame.data.length);
-      else this.message(JSON.parse(frame.payload.toString('utf8')) as ServerMessage);
+      else {
+        const message = parseServerMessage(frame.payload);
+        if (!message) return this.fail(new Error(`${this.name}: malformed message from the server`));
+        this.message(message);
+      }
     }
   }
 
@@ -93,26 +78,19 @@ export class OursClient implements Client {
       case 'login-refused':
         return this.fail(new Error(`${this.name}: login refused: ${m.reason}`));
       case 'joined':
-        if (m.user === this.name && this.join_ && m.room.toLowerCase() === this.join_.room) this.join_.done.resolve();
+        if (m.user === this.name) this.joined(m.room);
         return;
       case 'ping':
         return this.send({ t: 'pong' });
       case 'error':
-        this.join_?.done.reject(new Error(`${this.name}: ${m.code}: ${m.message}`));
+        this.joining?.done.reject(new Error(`${this.name}: ${m.code}: ${m.message}`));
         this.sink.onError(this, m.code);
         break;
     }
     this.extra?.(m);
   }
-
-  private fail(error: Error): void {
-    this.login.reject(error);
-    this.join_?.done.reject(error);
-    this.socket.destroy();
-  }
 }
 
 export const ours: Protocol = {
-  name: 'ours',
   connect: (address, name, sink) => new OursClient(address, name, sink),
 };

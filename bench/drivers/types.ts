@@ -11,6 +11,9 @@ export interface Sink {
   onError(client: Client, code: string): void;
 }
 
+/** A sink for clients whose messages nobody counts. */
+export const ignore: Sink = { onText: () => {}, onError: () => {} };
+
 export interface Client {
   readonly name: string;
   /** Resolves once logged in (welcome/login-ok, or IRC 001); rejects on failure or close. */
@@ -23,7 +26,6 @@ export interface Client {
 }
 
 export interface Protocol {
-  readonly name: 'ours' | 'irc';
   connect(address: Address, name: string, sink: Sink): Client;
 }
 

@@ -4,15 +4,14 @@ import { encodeChunkFrame } from '../../core/protocol/frame.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
 import { Cohort, freshPrefix, withTimeout } from '../cohort.js';
 import { OursClient } from '../drivers/ours.js';
-import { deferred } from '../drivers/types.js';
+import { deferred, ignore } from '../drivers/types.js';
 import { stepMetrics, type Row } from '../results.js';
 import type { Target } from '../targets.js';
-import { Traffic, type Send } from '../traffic.js';
+import { Traffic } from '../traffic.js';
 
-export const FILE_BYTES = 3 * 1024 * 1024;
+const FILE_BYTES = 3 * 1024 * 1024;
 const CHUNK = 64 * 1024;
 const TRANSFER_TIMEOUT_MS = 60_000;
-const ignore = { onText: () => {}, onError: () => {} };
 
 /** A 3 MiB text file (a .txt may hold no NUL byte) and its digest, made once. */
 const content = Buffer.alloc(FILE_BYTES, 'benchmark file line\n');
@@ -29,6 +28,7 @@ async function upload(sender: OursClient, to: string, name: string): Promise<voi
   const done = deferred();
   const go = deferred();
   let re = -1;
+  let failed: Error | undefined;
   sender.extra = (m: ServerMessage) => {
     if (m.t === 'upload-go' && m.re === re) {
       transfer = m.transfer;
@@ -42,15 +42,16 @@ async function upload(sender: OursClient, to: string, name: string): Promise<voi
     } else if (m.t === 'upload-done' && m.transfer === transfer) {
       done.resolve();
     } else if (m.t === 'upload-failed' && m.transfer === transfer) {
-      const error = new Error(`upload failed: ${m.reason}`);
-      go.reject(error);
-      done.reject(error);
+      failed = new Error(`upload failed: ${m.reason}`);
+      go.reject(failed);
+      done.reject(failed);
       wake();
     }
   };
   re = sender.command(`/sendfile ${name} ${to}`, [{ arg: 'filename', name, size: FILE_BYTES, sha256 }]);
   await withTimeout(go.promise, TRANSFER_TIMEOUT_MS, `${name} upload-go`);
   for (let sent = 0; sent < FILE_BYTES; ) {
+    if (failed) throw failed;
     if (credit <= 0) {
       await withTimeout(new Promise<void>((resolve) => (wake = resolve)), TRANSFER_TIMEOUT_MS, `${name} credit`);
       continue;
@@ -59,7 +60,7 @@ async function upload(sender: OursClient, to: string, name: string): Promise<voi
     credit -= n;
     const flushed = sender.socket.write(encodeChunkFrame(transfer, content.subarray(sent, sent + n)));
     sent += n;
-    if (!flushed) await once(sender.socket, 'drain');
+    if (!flushed) await withTimeout(once(sender.socket, 'drain'), TRANSFER_TIMEOUT_MS, `${name} drain`);
   }
   sender.send({ t: 'upload-end', transfer });
   await withTimeout(done.promise, TRANSFER_TIMEOUT_MS, `${name} upload-done`);
@@ -84,12 +85,8 @@ export async function files(target: Target, chatClients: number, pairs: number, 
       receivers.push(receiver);
     }
     await Promise.all([...senders, ...receivers].map((c) => withTimeout(c.ready, TRANSFER_TIMEOUT_MS, `${c.name} login`)));
-    const send: Send = (i, text) => {
-      cohort.clients[i]!.say(text);
-      return cohort.recipients(i);
-    };
-    await traffic.step(chatClients, 1, 1, send, target.pids);
-    const alone = await traffic.step(chatClients, 1, seconds, send, target.pids);
+    await traffic.step(chatClients, 1, 1, cohort.say, target.pids);
+    const alone = stepMetrics(await traffic.step(chatClients, 1, seconds, cohort.say, target.pids));
 
     let sending = true;
     let completed = 0;
@@ -103,11 +100,10 @@ export async function files(target: Target, chatClients: number, pairs: number, 
       }),
     );
     loops.catch(() => {}); // a failed upload is reported below, once the chat step is done
-    const during = await traffic.step(chatClients, 1, seconds, send, target.pids);
+    const during = stepMetrics(await traffic.step(chatClients, 1, seconds, cohort.say, target.pids));
     sending = false;
     await loops;
     const mbps = received / 2 ** 20 / ((performance.now() - t0) / 1000);
-    const duringMetrics = stepMetrics(during);
     return {
       workload: 'files',
       case: `${pairs} × 3 MiB + ${chatClients} chatting`,
@@ -116,16 +112,16 @@ export async function files(target: Target, chatClients: number, pairs: number, 
       metrics: {
         'MB/s': Number(mbps.toFixed(1)),
         transfers: completed,
-        'chat p50 ms alone': Number(alone.p50.toFixed(2)),
-        'chat p99 ms alone': Number(alone.p99.toFixed(2)),
-        'chat p50 ms during': duringMetrics['p50 ms']!,
-        'chat p99 ms during': duringMetrics['p99 ms']!,
-        'chat delivered % during': duringMetrics['delivered %']!,
-        'server CPU % during': duringMetrics['server CPU %']!,
-        'server RSS MB during': duringMetrics['server RSS MB']!,
-        'generator CPU % during': duringMetrics['generator CPU %']!,
-        'core 0 busy % during': duringMetrics['core 0 busy %']!,
-        'core 1 busy % during': duringMetrics['core 1 busy %']!,
+        'chat p50 ms alone': alone['p50 ms']!,
+        'chat p99 ms alone': alone['p99 ms']!,
+        'chat p50 ms during': during['p50 ms']!,
+        'chat p99 ms during': during['p99 ms']!,
+        'chat delivered % during': during['delivered %']!,
+        'server CPU % during': during['server CPU %']!,
+        'server RSS MB during': during['server RSS MB']!,
+        'generator CPU % during': during['generator CPU %']!,
+        'core 0 busy % during': during['core 0 busy %']!,
+        'core 1 busy % during': during['core 1 busy %']!,
       },
     };
   } finally {

@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { Cohort, pool } from '../cohort.js';
-import { start, stop } from '../processes.js';
+import { ignore } from '../drivers/types.js';
+import { start, stop, waitForOutput } from '../processes.js';
 import { CpuMeter, rssOf } from '../proc.js';
 import type { Row } from '../results.js';
 import type { Target } from '../targets.js';
@@ -9,7 +10,6 @@ import type { Target } from '../targets.js';
 const SETTLE_MS = 2000;
 const KB = 1024;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const ignore = { onText: () => {}, onError: () => {} };
 
 /** (d) Idle: RSS each logged-in client in a room costs the server, (after − before) / N. */
 export async function idle(target: Target, clients: number): Promise<Row> {
@@ -47,8 +47,7 @@ async function bareNode(count: number): Promise<number> {
   const { child, output } = start(process.execPath, ['-e', BARE], 0);
   const sockets: Socket[] = [];
   try {
-    while (!/port \d+/.test(output())) await once(child.stdout!, 'data');
-    const port = Number(/port (\d+)/.exec(output())![1]);
+    const port = Number((await waitForOutput(child, output, /port (\d+)/))[1]);
     await pause(SETTLE_MS);
     const before = rssOf(child.pid!);
     await pool(count, 500, async (i) => {

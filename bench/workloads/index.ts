@@ -24,21 +24,23 @@ export interface Job {
 
 const row = (run: (t: Target) => Promise<Row>) => async (t: Target) => ({ row: await run(t) });
 
+/** The workloads of one steady step per client count, at --rate for --duration. */
+const STEADY = { fanout, whispers, network };
+
 export function jobsOf(plan: Plan): Job[] {
   const jobs: Job[] = [];
   const steady = { rate: plan.rate, seconds: plan.seconds };
   for (const workload of plan.workloads) {
     switch (workload) {
       case 'fanout':
-        for (const clients of plan.clients) {
-          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: true, run: row((t) => fanout(t, { ...steady, clients })) });
-        }
-        break;
       case 'whispers':
+      case 'network': {
+        const measure = STEADY[workload];
         for (const clients of plan.clients) {
-          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: true, run: row((t) => whispers(t, { ...steady, clients })) });
+          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: workload !== 'network', run: row((t) => measure(t, { ...steady, clients })) });
         }
         break;
+      }
       case 'saturation':
         for (const clients of plan.clients) {
           jobs.push({ workload, case: `${clients} clients`, peers: true, run: (t) => saturation(t, clients, plan.quick ? 1.5 : 3) });
@@ -55,11 +57,6 @@ export function jobsOf(plan: Plan): Job[] {
         jobs.push({ workload, case: `5 × 3 MiB + ${chat} chatting`, peers: false, run: row((t) => files(t, chat, 5, plan.seconds)) });
         break;
       }
-      case 'network':
-        for (const clients of plan.clients) {
-          jobs.push({ workload, case: `${clients} clients × ${plan.rate}/s`, peers: false, run: row((t) => network(t, { ...steady, clients })) });
-        }
-        break;
     }
   }
   return jobs;

@@ -3,24 +3,27 @@ import type { Row } from '../results.js';
 import { startOurs, type Target } from '../targets.js';
 import { fanout, type SteadyOptions } from './steady.js';
 
-/** The network is not in this build of the server: say so, and the runner skips the case. */
-export class Unsupported extends Error {}
-
 /** redis-server on a free loopback port, no persistence, pinned with the servers. */
 async function startRedis(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const { child, output } = start('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], 0);
-  await waitForPort(port, child, output);
+  try {
+    await waitForPort(port, child, output);
+  } catch (error) {
+    await stop(child);
+    throw new Error(`redis-server did not start: ${(error as Error).message}`);
+  }
   return { url: `redis://127.0.0.1:${port}`, pid: child.pid!, stop: () => stop(child) };
 }
 
+/** A node of ours on the network; a chatserver without --redis (an older checkout given with --server) says so. */
 async function startNode(url: string): Promise<Target> {
   try {
     return await startOurs(['--redis', url]);
   } catch (error) {
     const message = (error as Error).message;
     if (/redis/i.test(message) && /unknown|unexpected/i.test(message)) {
-      throw new Unsupported(`this chatserver has no --redis flag yet (${message.split('\n').at(-1)}); network workload skipped`);
+      throw new Error(`this chatserver has no --redis flag (${message.split('\n').at(-1)}); network workload skipped`);
     }
     throw error;
   }
@@ -36,7 +39,9 @@ export async function network(single: Target, o: SteadyOptions): Promise<Row> {
   const redis = await startRedis();
   const nodes: Target[] = [];
   try {
-    nodes.push(await startNode(redis.url), await startNode(redis.url));
+    // One at a time, so a node that started is stopped below even when the second fails.
+    nodes.push(await startNode(redis.url));
+    nodes.push(await startNode(redis.url));
     const pair: Target = { ...nodes[0]!, addresses: nodes.flatMap((n) => n.addresses), pids: [...nodes.flatMap((n) => n.pids), redis.pid] };
     const two = await fanout(pair, o);
     const metrics: Row['metrics'] = {};

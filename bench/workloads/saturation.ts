@@ -4,7 +4,7 @@ import type { Target } from '../targets.js';
 import { Traffic, type StepResult } from '../traffic.js';
 
 export const P99_LIMIT_MS = 100;
-export const MIN_DELIVERED = 0.95;
+const MIN_DELIVERED = 0.95;
 const GROWTH = 1.5;
 const START_DELIVERIES = 5_000; // per second, below any server's knee
 const MAX_STEPS = 17; // 5k × 1.5^16 ≈ 3.3M deliveries/s: past any generator in one core
@@ -20,17 +20,13 @@ const passes = (r: StepResult) => r.p99 <= P99_LIMIT_MS && r.deliveredRatio >= M
 export async function saturation(target: Target, clients: number, seconds: number): Promise<{ row: Row; ramp: Ramp }> {
   const traffic = new Traffic();
   const cohort = await Cohort.open(target, clients, traffic);
-  const send = (i: number, text: string) => {
-    cohort.clients[i]!.say(text);
-    return cohort.recipients(i);
-  };
   try {
     let rate = START_DELIVERIES / (clients * (ROOM_SIZE - 1));
-    await traffic.step(clients, rate, 1, send, target.pids);
+    await traffic.step(clients, rate, 1, cohort.say, target.pids);
     const steps: StepResult[] = [];
     let stop = `no failure in ${MAX_STEPS} steps`;
     for (let k = 0; k < MAX_STEPS; k++, rate *= GROWTH) {
-      const r = await traffic.step(clients, rate, seconds, send, target.pids);
+      const r = await traffic.step(clients, rate, seconds, cohort.say, target.pids);
       steps.push(r);
       if (!passes(r)) {
         const why = r.p99 > P99_LIMIT_MS ? `p99 ${r.p99.toFixed(0)} ms` : `${(r.deliveredRatio * 100).toFixed(1)} % delivered`;

@@ -21,10 +21,7 @@ export async function fanout(target: Target, o: SteadyOptions): Promise<Row> {
   const traffic = new Traffic();
   const cohort = await Cohort.open(target, o.clients, traffic);
   try {
-    const r = await measure(target, o, traffic, (i, text) => {
-      cohort.clients[i]!.say(text);
-      return cohort.recipients(i);
-    });
+    const r = await measure(target, o, traffic, cohort.say);
     return {
       workload: 'fan-out',
       case: `${o.clients} clients × ${o.rate}/s`,

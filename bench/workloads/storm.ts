@@ -1,11 +1,9 @@
 import { freshPrefix, withTimeout } from '../cohort.js';
-import type { Client } from '../drivers/types.js';
+import { ignore, type Client } from '../drivers/types.js';
 import { Histogram } from '../histogram.js';
 import { CpuMeter, listenOverflows, rssOf } from '../proc.js';
 import { coreMetrics, type Row } from '../results.js';
 import type { Target } from '../targets.js';
-
-const ignore = { onText: () => {}, onError: () => {} };
 
 /**
  * (e) Connect storm: `count` clients connect at once and log in. Login time runs from the
