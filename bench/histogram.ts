@@ -1,6 +1,6 @@
 /**
  * Latency histogram with log-spaced buckets (1 % wide), so percentiles of millions of samples
- * cost a fixed 16 KiB and merging is a sum. Values are milliseconds.
+ * cost a fixed 16 KiB. Values are milliseconds.
  */
 const GROWTH = Math.log(1.01);
 const FLOOR_MS = 0.001; // 1 µs: anything below lands in bucket 0
