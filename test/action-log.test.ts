@@ -79,3 +79,19 @@ test('with --log-messages the broadcast and whisper lines carry the text too', a
   t.true(lines.some((line) => / broadcast user=alice room=lobby length=11 text="secret text"$/.test(line)));
   t.true(lines.some((line) => / whisper user=alice to=bob length=4 text=psst$/.test(line)));
 });
+
+test('control, bidi and invisible characters from a client reach the log escaped, one visible line per action', async (t) => {
+  const logFile = join(await tempDir(t), 'server.log');
+  const server = await startServer(t, { logFile });
+  const hostile = await RawClient.connect(t, server.port);
+  hostile.send({ t: 'hello', v: 1 });
+  const name = 'a\u0085b\u009b31mc\u202ed\u2066e\u2028f\u200bg\ufeffh\u007fi\u{e0041}j\nk';
+  hostile.send({ t: 'login', name });
+  await hostile.waitFor((m) => m.t === 'login-refused');
+  await server.stop();
+  const text = await readFile(logFile, 'utf8');
+  const line = text.split('\n').find((l) => l.includes(' login-refused '));
+  t.truthy(line, text);
+  t.notRegex(text, /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|\udb40/u);
+  t.true(line!.includes('name="a\\u0085b\\u009b31mc\\u202ed\\u2066e\\u2028f\\u200bg\\ufeffh\\u007fi\\udb40\\udc41j\\nk"'), line);
+});

@@ -5,10 +5,26 @@ import type { ActionLog } from '../tokens.js';
 type Fields = Record<string, string | number | boolean | undefined>;
 
 const BARE = /^[\w.:@/+-]+$/;
+/**
+ * What JSON.stringify leaves raw but a terminal or an editor acts on: DEL, C1 controls, bidi
+ * overrides and isolates, invisible format characters, line and paragraph separators.
+ */
+const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+
+const escapeUnits = (c: string): string =>
+  c
+    .split('')
+    .map((unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .join('');
+
+/** Quoted, with every control and invisible character escaped, so a field stays one visible line. */
+function quote(text: string): string {
+  return JSON.stringify(text).replace(INVISIBLE, escapeUnits);
+}
 
 function formatValue(value: string | number | boolean): string {
   const text = String(value);
-  return BARE.test(text) ? text : JSON.stringify(text);
+  return BARE.test(text) ? text : quote(text);
 }
 
 /**
@@ -55,8 +71,10 @@ export class FileActionLog implements ActionLog {
 
   error(message: string, error: unknown): void {
     if (this.off) return;
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.write(`${new Date().toISOString()} error ${JSON.stringify(message)}\n  ${detail.replace(/\n/g, '\n  ')}`);
+    const raw = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    // A stack may quote user input: its lines stay lines, nothing else acts on a terminal.
+    const detail = raw.replace(/[\u0000-\u0009\u000b-\u001f]/g, escapeUnits).replace(INVISIBLE, escapeUnits);
+    this.write(`${new Date().toISOString()} error ${quote(message)}\n  ${detail.replace(/\n/g, '\n  ')}`);
   }
 
   /** Writes what is pending and closes the file. */
