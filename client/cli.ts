@@ -21,8 +21,8 @@ options:
   --downloads DIR   where received files are saved (default ./downloads)
   --no-color        no colours (NO_COLOR=1 does the same)
   --color           colours even when stdout is not a terminal
-  --help            show this help
-  --version         show the version`;
+  -h, --help        show this help
+  -v, --version     show the version`;
 
 export class UsageError extends Error {}
 
@@ -34,8 +34,8 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       downloads: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
-      help: { type: 'boolean' },
-      version: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
     },
     'chatclient',
     (message) => new UsageError(message),

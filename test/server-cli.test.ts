@@ -26,6 +26,26 @@ test('--help lists a flag for every default, and --version prints the version', 
   t.deepEqual(await run(t, ['--version']), { code: 0, stdout: `${VERSION}\n`, stderr: '' });
 });
 
+test('-h and -v are short for --help and --version, for chatserver and chatclient alike', async (t) => {
+  const help = await run(t, ['-h']);
+  t.is(help.code, 0);
+  t.regex(help.stdout, /^  -h, --help /m);
+  t.deepEqual(await run(t, ['-v']), { code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  for (const [flag, out] of [['-h', /^usage: chatclient/], ['-v', new RegExp(`^${VERSION.replace(/\./g, '\\.')}\n$`)]] as const) {
+    const client = Child.spawn(t, 'chatclient', [flag]);
+    t.is((await client.exit()).code, 0, flag);
+    t.regex(client.stdout, out, flag);
+  }
+});
+
+test('--plugins with an empty list is refused, not a server on which no command works', async (t) => {
+  t.deepEqual(await run(t, ['0', '--plugins', '']), {
+    code: 1,
+    stdout: '',
+    stderr: 'chatserver: --plugins needs at least one command name, such as --plugins join,leave,broadcast\n',
+  });
+});
+
 test('a bad flag or value gives one clear line and exit code 1', async (t) => {
   t.deepEqual(await run(t, ['--bogus']), { code: 1, stdout: '', stderr: "chatserver: unknown option '--bogus' (see chatserver --help)\n" });
   t.deepEqual(await run(t, ['--room-capacity', 'lots']), {

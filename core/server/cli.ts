@@ -13,6 +13,8 @@ interface Flag {
   arg?: string;
   help: string;
   multiple?: boolean;
+  /** One-letter alias, as most CLIs have for help and version. */
+  short?: string;
 }
 
 function integer(min: number) {
@@ -43,6 +45,13 @@ const list = (text: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
+const pluginNames = (text: string, flag: string): string[] => {
+  const names = list(text);
+  // An empty list would start a server on which no line does anything.
+  if (names.length === 0) throw new StartupError(`--${flag} needs at least one command name, such as --${flag} join,leave,broadcast`);
+  return names;
+};
+
 const fileTypes = (text: string, flag: string): string[] => {
   const types = list(text).map((t) => (t.startsWith('.') ? t : `.${t}`).toLowerCase());
   if (types.length === 0) throw new StartupError(`--${flag} needs at least one extension`);
@@ -65,7 +74,7 @@ const FLAGS: Record<string, Flag> = {
   'no-log-file': { type: 'boolean', help: 'do not write a log file' },
   quiet: { type: 'boolean', help: 'do not copy the log to standard output' },
   'log-messages': { key: 'logMessages', type: 'boolean', help: 'log the text of broadcasts and whispers too' },
-  plugins: { key: 'pluginNames', type: 'string', parse: list, arg: 'A,B', help: 'load only these commands (default: all)' },
+  plugins: { key: 'pluginNames', type: 'string', parse: pluginNames, arg: 'A,B', help: 'load only these commands (default: all)' },
   'plugins-dir': { type: 'string', multiple: true, arg: 'DIR', help: 'also load plugin files from DIR (repeatable)' },
   'max-username': { key: 'usernameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest username (default ${d.usernameMax})` },
   'max-room-name': { key: 'roomNameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest room name (default ${d.roomNameMax})` },
@@ -88,12 +97,12 @@ const FLAGS: Record<string, Flag> = {
   'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
   redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS)' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
-  help: { type: 'boolean', help: 'show this help' },
-  version: { type: 'boolean', help: 'show the version' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+  version: { type: 'boolean', short: 'v', help: 'show the version' },
 };
 
 export function serverUsage(): string {
-  const rows = Object.entries(FLAGS).map(([name, f]) => [`  --${name}${f.arg ? ` ${f.arg}` : ''}`, f.help] as const);
+  const rows = Object.entries(FLAGS).map(([name, f]) => [`  ${f.short ? `-${f.short}, ` : ''}--${name}${f.arg ? ` ${f.arg}` : ''}`, f.help] as const);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return [
     'usage: chatserver [port] [options]',
@@ -107,7 +116,7 @@ export function serverUsage(): string {
 
 /** Turns chatserver's argv into a config. Throws StartupError with one clear line. */
 export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Parsed {
-  const options = Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple ?? false }]));
+  const options = Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple ?? false, ...(f.short ? { short: f.short } : {}) }]));
   const parsed = parseArgv(argv, options, 'chatserver', (message) => new StartupError(message));
   const { values, positionals } = parsed;
   if (values.help) return { kind: 'help' };
