@@ -10,6 +10,7 @@ export { inject } from 'tsyringe';
 export { arg, type ArgSpec } from './commands/args.js';
 export { Command, type CommandContext, type CommandHandler, type CommandOptions } from './commands/decorator.js';
 export { characterCount } from './commands/kinds.js';
+export { byName } from './protocol/rules.js';
 export type { ServerConfig } from './config.js';
 export { ArgumentError, UserError } from './errors.js';
 export type { FileOffer, LeaveReason, ServerMessage } from './protocol/messages.js';

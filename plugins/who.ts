@@ -1,4 +1,4 @@
-import { arg, Command, inject, Tokens, UserError } from '../core/plugin-api.js';
+import { arg, byName, Command, inject, Tokens, UserError } from '../core/plugin-api.js';
 import type { CommandContext, CommandHandler, Rooms, UserDirectory } from '../core/plugin-api.js';
 
 type Args = { room?: string };
@@ -22,7 +22,7 @@ export class WhoCommand implements CommandHandler<Args> {
     const online = await this.users.list();
     const lines: string[] = [];
     if (room !== undefined) {
-      const members = (await this.rooms.members(room)).sort((a, b) => a.localeCompare(b));
+      const members = (await this.rooms.members(room)).sort(byName);
       if (members.length === 0) throw new UserError('NO_SUCH_ROOM', `there is no room named '${room}'`);
       const shown = (await this.rooms.list()).find((r) => r.name.toLowerCase() === room.toLowerCase())?.name ?? room;
       lines.push(`in ${shown} (${members.length}): ${names(members)}`);

@@ -19,3 +19,8 @@ export function roomNameProblem(name: string, max: number): string | undefined {
 function clip(s: string): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
+
+const NAMES = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** The order names are listed in: ignoring case, digits by value (cap2 before cap10). */
+export const byName = (a: string, b: string): number => NAMES.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);

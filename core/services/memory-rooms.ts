@@ -1,3 +1,4 @@
+import { byName } from '../protocol/rules.js';
 import type { JoinResult, RoomDirectory, RoomInfo } from '../tokens.js';
 
 interface Room {
@@ -51,7 +52,7 @@ export class MemoryRoomDirectory implements RoomDirectory {
   }
 
   async list(): Promise<RoomInfo[]> {
-    return [...this.rooms.values()].map((r) => ({ name: r.name, members: r.members.size })).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.rooms.values()].map((r) => ({ name: r.name, members: r.members.size })).sort((a, b) => byName(a.name, b.name));
   }
 
   get size(): number {

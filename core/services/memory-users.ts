@@ -1,3 +1,4 @@
+import { byName } from '../protocol/rules.js';
 import type { ClaimResult, UserDirectory } from '../tokens.js';
 
 /** The embedded user directory. Single-threaded, so each method is atomic as written. */
@@ -21,7 +22,7 @@ export class MemoryUserDirectory implements UserDirectory {
   }
 
   async list(): Promise<string[]> {
-    return [...this.byKey.values()].sort((a, b) => a.localeCompare(b));
+    return [...this.byKey.values()].sort(byName);
   }
 
   get size(): number {

@@ -39,3 +39,12 @@ test('/who for a room that does not exist or cannot exist is refused', async (t)
     message: "room name 'no!where' may only contain ASCII letters and digits\nusage: /who [room]",
   });
 });
+
+test('/who and /rooms list names in natural order: cap2 before cap10, case ignored', async (t) => {
+  const { port } = await startServer(t);
+  const names = ['cap10', 'Cap2', 'cap1', 'cap11', 'cap9'];
+  const users = await Promise.all(names.map((n) => TestClient.login(t, port, n)));
+  for (const [i, user] of users.entries()) await user.join(`r${names.length * 4 - i * 4}`);
+  t.like(await users[0]!.request('/who'), { t: 'reply', text: 'in r20 (1): cap10\nonline (5): cap1, Cap2, cap9, cap10, cap11' });
+  t.like(await users[0]!.request('/rooms'), { t: 'reply', text: 'rooms (5):\n  r4 (1)\n  r8 (1)\n  r12 (1)\n  r16 (1)\n  r20 (1)' });
+});

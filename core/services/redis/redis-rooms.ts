@@ -1,3 +1,4 @@
+import { byName } from '../../protocol/rules.js';
 import type { JoinResult, RoomDirectory, RoomInfo } from '../../tokens.js';
 import type { LocalMembers } from './local-members.js';
 import { unavailable, type RedisNetwork } from './network.js';
@@ -74,7 +75,7 @@ export class RedisRoomDirectory implements RoomDirectory {
     const flat = await this.net.script<(string | number)[]>('rooms', []);
     const rooms: RoomInfo[] = [];
     for (let i = 0; i + 1 < flat.length; i += 2) rooms.push({ name: String(flat[i]), members: Number(flat[i + 1]) });
-    return rooms.sort((a, b) => a.name.localeCompare(b.name));
+    return rooms.sort((a, b) => byName(a.name, b.name));
   }
 
   /** Rooms with a member on this node. */

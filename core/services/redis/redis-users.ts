@@ -1,3 +1,4 @@
+import { byName } from '../../protocol/rules.js';
 import type { ClaimResult, UserDirectory } from '../../tokens.js';
 import type { RedisNetwork } from './network.js';
 import { PREFIX } from './scripts.js';
@@ -50,7 +51,7 @@ export class RedisUserDirectory implements UserDirectory {
   }
 
   async list(): Promise<string[]> {
-    return (await this.net.run((redis) => redis.hvals(`${PREFIX}users`))).sort((a, b) => a.localeCompare(b));
+    return (await this.net.run((redis) => redis.hvals(`${PREFIX}users`))).sort(byName);
   }
 
   /** Users connected to this node (the network's total is `list().length`). */
