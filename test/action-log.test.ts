@@ -5,6 +5,7 @@ import { TestClient } from './helpers/client.js';
 import { RawClient } from './helpers/raw-client.js';
 import { startServer } from './helpers/server.js';
 import { tempDir } from './helpers/temp.js';
+import { eventually } from './helpers/hostile.js';
 
 const ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (\S+)/;
 
@@ -63,7 +64,7 @@ test('the log has one timestamped line for every action, and message lines carry
   ];
   // Alice's socket may finish closing before or after the shutdown begins.
   const last = [
-    / disconnect id=1 user=alice how=clean cause="ended by server \(goodbye\)"$/,
+    / disconnect id=1 user=alice how=clean cause="user quit"$/,
     / shutdown reason=stop connections=[01]$/,
   ];
   t.is(lines.length, expected.length + last.length + 1, lines.join('\n'));
@@ -88,10 +89,28 @@ test('control, bidi and invisible characters from a client reach the log escaped
   const name = 'a\u0085b\u009b31mc\u202ed\u2066e\u2028f\u200bg\ufeffh\u007fi\u{e0041}j\nk';
   hostile.send({ t: 'login', name });
   await hostile.waitFor((m) => m.t === 'login-refused');
+  // Hanging up after a refusal is a clean end: nothing was lost.
+  hostile.socket.end();
+  await eventually(async () => (await readFile(logFile, 'utf8')).includes(' disconnect id=1 how=clean cause="closed by peer"'), 'the disconnect line');
   await server.stop();
   const text = await readFile(logFile, 'utf8');
   const line = text.split('\n').find((l) => l.includes(' login-refused '));
   t.truthy(line, text);
   t.notRegex(text, /[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]|\udb40/u);
   t.true(line!.includes('name="a\\u0085b\\u009b31mc\\u202ed\\u2066e\\u2028f\\u200bg\\ufeffh\\u007fi\\udb40\\udc41j\\nk"'), line);
+});
+
+test('flood refusals are logged, counted a line per second at most, so a flood cannot flood the log', async (t) => {
+  const logFile = join(await tempDir(t), 'server.log');
+  const server = await startServer(t, { logFile, floodRate: 1, floodBurst: 3 });
+  const alice = await TestClient.login(t, server.port, 'alice');
+  const ids = Array.from({ length: 30 }, () => alice.send('/help'));
+  const answers = await Promise.all(ids.map((id) => alice.waitFor((e) => (e.t === 'reply' || e.t === 'error') && e.re === id)));
+  const flooded = answers.filter((a) => a.t === 'error' && a.code === 'FLOOD').length;
+  t.true(flooded >= 20, `${flooded} refused`);
+  const refusals = async () => (await readFile(logFile, 'utf8')).split('\n').filter((l) => / refused id=1 user=alice code=FLOOD count=\d+$/.test(l));
+  const counted = async () => (await refusals()).reduce((sum, l) => sum + Number(/count=(\d+)$/.exec(l)![1]), 0);
+  await eventually(async () => (await counted()) >= flooded, 'every refusal counted in the log');
+  t.is(await counted(), flooded);
+  t.true((await refusals()).length <= 3, (await refusals()).join('\n'));
 });

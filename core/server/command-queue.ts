@@ -12,6 +12,8 @@ interface Pending {
 
 // Commands a client may have waiting behind the one running; more is refused, not buffered.
 const MAX_WAITING = 64;
+// A flood must not flood the log: refusals are counted and logged at most this often.
+const REFUSALS_LOGGED_EVERY_MS = 1_000;
 
 /**
  * The commands of one connection, run one at a time in the order they arrived, so that
@@ -24,6 +26,8 @@ export class CommandQueue {
   private tokens: number;
   private refilledAt = Date.now();
   private idleWaiters: (() => void)[] = [];
+  private refused: { FLOOD: number; BUSY: number } | undefined;
+  private refusalsLoggedAt = 0;
 
   constructor(
     private readonly session: Session,
@@ -38,6 +42,7 @@ export class CommandQueue {
     if (!this.admit(id, 'this line was not sent')) return;
     if (this.waiting.length >= MAX_WAITING) {
       this.session.send({ t: 'error', re: id, code: 'BUSY', message: 'too many commands waiting; this line was not run' });
+      this.countRefusal('BUSY');
       return;
     }
     // Straight to run when idle, the usual case: an idle connection keeps no array storage.
@@ -47,6 +52,7 @@ export class CommandQueue {
 
   /** Gives up on a command that has run past the time limit, so the connection moves on. */
   checkTimeout(now: number): void {
+    if (this.refused && now - this.refusalsLoggedAt >= REFUSALS_LOGGED_EVERY_MS) this.logRefusals(now);
     const running = this.running;
     if (!running || now - running.since <= this.config.commandTimeoutMs) return;
     const name = running.line.startsWith('/') ? running.line.split(/[ \t]/, 1)[0]!.slice(0, 33) : '/broadcast';
@@ -68,7 +74,25 @@ export class CommandQueue {
   admit(id: number, what: string): boolean {
     if (this.takeToken()) return true;
     this.session.send({ t: 'error', re: id, code: 'FLOOD', message: `you are sending too fast; slow down (${what})` });
+    this.countRefusal('FLOOD');
     return false;
+  }
+
+  private countRefusal(code: 'FLOOD' | 'BUSY'): void {
+    this.refused ??= { FLOOD: 0, BUSY: 0 };
+    this.refused[code]++;
+    const now = Date.now();
+    if (now - this.refusalsLoggedAt >= REFUSALS_LOGGED_EVERY_MS) this.logRefusals(now);
+  }
+
+  /** One line per kind with the count since the last line; the rest is logged by the sweep. */
+  private logRefusals(now: number): void {
+    const refused = this.refused!;
+    this.refused = undefined;
+    this.refusalsLoggedAt = now;
+    for (const code of ['FLOOD', 'BUSY'] as const) {
+      if (refused[code] > 0) this.log.action('refused', { id: this.session.id, user: this.session.user || undefined, code, count: refused[code] });
+    }
   }
 
   clear(): void {

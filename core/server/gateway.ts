@@ -7,7 +7,7 @@ import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMe
 import { usernameProblem } from '../protocol/rules.js';
 import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
-import { END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
+import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import { CommandQueue } from './command-queue.js';
 
@@ -298,7 +298,8 @@ export class Gateway {
     try {
       await this.release(session);
     } finally {
-      const clean = session.endReason !== undefined && session.endReason !== 'connection lost';
+      // Before login there is nothing to lose: a peer that hangs up (after a refusal, say) leaves cleanly.
+      const clean = session.endReason !== undefined ? session.endReason !== 'connection lost' : !session.user && cause === CLOSED_BY_PEER;
       log.action('disconnect', { id: session.id, user: session.user || undefined, how: clean ? 'clean' : 'lost', cause });
       this.conns.delete(session);
       for (const waiter of this.closedWaiters) waiter();

@@ -6,7 +6,7 @@ export interface Endpoint {
   send(message: ServerMessage): void;
   /** Queues an already-encoded frame; lets fan-out encode once for all recipients. */
   sendFrame(frame: Buffer, onWritten?: () => void): void;
-  end(reason: LeaveReason, text?: string): void;
+  end(reason: LeaveReason, text?: string, cause?: string): void;
 }
 
 /** The logged-in connections of this server, by canonical username. */
@@ -26,7 +26,9 @@ export class LocalSessions implements Sessions {
   }
 
   disconnect(user: string, reason: LeaveReason): void {
-    this.byName.get(user)?.end(reason, reason === 'quit' ? 'goodbye' : reason);
+    // Asked for by a command: a quit is the user's own, anything else a command's doing.
+    const quit = reason === 'quit';
+    this.byName.get(user)?.end(reason, quit ? 'goodbye' : reason, quit ? 'user quit' : `ended by a command (${reason})`);
   }
 
   get size(): number {

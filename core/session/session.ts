@@ -19,6 +19,8 @@ export interface SessionLimits {
   outBufferBytes: number;
 }
 
+export const CLOSED_BY_PEER = 'closed by peer';
+
 // How long a closing connection may take to flush before it is destroyed.
 export const END_TIMEOUT_MS = 2_000;
 
@@ -42,7 +44,7 @@ export class Session {
   readonly remote: string;
   private readonly decoder: FrameDecoder;
   private readonly outbox: Outbox;
-  private closeCause = 'closed by peer';
+  private closeCause = CLOSED_BY_PEER;
   private endTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -84,11 +86,14 @@ export class Session {
     this.outbox.push(frame, onWritten);
   }
 
-  /** Ends the connection cleanly: what is queued is sent first, then `bye`. */
-  end(reason: LeaveReason, text: string = reason): void {
+  /**
+   * Ends the connection cleanly: what is queued is sent first, then `bye`. `cause` is what the
+   * log says; by default that the server ended it.
+   */
+  end(reason: LeaveReason, text: string = reason, cause = `ended by server (${text})`): void {
     if (!this.open) return;
     this.endReason = reason;
-    this.closeCause = `ended by server (${text})`;
+    this.closeCause = cause;
     this.send({ t: 'bye', reason: text });
     this.closeSoon();
     this.events.ending(this);
