@@ -73,3 +73,16 @@ test('a port already in use gives one clear line and a non-zero exit', async (t)
   t.is(child.stderr, `chatserver: cannot listen on all interfaces port ${port}: the port is already in use (is another server running?)\n`);
   t.is(child.stdout, '');
 });
+
+test('a start that fails writes its reason to the log file too, not an empty log', async (t) => {
+  const holder = createServer();
+  holder.listen(0, '127.0.0.1');
+  await once(holder, 'listening');
+  t.teardown(() => void holder.close());
+  const { port } = holder.address() as AddressInfo;
+  const logFile = join(await tempDir(t), 'server.log');
+
+  const child = Child.spawn(t, 'chatserver', [String(port), '--host', '127.0.0.1', '--log', logFile, '--quiet']);
+  t.deepEqual(await child.exit(), { code: 1, signal: null });
+  t.regex(await readFile(logFile, 'utf8'), /^\S+ start-failed reason="cannot listen on 127\.0\.0\.1 port \d+: the port is already in use \(is another server running\?\)"\n$/);
+});

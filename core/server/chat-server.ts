@@ -3,7 +3,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { DEFAULTS, type ServerConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { compose, type Composition } from './compose.js';
+import { abortStart, compose, type Composition } from './compose.js';
 import { Gateway } from './gateway.js';
 
 export interface ServerStats {
@@ -39,10 +39,9 @@ export class ChatServer {
         listener.listen({ port: config.port, host: config.host || undefined, backlog: 4096 }, resolve);
       });
     } catch (error) {
-      await parts.uploads.drain(0);
-      await parts.network?.leave();
-      await parts.log.close();
-      throw new StartupError(listenProblem(error as NodeJS.ErrnoException, config), { cause: error });
+      const problem = new StartupError(listenProblem(error as NodeJS.ErrnoException, config), { cause: error });
+      await abortStart(parts, problem);
+      throw problem;
     }
     listener.on('error', (error) => parts.log.error('listener error', error));
     gateway.start();

@@ -47,6 +47,16 @@ export interface Composition {
  * child container, so several servers can run in one process (as the tests do). Every selected
  * plugin is resolved here, before the server listens, so a broken one stops start-up.
  */
+/**
+ * Undoes a start that failed part way, once for every path: what was started stops, and the
+ * reason goes to the log as well as to the operator's terminal.
+ */
+export async function abortStart(parts: { log: FileActionLog; uploads?: Pick<Uploads, 'drain'>; network?: RedisNode }, error: unknown): Promise<void> {
+  await parts.uploads?.drain(0);
+  await parts.network?.leave();
+  await parts.log.closeFailed((error as Error)?.message ?? String(error));
+}
+
 export async function compose(config: ServerConfig): Promise<Composition> {
   const container = rootContainer.createChildContainer();
   const log = new FileActionLog(config.logFile, config.logToStdout, config.logMessages);
@@ -66,7 +76,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     try {
       network = await RedisNode.join(config, sessions, log, () => uploads!);
     } catch (error) {
-      await log.close();
+      await abortStart({ log }, error);
       throw error;
     }
     ({ users, rooms: roomDirectory, delivery } = network);
@@ -103,9 +113,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
       registry.add({ meta, file, handler });
     }
   } catch (error) {
-    await uploads.drain(0);
-    await network?.leave();
-    await log.close();
+    await abortStart({ log, uploads, network }, error);
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, config, log);

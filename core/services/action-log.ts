@@ -77,6 +77,16 @@ export class FileActionLog implements ActionLog {
     this.write(`${new Date().toISOString()} error ${quote(message)}\n  ${detail.replace(/\n/g, '\n  ')}`);
   }
 
+  /**
+   * A start that failed: the reason goes to the file, so the log says why the server is not
+   * running (the terminal has it already, from stderr), and the file is closed.
+   */
+  async closeFailed(reason: string): Promise<void> {
+    this.flush();
+    this.file?.write(`${new Date().toISOString()} start-failed reason=${formatValue(reason)}\n`);
+    await this.close();
+  }
+
   /** Writes what is pending and closes the file. */
   async close(): Promise<void> {
     this.flush();
