@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { Redis } from 'ioredis';
 import { TestClient } from './helpers/client.js';
 import { Child } from './helpers/process.js';
 import { eventually } from './helpers/hostile.js';
 import { TestRedis } from './helpers/redis.js';
+import { tempDir } from './helpers/temp.js';
 
 /** `chatserver --workers 2` on a fresh Redis, with a Redis connection to look at what the network holds. */
-async function twoWorkers(t: ExecutionContext) {
+async function twoWorkers(t: ExecutionContext, log = ['--no-log-file', '--quiet']) {
   const redis = await TestRedis.start(t);
   const probe = new Redis(redis.url);
   t.teardown(() => probe.disconnect());
-  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--workers', '2', '--redis', redis.url, '--no-log-file', '--quiet']);
+  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--workers', '2', '--redis', redis.url, ...log]);
   const [, port] = await child.waitFor(/listening on port (\d+) with 2 workers/, 'stderr');
   return { probe, child, port: Number(port) };
 }
@@ -35,6 +38,20 @@ test('--workers 2 runs two nodes on one port that form one network', async (t) =
   t.deepEqual(await child.exit(), { code: 0, signal: null });
   await eventually(async () => (await probe.scard('chat:nodes')) === 0, 'the workers to leave the network');
   t.is(await probe.hlen('chat:users'), 0);
+});
+
+test('with workers, one Ctrl+C says so once, and the shared log tells the workers\' lines apart', async (t) => {
+  const logFile = join(await tempDir(t), 'server.log');
+  const { child, port } = await twoWorkers(t, ['--log', logFile, '--quiet']);
+  for (const name of ['alice', 'bob']) await TestClient.login(t, port, name);
+  child.process.kill('SIGINT');
+  t.deepEqual(await child.exit(), { code: 0, signal: null });
+  t.is(child.stderr.match(/press Ctrl\+C again/g)?.length, 1, child.stderr);
+  const logins = (await readFile(logFile, 'utf8')).split('\n').filter((line) => / login /.test(line));
+  const who = logins.map((line) => /^\S+ login worker=(\d+) id=(\d+) user=(\w+) /.exec(line)?.slice(1, 3).join('/'));
+  t.is(who.length, 2, logins.join('\n'));
+  t.is(new Set(who).size, 2, 'each login names its worker, so equal ids do not collide');
+  t.true(who.every(Boolean), logins.join('\n'));
 });
 
 test('a worker killed with SIGKILL is replaced, and its users are reaped like those of any dead node', async (t) => {

@@ -8,6 +8,7 @@ import { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { FileActionLog } from '../services/action-log.js';
+import { workerTag } from './workers.js';
 import { LocalDelivery } from '../services/local-delivery.js';
 import { LocalSessions } from '../services/local-sessions.js';
 import { MemoryRoomDirectory } from '../services/memory-rooms.js';
@@ -59,7 +60,7 @@ export async function abortStart(parts: { log: FileActionLog; uploads?: Pick<Upl
 
 export async function compose(config: ServerConfig): Promise<Composition> {
   const container = rootContainer.createChildContainer();
-  const log = new FileActionLog(config.logFile, config.logToStdout, config.logMessages);
+  const log = new FileActionLog(config.logFile, config.logToStdout, config.logMessages, workerTag());
   try {
     await log.ready();
   } catch (error) {

@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { ChatServer } from './chat-server.js';
 import { parseServerArgs, serverUsage } from './cli.js';
 import { serveDiagnostics } from './diagnostics.js';
+import { StopSignals } from './signals.js';
 import { isWorker, runPrimary, serveAsWorker } from './workers.js';
 
 /** The chatserver executable: parse flags, start, stop gracefully on SIGINT/SIGTERM. */
@@ -24,33 +25,21 @@ async function main(): Promise<void> {
     serveDiagnostics(server);
   }
 
-  let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
-      process.stderr.write(`\n${signal} again: exiting at once\n`);
-      process.exit(130);
-    }
-    signalled = true;
-    process.stderr.write(`\n${signal}: shutting down (press Ctrl+C again to force)\n`);
+  const signals = new StopSignals(isWorker() ? '' : 'shutting down', (signal) =>
     server.stop(signal).then(
       () => process.exit(0),
       (error) => {
         process.stderr.write(`shutdown failed: ${error?.stack ?? error}\n`);
         process.exit(1);
       },
-    );
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  if (isWorker()) serveAsWorker(server.port, server.commands, onSignal);
+    ),
+  );
+  if (isWorker()) serveAsWorker(server.port, server.commands, signals.handle);
   // Every known path catches its own errors; these are the last resort, so say what happened
   // and shut down cleanly rather than die mid-write.
   const crash = (error: unknown) => {
     process.stderr.write(`chatserver: internal error: ${(error as Error)?.stack ?? error}\n`);
-    if (!signalled) {
-      signalled = true;
-      server.stop('internal error').finally(() => process.exit(1));
-    }
+    if (signals.claim()) server.stop('internal error').finally(() => process.exit(1));
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);

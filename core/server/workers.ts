@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { ServerConfig } from '../config.js';
 import { VERSION } from '../version.js';
+import { StopSignals } from './signals.js';
 
 /** What a worker tells the primary once it listens. */
 export interface ListeningMessage {
@@ -21,6 +22,9 @@ export function runPrimary(config: ServerConfig): void {
   let stopping = false;
   let announced = false;
   const fork = () => cluster.fork();
+  const killAll = (signal: NodeJS.Signals) => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+  };
 
   cluster.on('message', (worker, message: ListeningMessage) => {
     if (message?.t !== 'listening') return;
@@ -40,7 +44,7 @@ export function runPrimary(config: ServerConfig): void {
     if (!announced && !wasListening) {
       // A worker failed to start (it printed why): the server as a whole has not started.
       stopping = true;
-      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGKILL');
+      killAll('SIGKILL');
       process.exit(code || 1);
     }
     process.stderr.write(`chatserver: worker ${worker.process.pid} ended (${signal ?? `code ${code}`}); starting another\n`);
@@ -48,18 +52,14 @@ export function runPrimary(config: ServerConfig): void {
     setTimeout(() => stopping || fork(), wasListening ? 0 : 1000);
   });
 
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      process.stderr.write(`\n${signal} again: exiting at once\n`);
-      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
-      process.exit(130);
-    }
-    stopping = true;
-    process.stderr.write(`\n${signal}: shutting down ${config.workers} workers (press Ctrl+C again to force)\n`);
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  new StopSignals(
+    `shutting down ${config.workers} workers`,
+    () => {
+      stopping = true;
+      killAll('SIGTERM');
+    },
+    () => killAll('SIGKILL'),
+  );
   for (let i = 0; i < config.workers; i++) fork();
 }
 
@@ -73,3 +73,6 @@ export function serveAsWorker(port: number, commands: string[], stop: (signal: N
 }
 
 export const isWorker = (): boolean => cluster.isWorker;
+
+/** What tells the workers' lines apart in the one log they share: `worker=2`, none without workers. */
+export const workerTag = (): Record<string, number> => (cluster.isWorker ? { worker: cluster.worker!.id } : {});

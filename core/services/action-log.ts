@@ -39,12 +39,16 @@ export class FileActionLog implements ActionLog {
   private pending: string[] = [];
   private scheduled = false;
   private closed = false;
+  private readonly tag: string;
 
   constructor(
     path: string | null,
     private readonly toStdout: boolean,
     private readonly withText: boolean,
+    /** Fields every line carries first, such as the worker a line comes from. */
+    tag: Fields = {},
   ) {
+    this.tag = Object.entries(tag).map(([key, value]) => ` ${key}=${formatValue(value!)}`).join('');
     this.file = path ? createWriteStream(path, { flags: 'a' }) : null;
     this.off = !this.file && !toStdout;
   }
@@ -56,7 +60,7 @@ export class FileActionLog implements ActionLog {
 
   action(name: string, fields: Fields = {}): void {
     if (this.off) return;
-    let line = `${new Date().toISOString()} ${name}`;
+    let line = `${new Date().toISOString()} ${name}${this.tag}`;
     for (const key in fields) {
       const value = fields[key];
       if (value !== undefined) line += ` ${key}=${formatValue(value)}`;
@@ -74,7 +78,7 @@ export class FileActionLog implements ActionLog {
     const raw = error instanceof Error ? (error.stack ?? error.message) : String(error);
     // A stack may quote user input: its lines stay lines, nothing else acts on a terminal.
     const detail = raw.replace(/[\u0000-\u0009\u000b-\u001f]/g, escapeUnits).replace(INVISIBLE, escapeUnits);
-    this.write(`${new Date().toISOString()} error ${quote(message)}\n  ${detail.replace(/\n/g, '\n  ')}`);
+    this.write(`${new Date().toISOString()} error${this.tag} ${quote(message)}\n  ${detail.replace(/\n/g, '\n  ')}`);
   }
 
   /**
@@ -83,7 +87,7 @@ export class FileActionLog implements ActionLog {
    */
   async closeFailed(reason: string): Promise<void> {
     this.flush();
-    this.file?.write(`${new Date().toISOString()} start-failed reason=${formatValue(reason)}\n`);
+    this.file?.write(`${new Date().toISOString()} start-failed${this.tag} reason=${formatValue(reason)}\n`);
     await this.close();
   }
 
