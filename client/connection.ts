@@ -10,6 +10,7 @@ import {
   type Limits,
   type ServerMessage,
 } from '../core/protocol/messages.js';
+import { FloodPacer } from './flood-pacer.js';
 
 export interface ConnectOptions {
   host: string;
@@ -73,6 +74,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
   private shutdownAnnounced = false;
   private byeReason: string | undefined;
   private readonly watchdog: NodeJS.Timeout;
+  private readonly pacer: FloodPacer;
 
   private constructor(
     private readonly socket: Socket,
@@ -81,6 +83,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
     readonly address: string,
   ) {
     super();
+    this.pacer = new FloodPacer(welcome.limits.floodRate, welcome.limits.floodBurst);
     socket.on('data', (data) => this.receive(data));
     socket.on('error', () => {});
     socket.on('close', () => this.finish());
@@ -168,9 +171,15 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
+  /** Resolves when the next line can be sent without being refused for flooding. */
+  turn(): Promise<void> {
+    return this.pacer.turn();
+  }
+
   /** Sends one command line (or plain text for the room). Returns its request id. */
   send(line: string, files?: FileOffer[]): number {
     const id = this.nextId++;
+    this.pacer.take();
     this.write(files ? { t: 'cmd', id, line, files } : { t: 'cmd', id, line });
     return id;
   }
@@ -178,6 +187,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
   /** Asks the server for the online users or the rooms (for completion). */
   query(what: 'users' | 'rooms'): Promise<string[]> {
     const id = this.nextId++;
+    this.pacer.take();
     return new Promise((resolve, reject) => {
       const onEvent = (event: ServerMessage) => {
         if ((event.t === 'query-result' || event.t === 'error') && event.re === id) {

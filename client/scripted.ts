@@ -66,6 +66,8 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
   const sending = (async () => {
     for (let line = await nextLine(); line !== undefined && !connection.closed; line = await nextLine()) {
       if (line.trim().length === 0) continue;
+      await connection.turn();
+      if (connection.closed) return;
       try {
         await transfers.send(line);
       } catch (error) {

@@ -84,5 +84,7 @@ export function limitsOf(c: ServerConfig): Limits {
     loginAttempts: c.loginAttempts,
     loginTimeoutMs: c.loginTimeoutMs,
     heartbeatMs: c.heartbeatMs,
+    floodRate: c.floodRate,
+    floodBurst: c.floodBurst,
   };
 }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { Child, spawnServer } from './helpers/process.js';
+import { TestClient } from './helpers/client.js';
 import { startServer } from './helpers/server.js';
 
 const client = (t: Parameters<typeof Child.spawn>[0], port: number, ...args: string[]) =>
@@ -74,4 +75,26 @@ test('a server that shuts down tells the scripted client, which exits 0', async 
   await server.stop();
   t.deepEqual(await alice.exit(), { code: 0, signal: null });
   t.is(alice.stdout, '* logged in as alice\n* the server is shutting down\n* disconnected: server shutting down\n');
+});
+
+test('piped lines beyond the flood burst are paced to the advertised rate: none refused, all delivered, and it exits 0', async (t) => {
+  const { port } = await startServer(t, { floodRate: 20, floodBurst: 10 });
+  const bob = await TestClient.login(t, port, 'bob');
+  await bob.join('r');
+  const piped = client(t, port);
+  piped.process.stdin.end(['u', '/join r', ...Array.from({ length: 45 }, (_, i) => String(i + 1))].join('\n') + '\n');
+  t.deepEqual(await piped.exit(), { code: 0, signal: null });
+  t.notRegex(piped.stdout, /too fast/);
+  t.is(piped.stderr, '');
+  for (let i = 1; i <= 45; i++) await bob.waitFor((e) => e.t === 'message' && e.from === 'u' && e.text === String(i));
+  await bob.waitFor((e) => e.t === 'left' && e.user === 'u' && e.reason === 'quit');
+});
+
+test('/exit is never refused for flooding, so a client can always leave', async (t) => {
+  const { port } = await startServer(t, { floodRate: 1, floodBurst: 2 });
+  const alice = await TestClient.login(t, port, 'alice');
+  const ids = ['/help', '/help', '/help', '/help'].map((line) => alice.send(line));
+  await alice.waitFor((e) => e.t === 'error' && e.re === ids[3] && e.code === 'FLOOD');
+  alice.send('/exit');
+  t.like(await alice.closed, { how: 'bye', reason: 'goodbye' });
 });

@@ -115,6 +115,7 @@ class InteractiveSession {
     for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
       if (line.trim().length === 0) continue;
       if (line.startsWith('/') && !line.startsWith('//')) this.print(stamped([this.p.dim(`> ${line}`)], Date.now(), this.p));
+      await this.connection.turn(); // a paste goes out at the server's pace, not refused past its burst
       try {
         await transfers.send(line);
       } catch (error) {

@@ -14,6 +14,8 @@ export interface CommandOptions {
   /** Derived from `args` unless given. */
   usage?: string;
   args?: ArgSpec[];
+  /** Never refused by flood control: a way out must always work, as `/exit` is. */
+  floodExempt?: boolean;
   /**
    * Constructor dependencies by token, for plugins written in plain JavaScript (which has no
    * parameter decorators). TypeScript plugins use `@inject(Tokens.X)` on the parameters instead.
@@ -28,6 +30,7 @@ export interface CommandMeta {
   readonly description?: string;
   readonly usage: string;
   readonly args: readonly ArgSpec[];
+  readonly floodExempt: boolean;
 }
 
 /** What the plugin's `run` receives. `A` is the shape of its parsed arguments. */
@@ -74,6 +77,7 @@ export function Command(options: CommandOptions) {
       description: options.description,
       usage: options.usage ?? usageOf(options.name, args),
       args,
+      floodExempt: options.floodExempt ?? false,
     });
     Object.defineProperty(target, META, { value: meta, enumerable: false });
     options.inject?.forEach((tok, index) => inject(tok)(target, undefined, index));

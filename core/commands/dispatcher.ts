@@ -29,6 +29,11 @@ export class Dispatcher {
     private readonly log: ActionLog,
   ) {}
 
+  /** Whether the command this line runs is exempt from flood control. */
+  floodExempt(line: string): boolean {
+    return line.startsWith('/') && !line.startsWith('//') && this.registry.get(splitCommandLine(line).name)?.meta.floodExempt === true;
+  }
+
   async dispatch(caller: Caller, requestId: number, line: string, files: readonly FileOffer[] = []): Promise<void> {
     let name = BROADCAST;
     let rest = line;

@@ -34,6 +34,9 @@ export interface Limits {
   loginAttempts: number;
   loginTimeoutMs: number;
   heartbeatMs: number;
+  /** Command lines and queries per second, and the burst (absent from servers before 0.2; 0 rate: no limit). */
+  floodRate?: number;
+  floodBurst?: number;
 }
 
 /** What a client attaches to a command for each `file` argument it has read locally. */

@@ -39,7 +39,7 @@ export class CommandQueue {
   }
 
   push(id: number, line: string, files: readonly FileOffer[]): void {
-    if (!this.admit(id, 'this line was not sent')) return;
+    if (!this.dispatcher.floodExempt(line) && !this.admit(id, 'this line was not sent')) return;
     if (this.waiting.length >= MAX_WAITING) {
       this.session.send({ t: 'error', re: id, code: 'BUSY', message: 'too many commands waiting; this line was not run' });
       this.countRefusal('BUSY');
