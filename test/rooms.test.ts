@@ -1,6 +1,7 @@
 import test from 'ava';
 import { TestClient } from './helpers/client.js';
 import { startServer } from './helpers/server.js';
+import { byName } from '../core/protocol/rules.js';
 
 const logins = (t: Parameters<typeof TestClient.login>[0], port: number, names: string[]) =>
   Promise.all(names.map((name) => TestClient.login(t, port, name)));
@@ -28,7 +29,7 @@ test('a room takes 15 members and refuses the 16th until someone leaves', async 
   t.is(refused.message, "room 'full' is full (15/15); try another room");
   await first!.barrier();
   t.false(first!.events.some((e) => e.t === 'joined' && e.user === sixteenth.name));
-  const names = (list: TestClient[]) => list.map((c) => c.name).sort().join(', ');
+  const names = (list: TestClient[]) => list.map((c) => c.name).sort(byName).join(', ');
   t.like(await first!.request('/who full'), { t: 'reply', text: `in full (15): ${names([first!, ...others])}\nonline (16): ${names(clients)}` });
 
   first!.send('/leave');
