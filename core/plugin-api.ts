@@ -7,7 +7,7 @@
  * import { Command, arg, inject, Tokens, type CommandContext, type Delivery, type Rooms } from 'chatserver/plugin-api';
  */
 export { inject } from 'tsyringe';
-export { arg, type ArgSpec } from './commands/args.js';
+export { arg, type ArgDecl, type ArgDecls, type ArgSpec, type InferArgs } from './commands/args.js';
 export { Command, type CommandContext, type CommandHandler, type CommandOptions } from './commands/decorator.js';
 export { characterCount } from './commands/kinds.js';
 export { byName } from './protocol/rules.js';

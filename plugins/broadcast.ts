@@ -1,22 +1,23 @@
 import { arg, characterCount, Command, inject, Tokens, UserError } from '../core/plugin-api.js';
 import type { ActionLog, CommandContext, CommandHandler, Delivery, Rooms } from '../core/plugin-api.js';
 
-type Args = { message: string };
+const args = { message: arg.text() };
+type Context = CommandContext<typeof args>;
 
 @Command({
   name: 'broadcast',
   aliases: ['b', 'say'],
   summary: 'Send a message to everyone in your room (plain text does the same)',
-  args: [arg.text('message')],
+  args,
 })
-export class BroadcastCommand implements CommandHandler<Args> {
+export class BroadcastCommand implements CommandHandler<typeof args> {
   constructor(
     @inject(Tokens.Rooms) private readonly rooms: Rooms,
     @inject(Tokens.Delivery) private readonly delivery: Delivery,
     @inject(Tokens.Log) private readonly log: ActionLog,
   ) {}
 
-  async run({ user, args }: CommandContext<Args>): Promise<void> {
+  async run({ user, args }: Context): Promise<void> {
     const room = await this.rooms.current(user);
     if (!room) throw new UserError('NOT_IN_ROOM', 'you are not in a room; /join a room first');
     await this.delivery.toRoom(room, { t: 'message', room, from: user, text: args.message, ts: Date.now() });

@@ -1,17 +1,18 @@
 import { arg, Command, inject, Tokens, UserError, type CommandCatalog, type CommandContext, type CommandHandler } from '../core/plugin-api.js';
 
-type Args = { command?: string };
+const args = { command: arg.word({ optional: true }) };
+type Context = CommandContext<typeof args>;
 
 @Command({
   name: 'help',
   aliases: ['h'],
   summary: 'List the commands, or explain one',
-  args: [arg.word('command', { optional: true })],
+  args,
 })
-export class HelpCommand implements CommandHandler<Args> {
+export class HelpCommand implements CommandHandler<typeof args> {
   constructor(@inject(Tokens.Commands) private readonly commands: CommandCatalog) {}
 
-  run(ctx: CommandContext<Args>): void {
+  run(ctx: Context): void {
     if (ctx.args.command === undefined) {
       const all = this.commands.list();
       const width = Math.max(...all.map((c) => c.usage.length));

@@ -1,21 +1,22 @@
 import { arg, characterCount, Command, inject, Tokens, UserError } from '../core/plugin-api.js';
 import type { ActionLog, CommandContext, CommandHandler, Delivery } from '../core/plugin-api.js';
 
-type Args = { username: string; message: string };
+const args = { username: arg.user(), message: arg.text() };
+type Context = CommandContext<typeof args>;
 
 @Command({
   name: 'whisper',
   aliases: ['w', 'msg'],
   summary: 'Send a private message to one user, wherever they are',
-  args: [arg.user('username'), arg.text('message')],
+  args,
 })
-export class WhisperCommand implements CommandHandler<Args> {
+export class WhisperCommand implements CommandHandler<typeof args> {
   constructor(
     @inject(Tokens.Delivery) private readonly delivery: Delivery,
     @inject(Tokens.Log) private readonly log: ActionLog,
   ) {}
 
-  async run({ user, args }: CommandContext<Args>): Promise<void> {
+  async run({ user, args }: Context): Promise<void> {
     const to = args.username;
     if (to === user) throw new UserError('WHISPER_SELF', 'you cannot whisper to yourself');
     const whisper = { t: 'whisper', from: user, to, text: args.message, ts: Date.now() } as const;

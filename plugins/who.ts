@@ -1,7 +1,8 @@
 import { arg, byName, Command, inject, Tokens, UserError } from '../core/plugin-api.js';
 import type { CommandContext, CommandHandler, Rooms, UserDirectory } from '../core/plugin-api.js';
 
-type Args = { room?: string };
+const args = { room: arg.room({ optional: true }) };
+type Context = CommandContext<typeof args>;
 const SHOWN = 100;
 
 const names = (list: string[]) => list.slice(0, SHOWN).join(', ') + (list.length > SHOWN ? ` and ${list.length - SHOWN} more` : '');
@@ -9,15 +10,15 @@ const names = (list: string[]) => list.slice(0, SHOWN).join(', ') + (list.length
 @Command({
   name: 'who',
   summary: 'Who is in your room (or in <room>), and who is online',
-  args: [arg.room('room', { optional: true })],
+  args,
 })
-export class WhoCommand implements CommandHandler<Args> {
+export class WhoCommand implements CommandHandler<typeof args> {
   constructor(
     @inject(Tokens.Rooms) private readonly rooms: Rooms,
     @inject(Tokens.Users) private readonly users: UserDirectory,
   ) {}
 
-  async run({ user, args, reply }: CommandContext<Args>): Promise<void> {
+  async run({ user, args, reply }: Context): Promise<void> {
     const room = args.room ?? (await this.rooms.current(user));
     const online = await this.users.list();
     const lines: string[] = [];

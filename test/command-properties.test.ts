@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import test from 'ava';
 import fc from 'fast-check';
-import { arg, type ArgSpec } from '../core/commands/args.js';
+import { arg, type ArgDecls, type ArgSpec } from '../core/commands/args.js';
 import { Command, commandMetaOf } from '../core/commands/decorator.js';
 import { Dispatcher } from '../core/commands/dispatcher.js';
 import { characterCount } from '../core/commands/kinds.js';
@@ -19,8 +19,8 @@ const tricky = fc.string({ unit: fc.oneof(fc.constantFrom(' ', '\t', '"', '\\', 
 const declaration = fc
   .tuple(fc.array(fc.constantFrom<ArgSpec['kind']>('word', 'user', 'room', 'file'), { maxLength: 3 }), fc.nat({ max: 3 }), fc.boolean())
   .map(([kinds, firstOptional, withText]) => {
-    const args: ArgSpec[] = kinds.map((kind, i) => arg[kind](`a${i}`, { optional: i >= firstOptional }));
-    if (withText) args.push(arg.text('rest', { optional: args.some((a) => a.optional) }));
+    const args: ArgSpec[] = kinds.map((kind, i) => ({ name: `a${i}`, kind, optional: i >= firstOptional }));
+    if (withText) args.push({ name: 'rest', kind: 'text', optional: args.some((a) => a.optional) });
     return { name: 'cmd', args };
   });
 
@@ -58,7 +58,7 @@ test('parseCommandArgs given any line throws only CommandLineError, and what it 
 test('any argument values, quoted, parse back to themselves', (t) => {
   fc.assert(
     fc.property(fc.array(tricky, { minLength: 1, maxLength: 4 }), tricky, (words, text) => {
-      const declared = { name: 'cmd', args: [...words.map((_, i) => arg.word(`w${i}`)), arg.text('rest')] };
+      const declared = { name: 'cmd', args: [...words.map((_, i) => ({ name: `w${i}`, kind: 'word', optional: false }) as const), { name: 'rest', kind: 'text', optional: false } as const] };
       const body = text.replace(/^[ \t]+/, '') || 'x';
       const values = parseCommandArgs(declared, ` ${words.map(quote).join(' \t')} ${body}`);
       return words.every((w, i) => values[`w${i}`] === w) && values.rest === body;
@@ -71,16 +71,16 @@ test('any argument values, quoted, parse back to themselves', (t) => {
 /** A registry of commands covering every kind, whose handlers record what they were given. */
 function dispatcherUnderTest() {
   const calls: { command: string; args: Record<string, unknown> }[] = [];
-  const metaOf = (name: string, args: ArgSpec[]) => commandMetaOf(Command({ name, summary: name, args })(class { run() {} }))!;
+  const metaOf = (name: string, args: ArgDecls) => commandMetaOf(Command({ name, summary: name, args })(class { run() {} }))!;
   const registry = new CommandRegistry();
-  const specs: [string, ArgSpec[]][] = [
-    ['broadcast', [arg.text('message')]],
-    ['whisper', [arg.user('username'), arg.text('message')]],
-    ['join', [arg.room('room')]],
-    ['help', [arg.word('command', { optional: true })]],
-    ['who', [arg.room('room', { optional: true })]],
-    ['mixed', [arg.word('w'), arg.user('u', { optional: true }), arg.room('r', { optional: true })]],
-    ['leave', []],
+  const specs: [string, ArgDecls][] = [
+    ['broadcast', { message: arg.text() }],
+    ['whisper', { username: arg.user(), message: arg.text() }],
+    ['join', { room: arg.room() }],
+    ['help', { command: arg.word({ optional: true }) }],
+    ['who', { room: arg.room({ optional: true }) }],
+    ['mixed', { w: arg.word(), u: arg.user({ optional: true }), r: arg.room({ optional: true }) }],
+    ['leave', {}],
   ];
   for (const [name, args] of specs) {
     registry.add({ meta: metaOf(name, args), file: `${name}.js`, handler: { run: (ctx) => void calls.push({ command: ctx.command, args: ctx.args }) } });

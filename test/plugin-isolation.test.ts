@@ -10,7 +10,7 @@ const FAULTY = `import { Command, arg } from 'chatserver/plugin-api';
 export const Crash = Command({ name: 'crash', summary: 'throws at once' })(
   class { run() { throw new TypeError('plugin bug: undefined is not a function'); } },
 );
-export const CrashLater = Command({ name: 'crashlater', summary: 'rejects after a turn', args: [arg.text('why')] })(
+export const CrashLater = Command({ name: 'crashlater', summary: 'rejects after a turn', args: { why: arg.text() } })(
   class { async run({ args }) { await new Promise((r) => setImmediate(r)); throw new RangeError(args.why); } },
 );
 export const Hang = Command({ name: 'hang', summary: 'never finishes' })(

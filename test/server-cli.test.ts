@@ -87,3 +87,24 @@ test('a broken plugin stops start-up with one line naming its file', async (t) =
   t.is(dup.code, 1);
   t.regex(dup.stderr, /^chatserver: command name 'j' is declared by both dist\/plugins\/join\.js and \S*other-join\.mjs\n$/);
 });
+
+test('a plugin declaring its arguments wrongly stops start-up with one line naming its file and the fix', async (t) => {
+  const cases: [string, RegExp][] = [
+    ["args: [arg.word()]", /failed to load: args must be an object of arguments by name, such as \{ username: arg\.user\(\), message: arg\.text\(\) \}$/],
+    ["args: { '2nd': arg.word() }", /argument name '2nd' of \/bad must be letters, digits or '-', starting with a letter$/],
+    ["args: { who: { kind: 'person' } }", /argument 'who' of \/bad must be declared with arg\.word\(\), arg\.user\(\), arg\.room\(\), arg\.text\(\) or arg\.file\(\)$/],
+    ["args: { rest: arg.text(), who: arg.user() }", /\/bad: a text argument must be the last one$/],
+  ];
+  for (const [declaration, expected] of cases) {
+    const dir = await tempDir(t);
+    await writeFile(
+      join(dir, 'bad.mjs'),
+      `import { Command, arg } from 'chatserver/plugin-api';\nexport const Bad = Command({ name: 'bad', summary: 'x', ${declaration} })(class { run() {} });\n`,
+    );
+    const failed = await run(t, ['0', '--plugins-dir', dir]);
+    t.is(failed.code, 1, declaration);
+    t.regex(failed.stderr.trimEnd(), /^chatserver: plugin \S*bad\.mjs/, declaration);
+    t.regex(failed.stderr.trimEnd(), expected, declaration);
+    t.is(failed.stderr.trimEnd().split('\n').length, 1, declaration);
+  }
+});

@@ -1,6 +1,6 @@
-import type { ArgKind } from '../protocol/messages.js';
+import type { ArgKind, FileOffer } from '../protocol/messages.js';
 
-/** One declared argument: plain data, sent to clients in the manifest. */
+/** One declared argument as the core keeps it: plain data, sent to clients in the manifest. */
 export interface ArgSpec {
   readonly name: string;
   readonly kind: ArgKind;
@@ -8,24 +8,49 @@ export interface ArgSpec {
   readonly description?: string;
 }
 
-interface ArgOptions {
-  optional?: boolean;
-  description?: string;
+/** What `arg.user()` and its siblings return: an argument waiting for its name (its key). */
+export interface ArgDecl<K extends ArgKind = ArgKind, O extends boolean = boolean> {
+  readonly kind: K;
+  readonly optional: O;
+  readonly description?: string;
 }
 
-const make =
-  (kind: ArgKind) =>
-  (name: string, options: ArgOptions = {}): ArgSpec =>
-    Object.freeze({ name, kind, optional: options.optional ?? false, description: options.description });
+/** A command's arguments, by name, in the order they are typed. */
+export type ArgDecls = Readonly<Record<string, ArgDecl>>;
+
+/** What the plugin receives for each kind. */
+interface KindValues {
+  word: string;
+  user: string;
+  room: string;
+  text: string;
+  file: FileOffer;
+}
+
+type RequiredArgs<D extends ArgDecls> = { [N in keyof D as D[N]['optional'] extends true ? never : N]: KindValues[D[N]['kind']] };
+type OptionalArgs<D extends ArgDecls> = { [N in keyof D as D[N]['optional'] extends true ? N : never]?: KindValues[D[N]['kind']] };
+
+/** The type of `ctx.args`, inferred from the declaration: `{ username: string; reason?: string }`. */
+export type InferArgs<D extends ArgDecls> = { readonly [N in keyof (RequiredArgs<D> & OptionalArgs<D>)]: (RequiredArgs<D> & OptionalArgs<D>)[N] };
+
+function make<K extends ArgKind>(kind: K) {
+  function build(options: { optional: true; description?: string }): ArgDecl<K, true>;
+  function build(options?: { optional?: false; description?: string }): ArgDecl<K, false>;
+  function build(options: { optional?: boolean; description?: string } = {}): ArgDecl<K> {
+    return Object.freeze({ kind, optional: options.optional ?? false, description: options.description });
+  }
+  return build;
+}
 
 /**
- * Argument builders, one per kind. The core parses and checks each kind before the plugin runs:
- * `word` one token; `user` an online user (case-insensitive, given to the plugin in its canonical
- * spelling); `room` a valid room name; `text` the rest of the line (must be last); `file` a file
- * the client uploads (the plugin receives its offer: name, size, digest).
+ * Argument builders, one per kind; the key a builder is given under is the argument's name. The
+ * core parses and checks each kind before the plugin runs: `word` one token; `user` an online
+ * user (case-insensitive, given to the plugin in its canonical spelling); `room` a valid room
+ * name; `text` the rest of the line (must be last); `file` a file the client uploads (the plugin
+ * receives its offer: name, size, digest).
  *
  * @example
- * args: [arg.user('username'), arg.text('message')]
+ * args: { username: arg.user(), message: arg.text() }
  */
 export const arg = {
   word: make('word'),
@@ -34,6 +59,16 @@ export const arg = {
   text: make('text'),
   file: make('file'),
 };
+
+/** The declaration as the core keeps it: in key order, each with its name. */
+export function argSpecs(decls: ArgDecls): readonly ArgSpec[] {
+  if (Array.isArray(decls) || typeof decls !== 'object') {
+    throw new TypeError('args must be an object of arguments by name, such as { username: arg.user(), message: arg.text() }');
+  }
+  return Object.freeze(
+    Object.entries(decls).map(([name, d]) => Object.freeze({ name, kind: d?.kind, optional: d?.optional === true, description: d?.description })),
+  );
+}
 
 /** `/whisper <username> <message...>` from the declaration. */
 export function usageOf(name: string, args: readonly ArgSpec[]): string {

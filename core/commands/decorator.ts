@@ -1,9 +1,9 @@
 import { inject, injectable } from 'tsyringe';
 import type { Token } from '../tokens.js';
-import { usageOf, type ArgSpec } from './args.js';
+import { argSpecs, usageOf, type ArgDecls, type ArgSpec, type InferArgs } from './args.js';
 
 /** What a plugin declares, once, about its command. */
-export interface CommandOptions {
+export interface CommandOptions<D extends ArgDecls = ArgDecls> {
   /** Lower-case name typed after the slash: `whisper` for `/whisper`. */
   name: string;
   aliases?: string[];
@@ -13,7 +13,8 @@ export interface CommandOptions {
   description?: string;
   /** Derived from `args` unless given. */
   usage?: string;
-  args?: ArgSpec[];
+  /** The arguments by name, in the order they are typed: `{ username: arg.user(), message: arg.text() }`. */
+  args?: D;
   /** Never refused by flood control: a way out must always work, as `/exit` is. */
   floodExempt?: boolean;
   /**
@@ -33,11 +34,14 @@ export interface CommandMeta {
   readonly floodExempt: boolean;
 }
 
-/** What the plugin's `run` receives. `A` is the shape of its parsed arguments. */
-export interface CommandContext<A = Record<string, unknown>> {
+/**
+ * What the plugin's `run` receives. `D` is the command's argument declaration, from which the
+ * type of `args` is inferred: `CommandContext<typeof args>`.
+ */
+export interface CommandContext<D extends ArgDecls = ArgDecls> {
   /** Canonical name of the user who ran the command. */
   readonly user: string;
-  readonly args: A;
+  readonly args: InferArgs<D>;
   /** The command's declared name (also when invoked by an alias). */
   readonly command: string;
   /** The client's id for this command line; replies and errors carry it back. */
@@ -47,8 +51,8 @@ export interface CommandContext<A = Record<string, unknown>> {
 }
 
 /** A command plugin: a class with this method, decorated with `@Command`. */
-export interface CommandHandler<A = Record<string, unknown>> {
-  run(context: CommandContext<A>): Promise<void> | void;
+export interface CommandHandler<D extends ArgDecls = ArgDecls> {
+  run(context: CommandContext<D>): Promise<void> | void;
 }
 
 export type CommandClass = new (...deps: never[]) => CommandHandler<never>;
@@ -58,18 +62,20 @@ const META = Symbol.for('chatserver:command-meta');
 
 /**
  * Declares a class as a command plugin. It records the metadata and makes the class injectable;
- * it registers nothing anywhere — the server's loader decides what to load.
+ * it registers nothing anywhere — the server's loader decides what to load. The class's `run`
+ * must accept the arguments declared, so a misspelt name or a wrong kind does not compile.
  *
  * @example
- * @Command({ name: 'roll', summary: 'Roll a die', args: [arg.word('sides', { optional: true })] })
- * export class RollCommand implements CommandHandler<{ sides?: string }> {
+ * const args = { sides: arg.word({ optional: true }) };
+ * @Command({ name: 'roll', summary: 'Roll a die', args })
+ * export class RollCommand implements CommandHandler<typeof args> {
  *   constructor(@inject(Tokens.Rooms) private readonly rooms: Rooms) {}
- *   async run(ctx: CommandContext<{ sides?: string }>) { ctx.reply('4'); }
+ *   async run(ctx: CommandContext<typeof args>) { ctx.reply(ctx.args.sides ?? '6'); }
  * }
  */
-export function Command(options: CommandOptions) {
-  return <T extends CommandClass>(target: T): T => {
-    const args = Object.freeze([...(options.args ?? [])]);
+export function Command<const D extends ArgDecls = Record<never, never>>(options: CommandOptions<D>) {
+  return <T extends new (...deps: never[]) => CommandHandler<D>>(target: T): T => {
+    const args = argSpecs(options.args ?? {});
     const meta: CommandMeta = Object.freeze({
       name: options.name,
       aliases: Object.freeze([...(options.aliases ?? [])]),

@@ -55,9 +55,9 @@ export class Dispatcher {
         config: this.config,
         files,
       });
-      const context: CommandContext<Record<string, unknown>> = {
+      const context: CommandContext = {
         user: caller.user,
-        args,
+        args: args as CommandContext['args'],
         command: command.meta.name,
         requestId,
         reply: (text) => caller.send({ t: 'reply', re: requestId, text }),

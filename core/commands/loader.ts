@@ -11,6 +11,8 @@ export interface DiscoveredCommand {
 }
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
+// Keys that look like integers would be reordered by JavaScript, so a name starts with a letter.
+const ARG_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,31}$/;
 const KINDS = new Set(['word', 'user', 'room', 'text', 'file']);
 
 /** Plugin files: compiled JavaScript, not declarations, maps, tests or `_helpers`. */
@@ -43,11 +45,9 @@ function validate(meta: CommandMeta, file: string): void {
   if (!NAME.test(meta.name)) fail(`command name '${meta.name}' must be lower-case letters, digits or '-', starting with a letter`);
   for (const alias of meta.aliases) if (!NAME.test(alias)) fail(`alias '${alias}' of /${meta.name} is not a valid command name`);
   if (typeof meta.summary !== 'string' || meta.summary.length === 0) fail(`/${meta.name} needs a summary`);
-  const seen = new Set<string>();
   meta.args.forEach((a, i) => {
-    if (!KINDS.has(a.kind)) fail(`argument '${a.name}' of /${meta.name} has unknown kind '${a.kind}'`);
-    if (seen.has(a.name)) fail(`/${meta.name} declares argument '${a.name}' twice`);
-    seen.add(a.name);
+    if (!KINDS.has(a.kind)) fail(`argument '${a.name}' of /${meta.name} must be declared with arg.word(), arg.user(), arg.room(), arg.text() or arg.file()`);
+    if (!ARG_NAME.test(a.name)) fail(`argument name '${a.name}' of /${meta.name} must be letters, digits or '-', starting with a letter`);
     if (a.kind === 'text' && i !== meta.args.length - 1) fail(`/${meta.name}: a text argument must be the last one`);
     if (!a.optional && meta.args.slice(0, i).some((b) => b.optional)) {
       fail(`/${meta.name}: required argument '${a.name}' follows an optional one`);
