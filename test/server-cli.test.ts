@@ -108,3 +108,27 @@ test('a plugin declaring its arguments wrongly stops start-up with one line nami
     t.is(failed.stderr.trimEnd().split('\n').length, 1, declaration);
   }
 });
+
+test('a plugin whose constructor cannot be served, whose alias is its name, or that does not parse: one line naming the file, the parameter and the fix', async (t) => {
+  const plugin = (body: string) => `import { Command, Tokens } from 'chatserver/plugin-api';\nexport const P = Command(${body});\n`;
+  const cases: [string, string, RegExp][] = [
+    ['misspelt', plugin("{ name: 'p', summary: 'x', inject: [Tokens.Romos] })(class { constructor(rooms) { this.rooms = rooms; } run() {} }"),
+      /^chatserver: plugin \S*misspelt\.mjs: \/p cannot be created: constructor parameter 1 \(rooms\) is injected with undefined, a misspelt token\? \(the tokens are Tokens\.Config, .*Tokens\.Rooms, .*\)$/],
+    ['string', plugin("{ name: 'p', summary: 'x', inject: ['Rooms'] })(class { constructor(rooms) { this.rooms = rooms; } run() {} }"),
+      /^chatserver: plugin \S*string\.mjs: \/p cannot be created: constructor parameter 1 \(rooms\) asks for "Rooms", which this server does not provide; use Tokens\.Rooms$/],
+    ['untold', plugin("{ name: 'p', summary: 'x' })(class { constructor(rooms, log) { this.rooms = rooms; } run() {} }"),
+      /^chatserver: plugin \S*untold\.mjs: \/p cannot be created: constructor parameter 1 \(rooms\) has no token: list the services the constructor takes, in order, as inject: \[Tokens\.X, …\]/],
+    ['self', plugin("{ name: 'p', aliases: ['q', 'p'], summary: 'x' })(class { run() {} }"),
+      /^chatserver: plugin \S*self\.mjs: alias 'p' of \/p is the command's own name; remove it from aliases$/],
+    ['syntax', plugin("{ name: 'p', summary: 'x' })(class { run() { return 1 +; } }"),
+      /^chatserver: plugin \S*syntax\.mjs:2:\d+ failed to load: Unexpected token ';'$/],
+  ];
+  for (const [name, source, expected] of cases) {
+    const dir = await tempDir(t);
+    await writeFile(join(dir, `${name}.mjs`), source);
+    const failed = await run(t, ['0', '--plugins-dir', dir]);
+    t.is(failed.code, 1, name);
+    t.regex(failed.stderr.replace(/\n$/, ''), expected, name);
+    t.notRegex(failed.stderr, /TypeInfo|position #|\n./, `${name}: one line, none of tsyringe's wording`);
+  }
+});

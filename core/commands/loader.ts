@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,6 +23,19 @@ function isPluginFile(name: string): boolean {
   return name.endsWith('.js') || name.endsWith('.mjs');
 }
 
+/**
+ * `file:line:column` of a syntax error. Node 20 gives an ES module's syntax error no location,
+ * but `node --check` prints one; this runs only when a start-up is failing anyway.
+ */
+function syntaxErrorAt(file: string, shown: string): string {
+  const check = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
+  const [where, , caret] = (check.stderr ?? '').split('\n');
+  const line = /:(\d+)$/.exec(where ?? '')?.[1];
+  if (!line) return shown;
+  const column = caret?.includes('^') ? `:${caret.indexOf('^') + 1}` : '';
+  return `${shown}:${line}${column}`;
+}
+
 async function walk(dir: string): Promise<string[]> {
   let entries;
   try {
@@ -43,7 +57,11 @@ function validate(meta: CommandMeta, file: string): void {
     throw new StartupError(`plugin ${file}: ${why}`);
   };
   if (!NAME.test(meta.name)) fail(`command name '${meta.name}' must be lower-case letters, digits or '-', starting with a letter`);
-  for (const alias of meta.aliases) if (!NAME.test(alias)) fail(`alias '${alias}' of /${meta.name} is not a valid command name`);
+  meta.aliases.forEach((alias, i) => {
+    if (!NAME.test(alias)) fail(`alias '${alias}' of /${meta.name} is not a valid command name`);
+    if (alias === meta.name) fail(`alias '${alias}' of /${meta.name} is the command's own name; remove it from aliases`);
+    if (meta.aliases.indexOf(alias) !== i) fail(`alias '${alias}' of /${meta.name} is listed twice`);
+  });
   if (typeof meta.summary !== 'string' || meta.summary.length === 0) fail(`/${meta.name} needs a summary`);
   meta.args.forEach((a, i) => {
     if (!KINDS.has(a.kind)) fail(`argument '${a.name}' of /${meta.name} must be declared with arg.word(), arg.user(), arg.room(), arg.text() or arg.file()`);
@@ -70,7 +88,8 @@ export async function discoverCommands(dirs: readonly string[]): Promise<Discove
       try {
         exports = await import(pathToFileURL(file).href);
       } catch (error) {
-        throw new StartupError(`plugin ${shown} failed to load: ${(error as Error)?.message ?? error}`, { cause: error });
+        const where = error instanceof SyntaxError ? syntaxErrorAt(file, shown) : shown;
+        throw new StartupError(`plugin ${where} failed to load: ${(error as Error)?.message ?? error}`, { cause: error });
       }
       const classes = Object.values(exports).filter((v, i, all) => commandMetaOf(v) && all.indexOf(v) === i) as CommandClass[];
       if (classes.length === 0) throw new StartupError(`plugin ${shown} exports no command (is the class decorated with @Command and exported?)`);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Dispatcher } from '../commands/dispatcher.js';
 import type { CommandHandler } from '../commands/decorator.js';
+import { injectionProblem } from '../commands/injection.js';
 import { discoverCommands, selectCommands } from '../commands/loader.js';
 import { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
@@ -104,6 +105,8 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     if (config.pluginDirs.length > 0) registerPluginApiHook();
     const selected = selectCommands(await discoverCommands([BUILTIN_PLUGINS, ...config.pluginDirs]), config.pluginNames);
     for (const { meta, cls, file } of selected) {
+      const problem = injectionProblem(cls, container);
+      if (problem) throw new StartupError(`plugin ${file}: /${meta.name} cannot be created: ${problem}`);
       let handler;
       try {
         handler = container.resolve<CommandHandler<never>>(cls as never);
