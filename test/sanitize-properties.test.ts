@@ -3,14 +3,16 @@ import fc from 'fast-check';
 import { formatEvent } from '../client/format.js';
 import { sanitize } from '../client/sanitize.js';
 
-// What must never reach the screen as written (line and paragraph separators become spaces).
+// What must never reach the screen as written (line and paragraph separators become spaces):
+// controls, and every invisible format character (category Cf: zero-width, bidi, tags…).
 // eslint-disable-next-line no-control-regex
-const STEERING = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const STEERING = /[\u0000-\u001f\u007f-\u009f\p{Cf}\u2028\u2029\u{e0000}-\u{e007f}]/u;
 
 // Pieces of terminal control sequences, mixed with any other text.
 const hostileText = fc.string({
   unit: fc.oneof(
     fc.constantFrom('\u001b', '\u001b[', '\u001b]', '\u001bP', '\u009b', '\u009d', '\u0007', '\u001b\\', '[2J', '0;', 'm', '\r', '\n', '\t', '\u202e', '\u2066'),
+    fc.constantFrom('\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u2028', '\u{e0041}', '\u{e007f}', '\ufff9', '\u180e'),
     fc.string({ unit: 'binary', maxLength: 1 }),
   ),
   maxLength: 60,

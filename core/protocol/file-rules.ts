@@ -1,3 +1,5 @@
+import { INVISIBLE } from './invisible.js';
+
 /**
  * File rules both sides apply (SPEC §6): the client checks early, the server is the authority.
  * Every problem is a plain sentence that names the file.
@@ -62,7 +64,7 @@ export const hasNul = (data: Buffer): boolean => data.indexOf(0) !== -1;
 export const textProblem = (name: string): string => `${name} is not a text file (it contains NUL bytes)`;
 
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 const RESERVED = /[<>:"|?*]/g;
 const MAX_NAME = 100;
 // File systems allow 255 bytes per name; the temporary `.name.xxxxxxxxxxxx.part` and " (n)" need room.
@@ -70,12 +72,13 @@ const MAX_NAME_BYTES = 200;
 
 /**
  * A file name safe to create in a downloads folder: the base name only (no directories, no
- * `..`), no control or bidirectional-override characters, no characters Windows reserves, at
+ * `..`), no control or invisible format characters (bidi overrides, zero-width ones, tags…),
+ * no characters Windows reserves, at
  * most 100 characters and 200 UTF-8 bytes with the extension kept.
  */
 export function safeFileName(name: string): string {
   let base = name.split(/[/\\]/).pop() ?? '';
-  base = base.replace(UNSAFE, '').replace(RESERVED, '_').trim();
+  base = base.replace(CONTROLS, '').replace(INVISIBLE, '').replace(RESERVED, '_').trim();
   base = base.replace(/^\.+/, '').replace(/[. ]+$/, '');
   if (base.length === 0) base = 'file';
   if (base.length > MAX_NAME || Buffer.byteLength(base) > MAX_NAME_BYTES) {
