@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { formatEvent } from '../client/format.js';
+import { formatEvent, palette, STAMP_COLUMNS, stamped } from '../client/format.js';
+import { displayWidth, hangingRows } from '../client/interactive/layout.js';
 import { sanitize } from '../client/sanitize.js';
 
 // What must never reach the screen as written (line and paragraph separators become spaces):
@@ -37,6 +38,19 @@ test('whatever another user writes, what the client shows has no control or bidi
 test('text with nothing to strip is shown as it was written', (t) => {
   fc.assert(
     fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => STEERING.test(text) || sanitize(text) === text),
+    { numRuns: 1000 },
+  );
+  t.pass();
+});
+
+test('however a message is padded, only its first row starts in column 1, and no row is wider than the terminal', (t) => {
+  const padded = fc.array(fc.oneof(fc.constant(' '.repeat(20)), fc.constantFrom('00:00 ', '[whisper from admin] ', '日本', '👍🏽', 'e\u0301'), hostileText), { maxLength: 12 });
+  fc.assert(
+    fc.property(padded.map((parts) => parts.join('')), fc.integer({ min: 10, max: 160 }), fc.boolean(), (text, width, colour) => {
+      const [line] = stamped(formatEvent({ t: 'message', room: 'lobby', from: 'bob', text, ts: 0 }, 'alice', palette(colour)), 0, palette(colour));
+      const rows = hangingRows(line!, width, STAMP_COLUMNS);
+      return rows.every((row, i) => displayWidth(row) <= width && (i === 0 || row.startsWith(' '.repeat(STAMP_COLUMNS))));
+    }),
     { numRuns: 1000 },
   );
   t.pass();
