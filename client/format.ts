@@ -106,8 +106,11 @@ export function clock(ts: number): string {
   return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
 }
 
+/** Columns a timestamp takes with its space (`09:41 `): continuation lines start this far in. */
+export const STAMP_COLUMNS = 6;
+
 /** Lines of one event behind a dim timestamp; continuation lines are indented to match. */
 export function stamped(lines: readonly string[], ts: number, p: Palette = plain): string[] {
-  const time = clock(ts);
-  return lines.map((line, i) => (i === 0 ? `${p.dim(time)} ${line}` : `${' '.repeat(time.length)} ${line}`));
+  const indent = ' '.repeat(STAMP_COLUMNS);
+  return lines.map((line, i) => (i === 0 ? `${p.dim(clock(ts))} ${line}` : `${indent}${line}`));
 }

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { ClientOptions } from './cli.js';
 import { ChatConnection, ConnectError } from './connection.js';
 import { formatEvent, formatTransfer, palette } from './format.js';
+import { hangingRows, MIN_INDENT } from './interactive/layout.js';
 import { FileProblem, Transfers } from './transfers.js';
 
 export interface ScriptIo {
@@ -18,8 +19,13 @@ export interface ScriptIo {
  */
 export async function runScripted(options: ClientOptions, io: ScriptIo): Promise<number> {
   const paint = palette(options.color ?? (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0'));
+  const terminal = io.output as Partial<NodeJS.WriteStream>;
   const print = (lines: string[]) => {
-    if (lines.length > 0) io.output.write(`${lines.join('\n')}\n`);
+    if (lines.length === 0) return;
+    // A program reading a pipe gets one line per event; on a terminal a long line goes on in
+    // indented rows, as in interactive mode, so that no message can pass for a line of its own.
+    const rows = terminal.isTTY ? lines.flatMap((line) => hangingRows(line, Math.max(terminal.columns || 80, 2), MIN_INDENT)) : lines;
+    io.output.write(`${rows.join('\n')}\n`);
   };
   const lines = createInterface({ input: io.input, crlfDelay: Infinity })[Symbol.asyncIterator]();
   const nextLine = async () => {

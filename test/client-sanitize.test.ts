@@ -24,6 +24,10 @@ const cases: [string, string, string][] = [
   ['Unicode line and paragraph separators', 'a\u2028b\u2029c', 'a b c'],
   ['bidi overrides and embeddings', 'a\u202eb\u202ac\u202bd\u202ce\u202df', 'abcdef'],
   ['bidi isolates and marks', 'a\u2066b\u2067c\u2068d\u2069e\u200ef\u200fg\u061ch', 'abcdefgh'],
+  ['zero-width space, non-joiner, joiner and word joiner', 'ad\u200bm\u200ci\u200dn\u2060!', 'admin!'],
+  ['byte-order marks and soft hyphens', '\ufeffad\u00admin\ufeff', 'admin'],
+  ['tag characters (text no one sees)', 'hi\u{e0001}\u{e0069}\u{e0067}\u{e006e}\u{e007f} there', 'hi there'],
+  ['interlinear annotation and other format characters', 'a\ufff9b\ufffac\ufffbd\u180ee\u0600f\u{1d173}g', 'abcdefg'],
 ];
 
 for (const [what, input, expected] of cases) {
@@ -32,9 +36,13 @@ for (const [what, input, expected] of cases) {
   });
 }
 
-test('sanitize keeps ordinary text of any script, emoji sequences included', (t) => {
-  const text = 'Grüße, 日本語, مرحبا, 👩‍💻 and 1 < 2 > 0 [ok] ~ \\ "quoted"';
+test('sanitize keeps ordinary text of any script, emoji with skin tones and flags included', (t) => {
+  const text = 'Grüße, 日本語, مرحبا, ❤️ 👍🏽 🇫🇷 and 1 < 2 > 0 [ok] ~ \\ "quoted"';
   t.is(sanitize(text), text);
+});
+
+test('an emoji joined by a zero-width joiner is shown as its parts, as a terminal would measure it', (t) => {
+  t.is(sanitize('👩\u200d💻'), '👩💻');
 });
 
 test('nothing that reaches the terminal can carry a control character or override', (t) => {

@@ -1,9 +1,10 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import test from 'ava';
+import { Download } from '../client/downloads.js';
 import { formatEvent } from '../client/format.js';
 import { safeFileName } from '../core/protocol/file-rules.js';
-import { FileUser, listing, putFile, tempDir, text } from './helpers/files.js';
+import { FileUser, listing, putFile, sha256, tempDir, text } from './helpers/files.js';
 import { RawClient } from './helpers/raw-peer.js';
 import { startServer } from './helpers/server.js';
 
@@ -14,6 +15,17 @@ const HOSTILE: [offered: string, saved: string][] = [
   ['C:\\Users\\bob\\evil.txt', 'evil.txt'],
   ['bell\u0007 and\u001b[31m red\r\n.txt', 'bell and[31m red.txt'],
   ['\u202etxt.exe.txt', 'txt.exe.txt'],
+  ['ad\u200bmin\u200d\ufeff\u2060.txt', 'admin.txt'],
+  ['tags\u{e0001}\u{e0061}\u{e007f}.txt', 'tags.txt'],
+  ['line\u2028para\u2029.txt', 'linepara.txt'],
+  // Names Windows gives to devices, whatever the case or extension: saved with a prefix.
+  ['aux.txt', '_aux.txt'],
+  ['CON.txt', '_CON.txt'],
+  ['nul.tar.txt', '_nul.tar.txt'],
+  ['Com1.txt', '_Com1.txt'],
+  ['lpt9 .txt', '_lpt9 .txt'],
+  ['prn.txt. .', '_prn.txt'],
+  ['conin$.txt', '_conin$.txt'],
   ['.hidden.txt', 'hidden.txt'],
   ['a:b|c?.txt', 'a_b_c_.txt'],
   [`${'a'.repeat(296)}.txt`, `${'a'.repeat(96)}.txt`],
@@ -57,12 +69,12 @@ test('a name with nothing safe left in it is refused, naming what is left', asyn
   t.like(await mallory.offer('bob', '\u0000\u0001', text(10)), { t: 'error', message: refusal('file') });
 });
 
-test('safe names stay within 255 bytes and never split a character', (t) => {
+test('safe names stay within 255 bytes, never split a character, and are safe already when sanitised again', (t) => {
   for (const [offered] of HOSTILE) t.true(Buffer.byteLength(safeFileName(offered)) <= 200, offered);
   const emoji = safeFileName(`x${'😀'.repeat(150)}.png`);
   t.true(emoji.endsWith('.png'));
   t.is(Buffer.from(emoji).toString(), emoji, 'no half of a surrogate pair');
-  t.is(safeFileName(safeFileName(`${'日'.repeat(296)}.txt`)), `${'日'.repeat(65)}.txt`, 'sanitising twice changes nothing');
+  for (const [offered, saved] of HOSTILE) t.is(safeFileName(saved), saved, `sanitising ${JSON.stringify(offered)} twice changes nothing`);
 });
 
 test('three files named small.txt from different senders are all kept, none overwritten', async (t) => {
@@ -92,4 +104,21 @@ test('a file already in the downloads folder is never overwritten', async (t) =>
   t.is(await readFile(join(bob.downloads, 'report.txt'), 'utf8'), 'my own report\n');
   t.is(await readFile(join(bob.downloads, 'report (1).txt'), 'utf8'), 'my own second report\n');
   t.is(await readFile(saved!.path!, 'utf8'), 'alice report\n');
+});
+
+test('only the device names themselves are prefixed, not names that start like them', (t) => {
+  for (const name of ['console.txt', 'auxiliary.txt', 'com10.txt', 'lpt.txt', 'nullish.txt', 'my aux.txt', 'a.aux.txt']) t.is(safeFileName(name), name);
+  for (const name of ['COM0.txt', 'com\u00b9.txt', 'LPT\u00b3.txt', 'CONOUT$.txt', 'AuX']) t.is(safeFileName(name), `_${name}`);
+});
+
+test('the receiving client saves under a safe name whatever name a server announces', async (t) => {
+  const folder = join(await tempDir(t), 'downloads');
+  const data = text(100);
+  for (const [offered, saved] of HOSTILE.filter(([name]) => name.length < 50)) {
+    const download = new Download(folder, offered, data.length, sha256(data));
+    download.write(data);
+    const path = await download.complete();
+    t.is(dirname(path), folder);
+    t.is(basename(path), saved, JSON.stringify(offered));
+  }
 });

@@ -167,3 +167,18 @@ test('colour by default on a terminal; none with --no-color or NO_COLOR', async 
   t.notRegex(noColour, /\x1b/);
   t.notRegex(noColourEnv, /\x1b/);
 });
+
+const FAKE = '00:00 [whisper from admin] your session expired';
+/** A row that reads as a line of its own: a time in column 1, like every event's first row. */
+const fakeRow = (rows: string[]) => rows.find((r) => r.startsWith('00:00 [whisper'));
+
+test('a message padded to the terminal width cannot fake a line: its continuation rows are indented', async (t) => {
+  const { bob, term } = await lobby(t, { columns: 60 });
+  // `HH:MM [lobby] bob: ` takes 19 columns; the padding fills the row, so the tail starts the next.
+  bob.send(`hi${' '.repeat(60 - 19 - 2)}${FAKE}`);
+  const rows = await term.waitFor((r) => r.some((row) => row.includes('00:00 [whisper')));
+  t.is(fakeRow(rows), undefined, rows.join('\n'));
+  t.true(rows.includes(`      ${FAKE}`), 'the tail is indented under the timestamp');
+  const starts = /^(\d\d:\d\d |\* |\[lobby\] alice>| {2})/;
+  t.true(rows.every((row) => row === '' || starts.test(row)), `every row starts an event or is indented:\n${rows.join('\n')}`);
+});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { advance, cursorPosition, graphemeStep, rowsOf, truncate } from '../client/interactive/layout.js';
+import { advance, cursorPosition, graphemeStep, hangingRows, rowsOf, truncate } from '../client/interactive/layout.js';
 import { draw, erase } from '../client/interactive/frame.js';
 
 test('text wraps the way a terminal wraps it, wide characters included', (t) => {
@@ -57,4 +57,21 @@ test('a prompt that exactly fills its last row wraps by hand, so the cursor is n
   t.is(erase(drawn, 10), '\r\x1b[1A\x1b[J');
   const middle = draw({ status: [], label: '> ', input: 'abcdefgh', cursor: 3 }, 10);
   t.is(middle.text, '> abcdefgh\r\x1b[5C');
+});
+
+test('a long line is cut into rows the terminal will not wrap again, every row after the first indented', (t) => {
+  t.deepEqual(hangingRows('abcdefghij', 10, 2), ['abcdefghij']); // exactly full: one row
+  t.deepEqual(hangingRows('abcdefghijklmnopqrstu', 10, 2), ['abcdefghij', '  klmnopqr', '  stu']);
+  // Padding to the edge cannot put the tail in column 1.
+  t.deepEqual(hangingRows(`09:41 x${' '.repeat(3)}09:41 fake`, 10, 6), ['09:41 x   ', '      09:4', '      1 fa', '      ke']);
+  t.deepEqual(hangingRows('abcdefghi日本', 10, 2), ['abcdefghi', '  日本']); // a wide one does not fit in the last cell
+  const coloured = hangingRows('\x1b[35mabcdefghijkl\x1b[39m', 10, 2);
+  t.deepEqual(coloured, ['\x1b[35mabcdefghij', '  kl\x1b[39m'], 'colour codes take no room');
+  t.true(hangingRows('x'.repeat(50), 3, 6).every((row) => row.length <= 3), 'a narrow terminal gets a smaller indent, not longer rows');
+});
+
+test('rows err wide on sequences a terminal may draw in parts, and never split a grapheme', (t) => {
+  // 👍🏽 is one grapheme of two columns where skin tones join, four where they do not.
+  t.deepEqual(hangingRows('👍🏽👍🏽👍🏽', 10, 2), ['👍🏽👍🏽', '  👍🏽']);
+  t.deepEqual(hangingRows('e\u0301'.repeat(12), 10, 2), ['e\u0301'.repeat(10), `  ${'e\u0301'.repeat(2)}`]);
 });

@@ -2,6 +2,7 @@ import test from 'ava';
 import { Child, spawnServer } from './helpers/process.js';
 import { TestClient } from './helpers/client.js';
 import { startServer } from './helpers/server.js';
+import { Terminal } from './helpers/terminal.js';
 
 const client = (t: Parameters<typeof Child.spawn>[0], port: number, ...args: string[]) =>
   Child.spawn(t, 'chatclient', ['127.0.0.1', String(port), ...args]);
@@ -97,4 +98,25 @@ test('/exit is never refused for flooding, so a client can always leave', async 
   await alice.waitFor((e) => e.t === 'error' && e.re === ids[3] && e.code === 'FLOOD');
   alice.send('/exit');
   t.like(await alice.closed, { how: 'bye', reason: 'goodbye' });
+});
+
+test('on a terminal, a whisper padded to its width goes on indented; through a pipe it stays one line', async (t) => {
+  const server = await startServer(t, { floodRate: 0 });
+  const bob = await TestClient.login(t, server.port, 'bob');
+  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'carol'], { piped: true, columns: 60 });
+  const piped = client(t, server.port, '--user', 'dave');
+  await term.waitFor('* logged in as carol');
+  await piped.waitFor(/^\* logged in as dave$/m);
+  // `[whisper from bob] ` takes 19 columns: the padding fills the row, so the tail starts the next.
+  const fake = '[whisper from admin] your session expired';
+  const text = `hi${' '.repeat(60 - 19 - 2)}${fake}`;
+  bob.send(`/whisper carol ${text}`);
+  bob.send(`/whisper dave ${text}`);
+  const rows = await term.waitFor(fake);
+  t.false(rows.some((row) => row.startsWith(fake)), rows.join('\n'));
+  t.true(rows.includes(`  ${fake}`), rows.join('\n'));
+  await piped.waitFor(/your session expired$/m);
+  t.true(piped.stdout.includes(`\n[whisper from bob] ${text}\n`), 'one line per event for a program reading it');
+  await term.press('C-d');
+  t.like(await term.exited(), { code: 0, restored: true });
 });

@@ -1,7 +1,7 @@
 import { emitKeypressEvents } from 'node:readline';
 import { EnquirerInputBase, type Key } from './enquirer-input.js';
 import { draw, erase, HIDE_CURSOR, SHOW_CURSOR, type Drawn } from './frame.js';
-import { graphemeStep, truncate } from './layout.js';
+import { graphemeStep, hangingRows, MIN_INDENT, truncate } from './layout.js';
 import { History } from './history.js';
 
 /** A line shown between the output and the prompt; cut to the terminal's width when drawn. */
@@ -117,7 +117,7 @@ export class ChatPrompt extends EnquirerInputBase {
   /** Removes the prompt, prints the last lines and gives the terminal back as it was. */
   finish(lines: readonly string[] = []): void {
     if (!this.detach) return;
-    this.output(erase(this.drawn, this.columns) + lines.map((l) => `${l}\r\n`).join('') + SHOW_CURSOR);
+    this.output(erase(this.drawn, this.columns) + this.rows(lines, MIN_INDENT, '\r\n') + SHOW_CURSOR);
     this.drawn = undefined;
     this.pending.length = 0;
     this.detach();
@@ -148,15 +148,21 @@ export class ChatPrompt extends EnquirerInputBase {
     this.render();
   }
 
-  /** Prints lines above the prompt, which is redrawn below them, all in one write. */
-  print(lines: readonly string[]): void {
+  /**
+   * Prints lines above the prompt, which is redrawn below them, all in one write. A line wider
+   * than the terminal goes on in rows that start with `indent` spaces.
+   */
+  print(lines: readonly string[], indent = MIN_INDENT): void {
     if (lines.length === 0) return;
     if (!this.detach) {
-      this.output(lines.map((l) => `${l}\n`).join(''));
+      this.output(this.rows(lines, indent, '\n'));
       return;
     }
-    const text = lines.map((l) => `${l}\r\n`).join('');
-    this.output(HIDE_CURSOR + erase(this.drawn, this.columns) + text + this.frameText() + SHOW_CURSOR);
+    this.output(HIDE_CURSOR + erase(this.drawn, this.columns) + this.rows(lines, indent, '\r\n') + this.frameText() + SHOW_CURSOR);
+  }
+
+  private rows(lines: readonly string[], indent: number, eol: string): string {
+    return lines.flatMap((line) => hangingRows(line, this.columns, indent)).map((row) => `${row}${eol}`).join('');
   }
 
   override render(): void {

@@ -65,6 +65,52 @@ export function truncate(text: string, width: number): string {
   return `${out}…`;
 }
 
+/** Rows a line wraps into start at least this far in, never in column 1. */
+export const MIN_INDENT = 2;
+
+// Our own colour codes: the only escapes left in a line once other people's text is sanitised.
+// eslint-disable-next-line no-control-regex
+const SGR = /(\x1b\[[\d;]*m)/;
+
+/**
+ * Columns a grapheme may take, erring wide: a terminal that does not join a sequence (a skin
+ * tone, an old emoji) draws its parts side by side, and a row we thought fitted would wrap.
+ */
+function columnsOf(grapheme: string): number {
+  let parts = 0;
+  for (const ch of grapheme) parts += stringWidth(ch);
+  return Math.max(stringWidth(grapheme), parts);
+}
+
+/**
+ * Cuts a line (which may hold our colour codes) into rows of at most `width` columns, each
+ * row after the first starting with `indent` spaces (fewer on a very narrow terminal). The
+ * terminal then never wraps a line itself, so no text can begin a row in column 1 and pass
+ * for a line of its own. Colour runs on across the cut, as the terminal keeps it.
+ */
+export function hangingRows(line: string, width: number, indent: number): string[] {
+  const pad = ' '.repeat(Math.max(0, Math.min(indent, width - 2)));
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  line.split(SGR).forEach((piece, i) => {
+    if (i % 2 === 1) return void (row += piece);
+    for (const { segment } of graphemes.segment(piece)) {
+      const w = columnsOf(segment);
+      // A grapheme wider than a whole row stays where it is rather than leave an empty one.
+      if (used + w > width && used > (rows.length === 0 ? 0 : pad.length)) {
+        rows.push(row);
+        row = pad;
+        used = pad.length;
+      }
+      row += segment;
+      used += w;
+    }
+  });
+  rows.push(row);
+  return rows;
+}
+
 function firstGrapheme(text: string): string | undefined {
   for (const { segment } of graphemes.segment(text)) return segment;
   return undefined;

@@ -2,7 +2,7 @@ import { usernameProblem } from '../../core/protocol/rules.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
 import type { ClientOptions } from '../cli.js';
 import { ChatConnection, ConnectError, type CloseInfo } from '../connection.js';
-import { formatEvent, formatTransfer, palette, stamped, type Palette } from '../format.js';
+import { formatEvent, formatTransfer, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { FileProblem, Transfers, type TransferProgress } from '../transfers.js';
 import { ChatPrompt } from './chat-prompt.js';
@@ -114,13 +114,13 @@ class InteractiveSession {
     transfers.on('progress', (progress) => this.progress(progress));
     for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
       if (line.trim().length === 0) continue;
-      if (line.startsWith('/') && !line.startsWith('//')) this.print(stamped([this.p.dim(`> ${line}`)], Date.now(), this.p));
+      if (line.startsWith('/') && !line.startsWith('//')) this.printAt(Date.now(), [this.p.dim(`> ${line}`)]);
       await this.connection.turn(); // a paste goes out at the server's pace, not refused past its burst
       try {
         await transfers.send(line);
       } catch (error) {
         if (!(error instanceof FileProblem)) throw error;
-        this.print(stamped([this.p.error(`! ${error.message}`)], Date.now(), this.p));
+        this.printAt(Date.now(), [this.p.error(`! ${error.message}`)]);
       }
     }
   }
@@ -161,7 +161,7 @@ class InteractiveSession {
       if (event.user === this.connection.user) this.updateLabel();
     }
     const lines = formatEvent(event, this.connection.user, this.p);
-    if (lines.length > 0) this.print(stamped(lines, 'ts' in event ? event.ts : Date.now(), this.p));
+    if (lines.length > 0) this.printAt('ts' in event ? event.ts : Date.now(), lines);
   }
 
   private progress(progress: TransferProgress): void {
@@ -169,7 +169,7 @@ class InteractiveSession {
     // The progress line goes before the outcome is printed, so the two are never seen together.
     this.refreshProgress();
     const lines = formatTransfer(progress, this.p);
-    if (lines.length > 0) this.print(stamped(lines, Date.now(), this.p));
+    if (lines.length > 0) this.printAt(Date.now(), lines);
     if (this.board.active && !this.progressTimer) {
       // Redrawn on a timer too: a line is due after half a second even if no bytes moved.
       this.progressTimer = setInterval(() => this.refreshProgress(), 200);
@@ -219,6 +219,11 @@ class InteractiveSession {
 
   private print(lines: string[]): void {
     this.prompt.print(lines);
+  }
+
+  /** One event's lines behind its time; rows that wrap go on under the text, not the time. */
+  private printAt(ts: number, lines: string[]): void {
+    this.prompt.print(stamped(lines, ts, this.p), STAMP_COLUMNS);
   }
 
   /** Ctrl+C, Ctrl+D or a signal: leave the way /exit does; a second time, at once. */

@@ -1,3 +1,5 @@
+import { INVISIBLE } from './invisible.js';
+
 /**
  * File rules both sides apply (SPEC §6): the client checks early, the server is the authority.
  * Every problem is a plain sentence that names the file.
@@ -62,22 +64,27 @@ export const hasNul = (data: Buffer): boolean => data.indexOf(0) !== -1;
 export const textProblem = (name: string): string => `${name} is not a text file (it contains NUL bytes)`;
 
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROLS = /[\x00-\x1f\x7f-\x9f]/g;
 const RESERVED = /[<>:"|?*]/g;
+// Device names Windows opens instead of a file, with any extension and spaces before it: `aux.txt`.
+const DEVICE = /^(con|prn|aux|nul|conin\$|conout\$|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]) *(\.|$)/i;
 const MAX_NAME = 100;
 // File systems allow 255 bytes per name; the temporary `.name.xxxxxxxxxxxx.part` and " (n)" need room.
 const MAX_NAME_BYTES = 200;
 
 /**
  * A file name safe to create in a downloads folder: the base name only (no directories, no
- * `..`), no control or bidirectional-override characters, no characters Windows reserves, at
- * most 100 characters and 200 UTF-8 bytes with the extension kept.
+ * `..`), no control or invisible format characters (bidi overrides, zero-width ones, tags…),
+ * no characters Windows reserves, no name it keeps for a device (`aux.txt` becomes
+ * `_aux.txt`), at most 100 characters and 200 UTF-8 bytes with the extension kept. The server
+ * announces this name and the receiving client applies it again before saving.
  */
 export function safeFileName(name: string): string {
   let base = name.split(/[/\\]/).pop() ?? '';
-  base = base.replace(UNSAFE, '').replace(RESERVED, '_').trim();
+  base = base.replace(CONTROLS, '').replace(INVISIBLE, '').replace(RESERVED, '_').trim();
   base = base.replace(/^\.+/, '').replace(/[. ]+$/, '');
   if (base.length === 0) base = 'file';
+  if (DEVICE.test(base)) base = `_${base}`;
   if (base.length > MAX_NAME || Buffer.byteLength(base) > MAX_NAME_BYTES) {
     const ext = extensionOf(base).slice(0, 16);
     base = clip(base.slice(0, base.length - ext.length), MAX_NAME - ext.length, MAX_NAME_BYTES - Buffer.byteLength(ext)) + ext;

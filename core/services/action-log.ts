@@ -1,15 +1,16 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { INVISIBLE as INVISIBLE_FORMAT } from '../protocol/invisible.js';
 import type { ActionLog } from '../tokens.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
 
 const BARE = /^[\w.:@/+-]+$/;
 /**
- * What JSON.stringify leaves raw but a terminal or an editor acts on: DEL, C1 controls, bidi
- * overrides and isolates, invisible format characters, line and paragraph separators.
+ * What JSON.stringify leaves raw but a terminal or an editor acts on: DEL, C1 controls, and the
+ * invisible format characters the client never shows (bidi, zero-width, tags, line separators).
  */
-const INVISIBLE = /[\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
+const INVISIBLE = new RegExp(`[\\u007f-\\u009f]|${INVISIBLE_FORMAT.source}`, 'gu');
 
 const escapeUnits = (c: string): string =>
   c

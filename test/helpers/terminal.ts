@@ -18,6 +18,11 @@ export interface TerminalOptions {
   env?: Record<string, string>;
   /** Run the client as a job typed into an interactive bash (job control: Ctrl+Z, fg) instead. */
   jobControl?: boolean;
+  /**
+   * Give the client a pipe from `cat` as its input (scripted mode, printing to the terminal):
+   * typed lines reach it on Enter, and C-d ends its input.
+   */
+  piped?: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export class Terminal {
       rmSync(dir, { recursive: true, force: true });
     });
     const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
-    const script = 's=$(stty -g); "$@"; code=$?; [ "$(stty -g)" = "$s" ] && how=restored || how=changed; echo "[exited $code, terminal $how]"';
+    const script = `s=$(stty -g); ${options.piped ? 'cat | ' : ''}"$@"; code=$?; [ "$(stty -g)" = "$s" ] && how=restored || how=changed; echo "[exited $code, terminal $how]"`;
     const command = ['env', '-u', 'FORCE_COLOR', '-u', 'NO_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, process.execPath, CLIENT, ...args];
     await terminal.tmux(
       '-f', config, 'new-session', '-d', '-s', 'chat', '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30),
