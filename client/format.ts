@@ -51,12 +51,13 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
   switch (event.t) {
     case 'message': {
       const from = event.from === me ? p.self(s(event.from)) : p.user(s(event.from));
-      return [`${p.dim(`[${s(event.room)}]`)} ${from}: ${event.from === me ? p.self(s(event.text)) : s(event.text)}`];
+      const text = event.from === me ? p.self(s(event.text)) : s(event.text);
+      return [event.emote ? `${p.dim(`[${s(event.room)}]`)} * ${from} ${text}` : `${p.dim(`[${s(event.room)}]`)} ${from}: ${text}`];
     }
     case 'whisper':
       return event.from === me
         ? [p.whisperOut(`[whisper to ${s(event.to)}] ${s(event.text)}`)]
-        : [p.whisper(`[whisper from ${s(event.from)}] ${s(event.text)}`)];
+        : [p.whisper(`[${event.auto ? 'auto-reply' : 'whisper'} from ${s(event.from)}] ${s(event.text)}`)];
     case 'joined':
       return [p.notice(`* ${who(event.user)} joined ${s(event.room)}`)];
     case 'left': {
@@ -66,7 +67,8 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
     case 'reply':
       return event.text.split('\n').map(s);
     case 'notice':
-      return [p.notice(`* ${s(event.text)}`)];
+      // A plugin's notice names its plugin, so none can pass for the server's own "* …" lines.
+      return [p.notice(event.plugin === undefined ? `* ${s(event.text)}` : `[${s(event.plugin)}] ${s(event.text)}`)];
     case 'error':
       return event.message.split('\n').map((line, i) => p.error(i === 0 ? `! ${s(line)}` : `  ${s(line)}`));
     case 'login-ok':

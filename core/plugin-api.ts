@@ -1,24 +1,32 @@
 /**
- * Everything a command plugin needs, and the only module a plugin imports. Plugins in this
- * repository import it relatively; plugins in other folders import `chatserver/plugin-api`,
- * which the server maps to this very file, so there is one copy of the framework at run time.
+ * Everything a plugin needs, and the only module a plugin imports. Plugins in this repository
+ * import it relatively; plugins in other folders import `chatserver/plugin-api`, which the
+ * server maps to this very file, so there is one copy of the framework at run time.
+ *
+ * A plugin file exports pieces: commands (`@Command`), listeners (`@Listener`), hooks
+ * (`@Hook`), guards (`@Guard`) and services (`@Service`), any number of each.
  *
  * @example
- * import { Command, arg, inject, Tokens, type CommandContext, type Delivery, type Rooms } from 'chatserver/plugin-api';
+ * import { Command, arg, guards, inject, Tokens, type Chat, type RoomContext } from 'chatserver/plugin-api';
  */
 export { inject } from 'tsyringe';
 export { arg, type ArgDecl, type ArgDecls, type ArgSpec, type InferArgs } from './commands/args.js';
-export { Command, type CommandContext, type CommandHandler, type CommandOptions } from './commands/decorator.js';
+export { Command, type CommandContext, type CommandHandler, type CommandOptions, type RoomContext } from './commands/decorator.js';
 export { characterCount } from './commands/kinds.js';
+export type { ChatEvents, EventName, HookEvents, HookName } from './events/events.js';
+export { Guard, guards, type GuardContext, type GuardHandler, type GuardOptions, type GuardRef } from './guards/guard.js';
+export { Hook, Listener, type HookHandler, type HookOptions, type ListenerHandler, type ListenerOptions } from './plugins/listener.js';
+export { Service, type ServiceOptions } from './plugins/service.js';
+export { STORE_LIMITS, type Store } from './plugins/store.js';
 export { byName } from './protocol/rules.js';
 export type { ServerConfig } from './config.js';
 export { ArgumentError, UserError } from './errors.js';
-export type { FileOffer, LeaveReason, ServerMessage } from './protocol/messages.js';
+export type { FileOffer, LeaveReason } from './protocol/messages.js';
 export {
   Tokens,
   type ActionLog,
+  type Chat,
   type CommandCatalog,
-  type Delivery,
   type RoomInfo,
   type Rooms,
   type Sessions,

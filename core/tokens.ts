@@ -5,6 +5,8 @@
  * a network of servers — and plugins never name an implementation.
  */
 import type { ServerConfig } from './config.js';
+import type { EventBus } from './events/bus.js';
+import type { Store } from './plugins/store.js';
 import type { CommandManifest, FileOffer, LeaveReason, ServerMessage } from './protocol/messages.js';
 
 /** A symbol that remembers the type it stands for. `Symbol.for` keeps it one value across copies. */
@@ -47,6 +49,19 @@ export interface Delivery {
   /** Returns false when the user is not online. */
   toUser(user: string, message: ServerMessage): Promise<boolean>;
   toRoom(room: string, message: ServerMessage): Promise<void>;
+}
+
+/**
+ * The chat as a plugin speaks it. Each plugin gets its own: its notices carry its name, so no
+ * plugin can print a line that passes for the server's.
+ */
+export interface Chat {
+  /** A line from `from` to everyone in `room`; `emote` shows it as an action (`* alice waves`). */
+  say(room: string, from: string, text: string, options?: { emote?: boolean }): Promise<void>;
+  /** A private line; `auto` marks an automatic answer. Throws UserError when `to` is not online. */
+  whisper(from: string, to: string, text: string, options?: { auto?: boolean }): Promise<void>;
+  /** An announcement from this plugin to a room or to one user. */
+  notice(to: { room: string } | { user: string }, text: string): Promise<void>;
 }
 
 /** Room membership with the notices that go with it; what the join/leave plugins call. */
@@ -108,4 +123,10 @@ export const Tokens = {
   Sessions: token<Sessions>('sessions'),
   Commands: token<CommandCatalog>('commands'),
   Uploads: token<Uploads>('uploads'),
+  /** This plugin's Chat (see Chat). */
+  Chat: token<Chat>('chat'),
+  /** This plugin's Store: key-value state in its own namespace, network-wide under --redis. */
+  Store: token<Store>('store'),
+  /** The server's event bus (core only: plugins listen with @Listener). */
+  Events: token<EventBus>('events'),
 } as const;

@@ -1,26 +1,20 @@
-import { arg, characterCount, Command, inject, Tokens, UserError } from '../core/plugin-api.js';
-import type { ActionLog, CommandContext, CommandHandler, Delivery, Rooms } from '../core/plugin-api.js';
+import { arg, Command, guards, inject, Tokens, type Chat, type RoomContext } from '../core/plugin-api.js';
 
 const args = { message: arg.text() };
-type Context = CommandContext<typeof args>;
+type Context = RoomContext<typeof args>;
 
 @Command({
   name: 'broadcast',
   aliases: ['b', 'say'],
   summary: 'Send a message to everyone in your room (plain text does the same)',
   args,
+  guards: [guards.inRoom],
+  plainText: true,
 })
-export class BroadcastCommand implements CommandHandler<typeof args> {
-  constructor(
-    @inject(Tokens.Rooms) private readonly rooms: Rooms,
-    @inject(Tokens.Delivery) private readonly delivery: Delivery,
-    @inject(Tokens.Log) private readonly log: ActionLog,
-  ) {}
+export class BroadcastCommand {
+  constructor(@inject(Tokens.Chat) private readonly chat: Chat) {}
 
-  async run({ user, args }: Context): Promise<void> {
-    const room = await this.rooms.current(user);
-    if (!room) throw new UserError('NOT_IN_ROOM', 'you are not in a room; /join a room first');
-    await this.delivery.toRoom(room, { t: 'message', room, from: user, text: args.message, ts: Date.now() });
-    this.log.message('broadcast', { user, room, length: characterCount(args.message) }, args.message);
+  run({ user, room, args }: Context): Promise<void> {
+    return this.chat.say(room, user, args.message);
   }
 }

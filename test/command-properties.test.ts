@@ -9,6 +9,7 @@ import { CommandRegistry } from '../core/commands/registry.js';
 import { DEFAULTS } from '../core/config.js';
 import { CommandLineError, parseCommandArgs } from '../core/protocol/command-line.js';
 import type { ServerMessage } from '../core/protocol/messages.js';
+import { MemoryRoomDirectory } from '../core/services/memory-rooms.js';
 import { MemoryUserDirectory } from '../core/services/memory-users.js';
 
 // Strings made of what matters to the parser (blanks, quotes, backslashes, slashes), with any
@@ -71,7 +72,7 @@ test('any argument values, quoted, parse back to themselves', (t) => {
 /** A registry of commands covering every kind, whose handlers record what they were given. */
 function dispatcherUnderTest() {
   const calls: { command: string; args: Record<string, unknown> }[] = [];
-  const metaOf = (name: string, args: ArgDecls) => commandMetaOf(Command({ name, summary: name, args })(class { run() {} }))!;
+  const metaOf = (name: string, args: ArgDecls) => commandMetaOf(Command({ name, summary: name, args, plainText: name === 'broadcast' })(class { run() {} }))!;
   const registry = new CommandRegistry();
   const specs: [string, ArgDecls][] = [
     ['broadcast', { message: arg.text() }],
@@ -88,7 +89,7 @@ function dispatcherUnderTest() {
   const users = new MemoryUserDirectory();
   const errors: unknown[] = [];
   const log = { action: () => {}, message: () => {}, error: (_: string, error: unknown) => void errors.push(error) };
-  const dispatcher = new Dispatcher(registry, users, { ...DEFAULTS, messageMax: 50 }, log);
+  const dispatcher = new Dispatcher(registry, users, new MemoryRoomDirectory(15), { ...DEFAULTS, messageMax: 50 }, log);
   return { dispatcher, registry, users, calls, errors };
 }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import test from 'ava';
 import { container } from 'tsyringe';
-import { injectionProblem } from '../core/commands/injection.js';
+import { injectionProblem } from '../core/plugins/injection.js';
 import { Command, inject, Tokens, type Rooms } from '../core/plugin-api.js';
 
 test('a TypeScript constructor parameter without @inject is named, with the fix', (t) => {
@@ -15,9 +15,9 @@ test('a TypeScript constructor parameter without @inject is named, with the fix'
       void this.rooms;
     }
   }
-  t.is(
-    injectionProblem(Forgot, server),
-    'constructor parameter 1 (rooms) has no @inject: add @inject(Tokens.X) to it, as TypeScript cannot inject an interface by its type (the tokens are Tokens.Config, Tokens.Users, Tokens.RoomDirectory, Tokens.Rooms, Tokens.Delivery, Tokens.Log, Tokens.Sessions, Tokens.Commands, Tokens.Uploads)',
+  t.regex(
+    injectionProblem(Forgot, server)!,
+    /^constructor parameter 1 \(rooms\) has no @inject: add @inject\(Tokens\.X\) to it, as TypeScript cannot inject an interface by its type \(the tokens are Tokens\.Config, .*Tokens\.Rooms, .*\)$/,
   );
 
   @Command({ name: 'fine', summary: 'x' })

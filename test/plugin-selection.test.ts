@@ -24,12 +24,12 @@ test('with --plugins, the manifest and /help show only those commands and the ot
   t.deepEqual(bob.of('whisper'), []);
 });
 
-test('without the broadcast plugin, plain text is refused with a pointer to /help', async (t) => {
+test('without a plain-text command (broadcast declares it), plain text is refused with a pointer to /help', async (t) => {
   const { port } = await startServer(t, { pluginNames: ['join', 'help'] });
   const alice = await TestClient.login(t, port, 'alice');
   await alice.join('lobby');
   t.like(await alice.refused('hello'), {
     code: 'UNKNOWN_COMMAND',
-    message: 'plain text is sent with /broadcast, which this server has not loaded; type /help',
+    message: 'plain text goes nowhere on this server: no command takes it; type /help',
   });
 });

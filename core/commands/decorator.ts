@@ -1,9 +1,10 @@
-import { inject, injectable } from 'tsyringe';
+import type { GuardDecl, GuardRef, Provided } from '../guards/guard.js';
+import { definePiece, injectableWith, pieceOf } from '../plugins/piece.js';
 import type { Token } from '../tokens.js';
 import { argSpecs, usageOf, type ArgDecls, type ArgSpec, type InferArgs } from './args.js';
 
 /** What a plugin declares, once, about its command. */
-export interface CommandOptions<D extends ArgDecls = ArgDecls> {
+export interface CommandOptions<D extends ArgDecls = ArgDecls, G extends readonly GuardDecl[] = readonly GuardDecl[]> {
   /** Lower-case name typed after the slash: `whisper` for `/whisper`. */
   name: string;
   aliases?: string[];
@@ -15,8 +16,15 @@ export interface CommandOptions<D extends ArgDecls = ArgDecls> {
   usage?: string;
   /** The arguments by name, in the order they are typed: `{ username: arg.user(), message: arg.text() }`. */
   args?: D;
+  /**
+   * Checks that run first, in order; the first to refuse gives the user its reason. Built-in
+   * ones are in `guards` (`guards.inRoom`); a plugin's own are named by string.
+   */
+  guards?: G;
   /** Never refused by flood control: a way out must always work, as `/exit` is. */
   floodExempt?: boolean;
+  /** A line typed without a leading `/` runs this command with the line as its last argument. */
+  plainText?: boolean;
   /**
    * Constructor dependencies by token, for plugins written in plain JavaScript (which has no
    * parameter decorators). TypeScript plugins use `@inject(Tokens.X)` on the parameters instead.
@@ -31,14 +39,12 @@ export interface CommandMeta {
   readonly description?: string;
   readonly usage: string;
   readonly args: readonly ArgSpec[];
+  readonly guards: readonly GuardRef[];
   readonly floodExempt: boolean;
+  readonly plainText: boolean;
 }
 
-/**
- * What the plugin's `run` receives. `D` is the command's argument declaration, from which the
- * type of `args` is inferred: `CommandContext<typeof args>`.
- */
-export interface CommandContext<D extends ArgDecls = ArgDecls> {
+interface BaseContext<D extends ArgDecls> {
   /** Canonical name of the user who ran the command. */
   readonly user: string;
   readonly args: InferArgs<D>;
@@ -50,50 +56,61 @@ export interface CommandContext<D extends ArgDecls = ArgDecls> {
   reply(text: string): void;
 }
 
-/** A command plugin: a class with this method, decorated with `@Command`. */
-export interface CommandHandler<D extends ArgDecls = ArgDecls> {
-  run(context: CommandContext<D>): Promise<void> | void;
+/**
+ * What the plugin's `run` receives. `D` is the command's argument declaration, from which the
+ * type of `args` is inferred: `CommandContext<typeof args>`. `P` is what its guards guarantee.
+ */
+export type CommandContext<D extends ArgDecls = ArgDecls, P = unknown> = BaseContext<D> & P;
+
+/** The context of a command declared with `guards.inRoom` (or `roomOperator`): `room` is set. */
+export type RoomContext<D extends ArgDecls = ArgDecls> = CommandContext<D, { readonly room: string }>;
+
+/**
+ * A command plugin: a class with this method, decorated with `@Command`. `run` is a property
+ * type so that its context is checked strictly: a `run` that needs what no guard provides, or
+ * an argument not declared, does not compile.
+ */
+export interface CommandHandler<D extends ArgDecls = ArgDecls, P = unknown> {
+  readonly run: (context: CommandContext<D, P>) => Promise<void> | void;
 }
 
 export type CommandClass = new (...deps: never[]) => CommandHandler<never>;
 
-// Symbol.for: plugins loaded from other folders may see another copy of this module.
-const META = Symbol.for('chatserver:command-meta');
+const NO_ARGS: ArgDecls = Object.freeze({});
 
 /**
  * Declares a class as a command plugin. It records the metadata and makes the class injectable;
  * it registers nothing anywhere — the server's loader decides what to load. The class's `run`
- * must accept the arguments declared, so a misspelt name or a wrong kind does not compile.
+ * must accept the arguments declared and rely only on what the guards guarantee.
  *
  * @example
  * const args = { sides: arg.word({ optional: true }) };
- * @Command({ name: 'roll', summary: 'Roll a die', args })
- * export class RollCommand implements CommandHandler<typeof args> {
- *   constructor(@inject(Tokens.Rooms) private readonly rooms: Rooms) {}
- *   async run(ctx: CommandContext<typeof args>) { ctx.reply(ctx.args.sides ?? '6'); }
+ * @Command({ name: 'roll', summary: 'Roll a die', args, guards: [guards.inRoom] })
+ * export class RollCommand {
+ *   run(ctx: RoomContext<typeof args>) { ctx.reply(`${ctx.room}: ${ctx.args.sides ?? '6'}`); }
  * }
  */
-export function Command<const D extends ArgDecls = Record<never, never>>(options: CommandOptions<D>) {
-  return <T extends new (...deps: never[]) => CommandHandler<D>>(target: T): T => {
-    const args = argSpecs(options.args ?? {});
-    const meta: CommandMeta = Object.freeze({
+export function Command<const D extends ArgDecls = Record<never, never>, const G extends readonly GuardDecl[] = []>(options: CommandOptions<D, G>) {
+  return <T extends new (...deps: never[]) => CommandHandler<D, Provided<G>>>(target: T): T => {
+    const args = argSpecs(options.args ?? NO_ARGS);
+    definePiece<CommandMeta>(target, 'command', {
       name: options.name,
       aliases: Object.freeze([...(options.aliases ?? [])]),
       summary: options.summary,
       description: options.description,
       usage: options.usage ?? usageOf(options.name, args),
       args,
+      guards: Object.freeze((options.guards ?? []).map((g) => (typeof g === 'string' ? Object.freeze({ name: g }) : g))),
       floodExempt: options.floodExempt ?? false,
+      plainText: options.plainText ?? false,
     });
-    Object.defineProperty(target, META, { value: meta, enumerable: false });
-    options.inject?.forEach((tok, index) => inject(tok)(target, undefined, index));
-    injectable()(target as never);
+    injectableWith(target, options.inject);
     return target;
   };
 }
 
 /** The metadata `@Command` recorded on a class, or undefined for anything else. */
 export function commandMetaOf(value: unknown): CommandMeta | undefined {
-  if (typeof value !== 'function') return undefined;
-  return Object.prototype.hasOwnProperty.call(value, META) ? (value as unknown as Record<symbol, CommandMeta>)[META] : undefined;
+  const piece = pieceOf(value);
+  return piece?.kind === 'command' ? (piece.meta as CommandMeta) : undefined;
 }

@@ -1,19 +1,18 @@
 import type { ServerConfig } from '../config.js';
 import { ArgumentError, UserError } from '../errors.js';
-import { CommandLineError, parseCommandArgs, splitCommandLine } from '../protocol/command-line.js';
+import { classifyLine, CommandLineError, parseCommandArgs } from '../protocol/command-line.js';
 import type { FileOffer, ServerMessage } from '../protocol/messages.js';
-import type { ActionLog, UserDirectory } from '../tokens.js';
+import type { ActionLog, RoomDirectory, UserDirectory } from '../tokens.js';
 import type { CommandContext, CommandMeta } from './decorator.js';
 import { resolveArgs } from './kinds.js';
-import type { CommandRegistry } from './registry.js';
+import type { ArgDecls } from './args.js';
+import type { CommandRegistry, LoadedCommand } from './registry.js';
 
 /** The user a command line came from, as the dispatcher needs to see them. */
 export interface Caller {
   readonly user: string;
   send(message: ServerMessage): void;
 }
-
-const BROADCAST = 'broadcast';
 
 /**
  * Turns one command line into a plugin call: finds the command by name or alias, parses and
@@ -25,40 +24,38 @@ export class Dispatcher {
   constructor(
     private readonly registry: CommandRegistry,
     private readonly users: UserDirectory,
+    private readonly rooms: RoomDirectory,
     private readonly config: ServerConfig,
     private readonly log: ActionLog,
   ) {}
 
   /** Whether the command this line runs is exempt from flood control. */
   floodExempt(line: string): boolean {
-    return line.startsWith('/') && !line.startsWith('//') && this.registry.get(splitCommandLine(line).name)?.meta.floodExempt === true;
+    const kind = classifyLine(line);
+    return kind.kind === 'command' && this.registry.get(kind.name)?.meta.floodExempt === true;
   }
 
   async dispatch(caller: Caller, requestId: number, line: string, files: readonly FileOffer[] = []): Promise<void> {
-    let name = BROADCAST;
-    let rest = line;
-    if (line.startsWith('/') && !line.startsWith('//')) {
-      ({ name, rest } = splitCommandLine(line));
-    } else if (line.startsWith('//')) {
-      rest = line.slice(1); // "//text" says "/text" to the room
-    }
-    const command = this.registry.get(name);
+    const kind = classifyLine(line);
+    const command = kind.kind === 'command' ? this.registry.get(kind.name) : this.registry.plainText();
+    const name = kind.kind === 'command' ? kind.name : (command?.meta.name ?? 'text');
     try {
       if (!command) {
-        if (name === BROADCAST && !line.startsWith('/')) {
-          throw new UserError('UNKNOWN_COMMAND', 'plain text is sent with /broadcast, which this server has not loaded; type /help');
-        }
+        if (kind.kind === 'text') throw new UserError('UNKNOWN_COMMAND', 'plain text goes nowhere on this server: no command takes it; type /help');
         throw new UserError('UNKNOWN_COMMAND', `unknown command '/${clip(name)}'; type /help for the list`);
       }
-      const args = await resolveArgs(command.meta, parseLine(command.meta, rest), {
+      const room = command.meta.guards.length > 0 ? await this.rooms.roomOf(caller.user) : undefined;
+      await this.guard(command, caller.user, room);
+      const args = await resolveArgs(command.meta, parseLine(command.meta, kind.kind === 'command' ? kind.rest : kind.text), {
         users: this.users,
         config: this.config,
         files,
       });
-      const context: CommandContext = {
+      const context: CommandContext<ArgDecls, { room: string | undefined }> = {
         user: caller.user,
         args: args as CommandContext['args'],
         command: command.meta.name,
+        room,
         requestId,
         reply: (text) => caller.send({ t: 'reply', re: requestId, text }),
       };
@@ -71,6 +68,15 @@ export class Dispatcher {
         this.log.error(`command /${name} from ${command?.file ?? 'core'} failed for ${caller.user}`, error);
         caller.send({ t: 'error', re: requestId, code: 'COMMAND_FAILED', message: `/${name} failed because of an internal error; it has been logged` });
       }
+    }
+  }
+
+  /** Runs the command's guards in order; the first refusal is the user's answer. */
+  private async guard(command: LoadedCommand, user: string, room: string | undefined): Promise<void> {
+    for (const ref of command.meta.guards) {
+      const guard = this.registry.guard(ref.name)!; // the loader checked every name
+      const refusal = await guard.handler.check({ user, command: command.meta.name, room }, ref.options as never);
+      if (refusal !== undefined) throw new UserError(guard.code, refusal);
     }
   }
 }

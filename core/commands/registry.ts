@@ -1,3 +1,4 @@
+import type { GuardHandler } from '../guards/guard.js';
 import type { CommandManifest } from '../protocol/messages.js';
 import type { CommandCatalog } from '../tokens.js';
 import type { CommandHandler, CommandMeta } from './decorator.js';
@@ -8,19 +9,42 @@ export interface LoadedCommand {
   readonly handler: CommandHandler<never>;
 }
 
-/** Name and alias lookup over the loaded commands; also the manifest sent to clients. */
+export interface LoadedGuard {
+  readonly name: string;
+  readonly code: string;
+  readonly file: string;
+  readonly handler: GuardHandler<never>;
+}
+
+/** Name and alias lookup over the loaded commands and guards; also the manifest sent to clients. */
 export class CommandRegistry implements CommandCatalog {
   private readonly byName = new Map<string, LoadedCommand>();
+  private readonly guards = new Map<string, LoadedGuard>();
   private readonly manifest: CommandManifest[] = [];
+  private plain: LoadedCommand | undefined;
 
   /** Adds a command; the loader has already refused duplicates and sorted by name. */
   add(command: LoadedCommand): void {
     for (const key of [command.meta.name, ...command.meta.aliases]) this.byName.set(key, command);
+    if (command.meta.plainText) this.plain = command;
     this.manifest.push(toManifest(command.meta));
+  }
+
+  addGuard(guard: LoadedGuard): void {
+    this.guards.set(guard.name, guard);
   }
 
   get(nameOrAlias: string): LoadedCommand | undefined {
     return this.byName.get(nameOrAlias);
+  }
+
+  /** The command that takes lines typed without a slash, if one is loaded. */
+  plainText(): LoadedCommand | undefined {
+    return this.plain;
+  }
+
+  guard(name: string): LoadedGuard | undefined {
+    return this.guards.get(name);
   }
 
   list(): readonly CommandManifest[] {
@@ -40,6 +64,7 @@ function toManifest(meta: CommandMeta): CommandManifest {
     usage: meta.usage,
     summary: meta.summary,
     ...(meta.description ? { description: meta.description } : {}),
+    ...(meta.plainText ? { plainText: true } : {}),
     args: meta.args.map((a) => ({
       name: a.name,
       kind: a.kind,

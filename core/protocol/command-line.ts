@@ -21,6 +21,19 @@ interface Declared {
 
 const SPACE = /[ \t]/;
 
+export type LineKind = { readonly kind: 'command'; readonly name: string; readonly rest: string } | { readonly kind: 'text'; readonly text: string };
+
+/**
+ * What a typed line is, the same on server and client: `/name rest` runs a command; anything
+ * else is plain text for the command the manifest marks `plainText`, where `//text` stands for
+ * the text `/text`.
+ */
+export function classifyLine(line: string): LineKind {
+  if (line.startsWith('//')) return { kind: 'text', text: line.slice(1) };
+  if (line.startsWith('/')) return { kind: 'command', ...splitCommandLine(line) };
+  return { kind: 'text', text: line };
+}
+
 /** Splits `/name rest` into the command name (lower-cased) and the unparsed rest. */
 export function splitCommandLine(line: string): { name: string; rest: string } {
   const body = line.slice(1);

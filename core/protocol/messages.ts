@@ -16,6 +16,8 @@ export interface CommandManifest {
   usage: string;
   summary: string;
   description?: string;
+  /** Lines typed without a slash run this command (at most one command has it). */
+  plainText?: boolean;
   args: ArgManifest[];
 }
 
@@ -57,7 +59,8 @@ export type ClientMessage =
   | { t: 'ping' }
   | { t: 'pong' };
 
-export type LeaveReason = 'left' | 'switched' | 'quit' | 'connection lost' | 'shutdown';
+/** Why someone left a room: the core's reasons, or a plugin's own word (`kicked`). */
+export type LeaveReason = 'left' | 'switched' | 'quit' | 'connection lost' | 'shutdown' | (string & {});
 
 export type ServerMessage =
   | { t: 'welcome'; v: number; server: string; limits: Limits; commands: CommandManifest[] }
@@ -65,11 +68,11 @@ export type ServerMessage =
   | { t: 'login-refused'; reason: string; attemptsLeft: number }
   | { t: 'reply'; re?: number; text: string }
   | { t: 'error'; re?: number; code: string; message: string }
-  | { t: 'message'; room: string; from: string; text: string; ts: number }
-  | { t: 'whisper'; from: string; to: string; text: string; ts: number }
+  | { t: 'message'; room: string; from: string; text: string; ts: number; emote?: true }
+  | { t: 'whisper'; from: string; to: string; text: string; ts: number; auto?: true }
   | { t: 'joined'; room: string; user: string }
   | { t: 'left'; room: string; user: string; reason: LeaveReason }
-  | { t: 'notice'; text: string }
+  | { t: 'notice'; text: string; plugin?: string }
   | { t: 'query-result'; re: number; items: string[] }
   | { t: 'shutdown'; reason: string; graceMs: number }
   | { t: 'bye'; reason: string }

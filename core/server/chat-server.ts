@@ -52,6 +52,7 @@ export class ChatServer {
       host: config.host || 'all',
       commands: parts.registry.list().map((c) => c.name).join(','),
     });
+    parts.events.emit('started', {});
     return server;
   }
 
@@ -86,6 +87,7 @@ export class ChatServer {
   private async shutdown(reason: string): Promise<void> {
     const { log, container } = this.parts;
     log.action('shutdown', { reason, connections: this.gateway.connectionCount });
+    this.parts.events.emit('stopping', {});
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
     this.gateway.announceShutdown(this.config.shutdownGraceMs);
     await this.parts.uploads.drain(this.config.shutdownGraceMs);
@@ -94,6 +96,8 @@ export class ChatServer {
     await this.parts.network?.leave();
     await closed;
     log.action('shutdown-complete', {});
+    // Plugin services first (they may still log), then the server's own container.
+    for (const scope of this.parts.scopes) await scope.dispose();
     await log.close();
     await container.dispose();
   }

@@ -2,9 +2,14 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Dispatcher } from '../commands/dispatcher.js';
-import type { CommandHandler } from '../commands/decorator.js';
-import { injectionProblem } from '../commands/injection.js';
-import { discoverCommands, selectCommands } from '../commands/loader.js';
+import { EventBus } from '../events/bus.js';
+import { BUILTIN_GUARDS } from '../guards/builtin.js';
+import type { GuardMeta } from '../guards/guard.js';
+import { installBuiltinGuards, installPlugins } from '../plugins/install.js';
+import { discoverPlugins, selectPlugins } from '../plugins/loader.js';
+import { pieceOf } from '../plugins/piece.js';
+import { MemoryStores } from '../plugins/store.js';
+import { ChatService } from '../services/chat.js';
 import { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
 import { StartupError } from '../errors.js';
@@ -42,6 +47,9 @@ export interface Composition {
   registry: CommandRegistry;
   dispatcher: Dispatcher;
   uploads: Uploads;
+  events: EventBus;
+  /** One container per plugin, disposed (with its services) when the server stops. */
+  scopes: DependencyContainer[];
 }
 
 /**
@@ -98,28 +106,24 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Commands, { useValue: registry });
   uploads = new UploadService(config, log, sessions, network?.transfers);
   container.register(Tokens.Uploads, { useValue: uploads });
+  const events = new EventBus(log);
+  container.register(Tokens.Events, { useValue: events });
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });
 
+  const chat = new ChatService(delivery, events, log, config);
+  let scopes: DependencyContainer[];
   try {
     if (config.pluginDirs.length > 0) registerPluginApiHook();
-    const selected = selectCommands(await discoverCommands([BUILTIN_PLUGINS, ...config.pluginDirs]), config.pluginNames);
-    for (const { meta, cls, file } of selected) {
-      const problem = injectionProblem(cls, container);
-      if (problem) throw new StartupError(`plugin ${file}: /${meta.name} cannot be created: ${problem}`);
-      let handler;
-      try {
-        handler = container.resolve<CommandHandler<never>>(cls as never);
-      } catch (error) {
-        throw new StartupError(`plugin ${file}: cannot create /${meta.name}: ${(error as Error).message}`, { cause: error });
-      }
-      if (typeof handler.run !== 'function') throw new StartupError(`plugin ${file}: /${meta.name} has no run() method`);
-      registry.add({ meta, file, handler });
-    }
+    installBuiltinGuards(container, registry);
+    const guardNames = BUILTIN_GUARDS.map((g) => (pieceOf(g)!.meta as GuardMeta).name);
+    const { plugins, skipped } = await discoverPlugins([BUILTIN_PLUGINS, ...config.pluginDirs], guardNames);
+    for (const file of skipped) log.action('plugin-skipped', { file, reason: 'exports no piece' });
+    scopes = installPlugins(container, selectPlugins(plugins, config.pluginNames), { registry, events, chat, stores: new MemoryStores() });
   } catch (error) {
     await abortStart({ log, uploads, network }, error);
     throw error;
   }
-  const dispatcher = new Dispatcher(registry, users, config, log);
-  return { container, log, users, roomDirectory, network, rooms, sessions, registry, dispatcher, uploads };
+  const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log);
+  return { container, log, users, roomDirectory, network, rooms, sessions, registry, dispatcher, uploads, events, scopes };
 }

@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
+import type { EventBus } from '../events/bus.js';
 import { CommandQueue } from './command-queue.js';
 
 export interface GatewayDeps {
@@ -20,6 +21,7 @@ export interface GatewayDeps {
   dispatcher: Dispatcher;
   registry: CommandRegistry;
   uploads: Uploads;
+  events: EventBus;
   serverName: string;
 }
 
@@ -195,6 +197,7 @@ export class Gateway {
         sessions.add(claim.name, session);
         log.action('login', { id: session.id, user: claim.name, remote: session.remote });
         session.send({ t: 'login-ok', name: claim.name });
+        this.deps.events.emit('login', { user: claim.name });
         return;
       }
       reason = `username '${claim.holder}' is already taken`;
@@ -275,18 +278,20 @@ export class Gateway {
   private async releaseUser(session: Session): Promise<void> {
     const { rooms, users, sessions, uploads, log } = this.deps;
     if (!session.user) return;
+    const reason = this.draining ? 'shutdown' : (session.endReason ?? 'connection lost');
     try {
       sessions.remove(session.user, session);
       uploads.userGone(session.user);
       // A command still running could put the user back into a room after the leave below,
       // or see the name claimed by someone else: finish the clean-up after it.
       await this.conns.get(session)?.queue.idle();
-      await rooms.leave(session.user, this.draining ? 'shutdown' : (session.endReason ?? 'connection lost'));
+      await rooms.leave(session.user, reason);
     } catch (error) {
       log.error(`clean-up after ${session.user} failed`, error);
     }
     // Released even when leaving the room failed (a network whose Redis is away), so the name is not stuck.
     await users.release(session.user).catch((error) => log.error(`releasing ${session.user} failed`, error));
+    this.deps.events.emit('logout', { user: session.user, reason });
   }
 
   private async onClosed(session: Session, cause: string): Promise<void> {

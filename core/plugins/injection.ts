@@ -1,6 +1,6 @@
 import type { DependencyContainer } from 'tsyringe';
 import { Tokens } from '../tokens.js';
-import type { CommandClass } from './decorator.js';
+import type { CommandClass } from '../commands/decorator.js';
 
 // tsyringe's own metadata keys: `@inject` (and our `inject:` option) record tokens by parameter
 // index; tsc records the declared parameter types when decorators run.

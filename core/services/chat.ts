@@ -1,0 +1,63 @@
+import { UserError } from '../errors.js';
+import type { EventBus } from '../events/bus.js';
+import { characterCount } from '../commands/kinds.js';
+import type { ServerConfig } from '../config.js';
+import type { ServerMessage } from '../protocol/messages.js';
+import type { ActionLog, Chat, Delivery } from '../tokens.js';
+
+/**
+ * The chat as plugins speak it: lines, whispers and notices, never protocol messages. Lines and
+ * whispers pass the hooks first (which may refuse or rewrite them), then reach people, then the
+ * listeners hear of them. `forPlugin` gives each plugin a Chat whose notices carry its name.
+ */
+export class ChatService {
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly events: EventBus,
+    private readonly log: ActionLog,
+    private readonly config: ServerConfig,
+  ) {}
+
+  forPlugin(plugin: string): Chat {
+    return {
+      say: (room, from, text, options) => this.say(room, from, text, options?.emote ?? false),
+      whisper: (from, to, text, options) => this.whisper(from, to, text, options?.auto ?? false),
+      notice: (to, text) => this.notice(to, text, plugin),
+    };
+  }
+
+  private async say(room: string, from: string, text: string, emote: boolean): Promise<void> {
+    const line = await this.events.before('message', { user: from, room, text, emote });
+    this.checkLength(line.text);
+    const ts = Date.now();
+    await this.delivery.toRoom(room, emote ? { t: 'message', room, from, text: line.text, ts, emote: true } : { t: 'message', room, from, text: line.text, ts });
+    this.log.message('broadcast', { user: from, room, length: characterCount(line.text), ...(emote ? { emote: 1 } : {}) }, line.text);
+    this.events.emit('message', line);
+  }
+
+  private async whisper(from: string, to: string, text: string, auto: boolean): Promise<void> {
+    if (to === from) throw new UserError('WHISPER_SELF', 'you cannot whisper to yourself');
+    const line = await this.events.before('whisper', { from, to, text, auto });
+    this.checkLength(line.text);
+    const message: ServerMessage = { t: 'whisper', from, to, text: line.text, ts: Date.now(), ...(auto ? { auto: true as const } : {}) };
+    if (!(await this.delivery.toUser(to, message))) throw new UserError('NO_SUCH_USER', `no user named '${to}' is online`);
+    await this.delivery.toUser(from, message);
+    this.log.message('whisper', { user: from, to, length: characterCount(line.text), ...(auto ? { auto: 1 } : {}) }, line.text);
+    this.events.emit('whisper', line);
+  }
+
+  private async notice(to: { room: string } | { user: string }, text: string, plugin: string): Promise<void> {
+    this.checkLength(text);
+    const message = { t: 'notice', text, plugin } as const;
+    if ('room' in to) await this.delivery.toRoom(to.room, message);
+    else await this.delivery.toUser(to.user, message);
+  }
+
+  /** A hook that lengthens a line must not get past the limit the sender was held to. */
+  private checkLength(text: string): void {
+    const length = characterCount(text);
+    if (length > this.config.messageMax) {
+      throw new UserError('MESSAGE_TOO_LONG', `message is ${length.toLocaleString('en-US')} characters; the limit is ${this.config.messageMax.toLocaleString('en-US')} (nothing was sent)`);
+    }
+  }
+}
