@@ -73,6 +73,17 @@ export interface Rooms {
   current(user: string): Promise<string | undefined>;
   members(room: string): Promise<string[]>;
   list(): Promise<RoomInfo[]>;
+  /** Who created the room and who operates it; undefined when the room does not exist. */
+  details(room: string): Promise<RoomDetails | undefined>;
+  /** Makes a member of the room an operator, and tells the room. */
+  addOperator(room: string, user: string): Promise<void>;
+}
+
+export interface RoomDetails {
+  readonly name: string;
+  readonly createdBy: string;
+  /** The creator first; when the last operator leaves, the next member (by name) inherits. */
+  readonly operators: readonly string[];
 }
 
 /** The server's log of user actions (SPEC §5): one timestamped line per call. */
@@ -127,6 +138,8 @@ export const Tokens = {
   Chat: token<Chat>('chat'),
   /** This plugin's Store: key-value state in its own namespace, network-wide under --redis. */
   Store: token<Store>('store'),
+  /** Room metadata (core only: plugins read it through Rooms). */
+  RoomMeta: token<Store>('room-meta'),
   /** The server's event bus (core only: plugins listen with @Listener). */
   Events: token<EventBus>('events'),
 } as const;

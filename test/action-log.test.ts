@@ -59,6 +59,7 @@ test('the log has one timestamped line for every action, and message lines carry
     / broadcast user=alice room=lobby length=11$/,
     / whisper user=alice to=bob length=4$/,
     / leave user=bob room=lobby reason="connection lost"$/,
+    / operator room=lobby user=alice$/, // bob created lobby; alice inherits it
     / disconnect id=2 user=bob how=lost cause="closed by peer"$/,
     / leave user=alice room=lobby reason=left$/,
   ];

@@ -23,11 +23,13 @@ export class CommandRegistry implements CommandCatalog {
   private readonly manifest: CommandManifest[] = [];
   private plain: LoadedCommand | undefined;
 
-  /** Adds a command; the loader has already refused duplicates and sorted by name. */
+  /** Adds a command; the loader has already refused duplicates. */
   add(command: LoadedCommand): void {
     for (const key of [command.meta.name, ...command.meta.aliases]) this.byName.set(key, command);
     if (command.meta.plainText) this.plain = command;
     this.manifest.push(toManifest(command.meta));
+    // A file may hold several commands: the list reads by name, whichever file they came from.
+    this.manifest.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
   addGuard(guard: LoadedGuard): void {

@@ -27,6 +27,7 @@ interface HookEntry extends Origin {
 export class EventBus {
   private readonly listeners = new Map<EventName, ListenerEntry[]>();
   private readonly hooks = new Map<HookName, HookEntry[]>();
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(private readonly log: ActionLog) {}
 
@@ -78,9 +79,15 @@ export class EventBus {
   emit<E extends EventName>(event: E, payload: ChatEvents[E], remote = false): void {
     for (const listener of this.listeners.get(event) ?? []) {
       if (remote && !listener.network) continue;
-      void (async () => listener.run(payload as never))().catch((error: unknown) =>
-        this.log.error(`listener for ${event} from ${listener.file} failed`, error),
-      );
+      const running = (async () => listener.run(payload as never))()
+        .catch((error: unknown) => this.log.error(`listener for ${event} from ${listener.file} failed`, error))
+        .finally(() => this.running.delete(running));
+      this.running.add(running);
     }
+  }
+
+  /** Resolves once no listener is running, including those that listeners' own actions set off. */
+  async settled(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
   }
 }

@@ -1,8 +1,21 @@
+import { inject } from 'tsyringe';
+import { Tokens, type Rooms } from '../tokens.js';
 import { Guard, type GuardContext, type GuardHandler } from './guard.js';
 
 @Guard({ name: 'inRoom', code: 'NOT_IN_ROOM' })
 export class InRoomGuard implements GuardHandler {
   check = ({ room }: GuardContext) => (room === undefined ? 'you are not in a room; /join a room first' : undefined);
+}
+
+@Guard({ name: 'roomOperator', code: 'NOT_OPERATOR' })
+export class RoomOperatorGuard implements GuardHandler {
+  constructor(@inject(Tokens.Rooms) private readonly rooms: Rooms) {}
+
+  check = async ({ user, room, command }: GuardContext) => {
+    if (room === undefined) return 'you are not in a room; /join a room first';
+    const details = await this.rooms.details(room);
+    return details?.operators.includes(user) ? undefined : `only an operator of ${room} can use /${command}`;
+  };
 }
 
 /** Cooldowns are per server: this instance's clock, by user and command, pruned as it grows. */
@@ -21,4 +34,4 @@ export class CooldownGuard implements GuardHandler<{ seconds: number }> {
   };
 }
 
-export const BUILTIN_GUARDS = [InRoomGuard, CooldownGuard] as const;
+export const BUILTIN_GUARDS = [InRoomGuard, RoomOperatorGuard, CooldownGuard] as const;

@@ -8,7 +8,9 @@ const TOKENS_KEY = 'injectionTokens';
 const TYPES_KEY = 'design:paramtypes';
 
 const KNOWN = Object.entries(Tokens) as [string, symbol][];
-const listed = KNOWN.map(([key]) => `Tokens.${key}`).join(', ');
+// The core's own plumbing is not offered to plugins in messages (they speak Chat, not Delivery).
+const CORE_ONLY = new Set(['RoomDirectory', 'Delivery', 'Events', 'RoomMeta']);
+const listed = KNOWN.filter(([key]) => !CORE_ONLY.has(key)).map(([key]) => `Tokens.${key}`).join(', ');
 
 function parameterNames(cls: CommandClass): string[] {
   const source = Function.prototype.toString.call(cls);

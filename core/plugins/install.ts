@@ -11,13 +11,13 @@ import { injectionProblem } from './injection.js';
 import type { HookHandler, HookMeta, ListenerHandler, ListenerMeta } from './listener.js';
 import type { Piece, Plugin } from './loader.js';
 import { pieceOf } from './piece.js';
-import type { MemoryStores } from './store.js';
+import type { Stores } from './store.js';
 
 export interface InstallDeps {
   readonly registry: CommandRegistry;
   readonly events: EventBus;
   readonly chat: ChatService;
-  readonly stores: Pick<MemoryStores, 'namespace'>;
+  readonly stores: Stores;
 }
 
 const describePiece = (piece: Piece) =>

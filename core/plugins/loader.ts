@@ -94,6 +94,7 @@ export interface Discovered {
   readonly skipped: readonly string[];
 }
 
+const PLUGIN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const pluginName = (file: string) => basename(file).replace(/\.(m?js)$/, '');
 
 function validatePiece(piece: Piece, file: string): void {
@@ -154,6 +155,7 @@ export async function discoverPlugins(dirs: readonly string[], guardNames: reado
         skipped.push(shown);
         continue;
       }
+      if (!PLUGIN_NAME.test(pluginName(file))) throw new StartupError(`plugin ${shown}: its file name must be letters, digits, '.', '_' or '-' (it names the plugin)`);
       claim('plugin name', pluginName(file), shown);
       for (const piece of pieces) {
         validatePiece(piece, shown);

@@ -36,8 +36,13 @@ interface Entry {
   expires: number;
 }
 
+/** Where plugins' namespaces live: chosen once, in the composition root. */
+export interface Stores {
+  namespace(name: string): Store;
+}
+
 /** Every namespace of one server, in memory. */
-export class MemoryStores {
+export class MemoryStores implements Stores {
   private readonly spaces = new Map<string, Map<string, Entry>>();
 
   namespace(name: string): Store {

@@ -8,7 +8,8 @@ import type { GuardMeta } from '../guards/guard.js';
 import { installBuiltinGuards, installPlugins } from '../plugins/install.js';
 import { discoverPlugins, selectPlugins } from '../plugins/loader.js';
 import { pieceOf } from '../plugins/piece.js';
-import { MemoryStores } from '../plugins/store.js';
+import { MemoryStores, type Stores } from '../plugins/store.js';
+import { RedisStores } from '../services/redis/redis-store.js';
 import { ChatService } from '../services/chat.js';
 import { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
@@ -79,6 +80,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   let users: Composition['users'];
   let roomDirectory: Composition['roomDirectory'];
   let delivery: Delivery;
+  let stores: Stores;
   let network: RedisNode | undefined;
   // The upload service is built after the directories, and the network only reaches it later.
   let uploads: UploadService | undefined;
@@ -90,11 +92,13 @@ export async function compose(config: ServerConfig): Promise<Composition> {
       throw error;
     }
     ({ users, rooms: roomDirectory, delivery } = network);
+    stores = new RedisStores(network.net);
   } else {
     const memoryRooms = new MemoryRoomDirectory(config.roomCapacity);
     users = new MemoryUserDirectory();
     roomDirectory = memoryRooms;
     delivery = new LocalDelivery(sessions, memoryRooms);
+    stores = new MemoryStores();
   }
   const registry = new CommandRegistry();
   container.register(Tokens.Config, { useValue: config });
@@ -108,6 +112,8 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Uploads, { useValue: uploads });
   const events = new EventBus(log);
   container.register(Tokens.Events, { useValue: events });
+  // Not a plugin name (those are file names, checked by the loader), so no plugin can reach it.
+  container.register(Tokens.RoomMeta, { useValue: stores.namespace(':rooms') });
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });
 
@@ -119,7 +125,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     const guardNames = BUILTIN_GUARDS.map((g) => (pieceOf(g)!.meta as GuardMeta).name);
     const { plugins, skipped } = await discoverPlugins([BUILTIN_PLUGINS, ...config.pluginDirs], guardNames);
     for (const file of skipped) log.action('plugin-skipped', { file, reason: 'exports no piece' });
-    scopes = installPlugins(container, selectPlugins(plugins, config.pluginNames), { registry, events, chat, stores: new MemoryStores() });
+    scopes = installPlugins(container, selectPlugins(plugins, config.pluginNames), { registry, events, chat, stores });
   } catch (error) {
     await abortStart({ log, uploads, network }, error);
     throw error;

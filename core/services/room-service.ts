@@ -2,7 +2,9 @@ import { inject, injectable } from 'tsyringe';
 import { UserError } from '../errors.js';
 import type { LeaveReason } from '../protocol/messages.js';
 import type { EventBus } from '../events/bus.js';
-import { Tokens, type ActionLog, type Delivery, type RoomDirectory, type RoomInfo, type Rooms } from '../tokens.js';
+import type { Store } from '../plugins/store.js';
+import { byName } from '../protocol/rules.js';
+import { Tokens, type ActionLog, type Delivery, type RoomDirectory, type RoomDetails, type RoomInfo, type Rooms } from '../tokens.js';
 
 /** Room membership plus the notices that go with it, over whichever directory is bound. */
 @injectable()
@@ -12,6 +14,7 @@ export class RoomService implements Rooms {
     @inject(Tokens.Delivery) private readonly delivery: Delivery,
     @inject(Tokens.Log) private readonly log: ActionLog,
     @inject(Tokens.Events) private readonly events: EventBus,
+    @inject(Tokens.RoomMeta) private readonly meta: Store,
   ) {}
 
   async join(user: string, room: string): Promise<{ room: string; previous?: string }> {
@@ -30,7 +33,8 @@ export class RoomService implements Rooms {
     }
     await this.delivery.toRoom(result.room, { t: 'joined', room: result.room, user });
     this.log.action('join', { user, room: result.room, from: result.previous });
-    if (this.events.heard('roomCreated') && (await this.directory.members(result.room)).length === 1) {
+    if ((await this.directory.members(result.room)).length === 1) {
+      await this.meta.set(metaKey(result.room), { createdBy: user, operators: [user] } satisfies Meta);
       this.events.emit('roomCreated', { room: result.room, by: user });
     }
     this.events.emit('join', result.previous ? { user, room: result.room, previous: result.previous } : { user, room: result.room });
@@ -48,10 +52,37 @@ export class RoomService implements Rooms {
     return room;
   }
 
-  /** Listeners hear of a leave, and of the room emptying (asked of the directory only if heard). */
+  async details(room: string): Promise<RoomDetails | undefined> {
+    const name = (await this.directory.list()).find((r) => r.name.toLowerCase() === room.toLowerCase())?.name;
+    const meta = name === undefined ? undefined : await this.meta.get<Meta>(metaKey(name));
+    return name === undefined ? undefined : { name, createdBy: meta?.createdBy ?? '', operators: meta?.operators ?? [] };
+  }
+
+  async addOperator(room: string, user: string): Promise<void> {
+    const meta = await this.meta.get<Meta>(metaKey(room));
+    if (!meta || meta.operators.includes(user)) return;
+    await this.meta.set(metaKey(room), { ...meta, operators: [...meta.operators, user] } satisfies Meta);
+    await this.delivery.toRoom(room, { t: 'notice', text: `${user} is now an operator of ${room}` });
+    this.log.action('operator', { room, user });
+  }
+
+  /**
+   * After a leave: listeners hear of it; an operator who left is no longer one, and when none is
+   * left the next member by name inherits; an empty room's metadata goes with it.
+   */
   private async left(user: string, room: string, reason: string): Promise<void> {
     this.events.emit('leave', { user, room, reason });
-    if (this.events.heard('roomEmptied') && (await this.directory.members(room)).length === 0) this.events.emit('roomEmptied', { room });
+    const remaining = await this.directory.members(room);
+    if (remaining.length === 0) {
+      await this.meta.delete(metaKey(room));
+      this.events.emit('roomEmptied', { room });
+      return;
+    }
+    const meta = await this.meta.get<Meta>(metaKey(room));
+    if (!meta?.operators.includes(user)) return;
+    const operators = meta.operators.filter((o) => o !== user && remaining.includes(o));
+    await this.meta.set(metaKey(room), { ...meta, operators } satisfies Meta);
+    if (operators.length === 0) await this.addOperator(room, [...remaining].sort(byName)[0]!);
   }
 
   current(user: string): Promise<string | undefined> {
@@ -66,3 +97,10 @@ export class RoomService implements Rooms {
     return this.directory.list();
   }
 }
+
+interface Meta {
+  createdBy: string;
+  operators: string[];
+}
+
+const metaKey = (room: string) => `room:${room.toLowerCase()}`;

@@ -6,10 +6,10 @@ test('/help lists every loaded command with its usage and summary', async (t) =>
   const { port } = await startServer(t);
   const alice = await TestClient.login(t, port, 'alice');
   const manifest = alice.connection.welcome.commands;
-  t.deepEqual(
-    manifest.map((c) => c.name),
-    ['broadcast', 'exit', 'help', 'join', 'leave', 'rooms', 'sendfile', 'who', 'whisper'].sort((a, b) => a.localeCompare(b)),
-  );
+  const names = manifest.map((c) => c.name);
+  // The commands of the brief are there; more may be, from any plugin in plugins/, in name order.
+  for (const name of ['broadcast', 'exit', 'help', 'join', 'leave', 'rooms', 'sendfile', 'who', 'whisper']) t.true(names.includes(name), name);
+  t.deepEqual(names, [...new Set(names)].sort());
   const answer = await alice.request('/help');
   t.is(answer.t, 'reply');
   const lines = (answer as { text: string }).text.split('\n');

@@ -1,0 +1,20 @@
+import { arg, Command, guards, inject, Tokens, UserError, type Chat, type RoomContext, type Rooms } from '../core/plugin-api.js';
+
+const kickArgs = { username: arg.user(), reason: arg.text({ optional: true }) };
+
+@Command({ name: 'kick', summary: 'Send a member out of your room (operators only)', args: kickArgs, guards: [guards.roomOperator] })
+export class KickCommand {
+  constructor(
+    @inject(Tokens.Rooms) private readonly rooms: Rooms,
+    @inject(Tokens.Chat) private readonly chat: Chat,
+  ) {}
+
+  async run({ user, room, args }: RoomContext<typeof kickArgs>): Promise<void> {
+    const target = args.username;
+    if (target === user) throw new UserError('KICK_SELF', 'you cannot kick yourself; /leave leaves');
+    if ((await this.rooms.current(target))?.toLowerCase() !== room.toLowerCase()) throw new UserError('NOT_IN_ROOM', `${target} is not in ${room}`);
+    const text = `${target} was kicked by ${user}${args.reason ? `: ${args.reason}` : ''}`;
+    await this.chat.notice({ room }, text); // the kicked user is still in the room, and hears it too
+    await this.rooms.leave(target, 'kicked');
+  }
+}
