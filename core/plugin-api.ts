@@ -15,9 +15,9 @@ export { Command, type CommandContext, type CommandHandler, type CommandOptions,
 export { characterCount } from './commands/kinds.js';
 export type { ChatEvents, EventName, HookEvents, HookName } from './events/events.js';
 export { Guard, guards, type GuardContext, type GuardHandler, type GuardOptions, type GuardRef } from './guards/guard.js';
-export { Hook, Listener, type HookHandler, type HookOptions, type ListenerHandler, type ListenerOptions } from './plugins/listener.js';
-export { Service, type ServiceOptions } from './plugins/service.js';
-export { STORE_LIMITS, type Store } from './plugins/store.js';
+export { Hook, Listener, type HookHandler, type HookOptions, type ListenerHandler, type ListenerOptions } from './pieces/listener.js';
+export { Service, type ServiceOptions } from './pieces/service.js';
+export { STORE_LIMITS } from './pieces/store.js';
 export { byName } from './protocol/rules.js';
 export type { ServerConfig } from './config.js';
 export { ArgumentError, UserError } from './errors.js';
@@ -30,6 +30,7 @@ export {
   type RoomInfo,
   type Rooms,
   type Sessions,
+  type Store,
   type Uploads,
   type UserDirectory,
 } from './tokens.js';

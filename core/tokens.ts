@@ -5,8 +5,7 @@
  * a network of servers — and plugins never name an implementation.
  */
 import type { ServerConfig } from './config.js';
-import type { EventBus } from './events/bus.js';
-import type { Store } from './plugins/store.js';
+import type { ChatEvents, EventName, HookEvents, HookName } from './events/events.js';
 import type { CommandManifest, FileOffer, LeaveReason, ServerMessage } from './protocol/messages.js';
 
 /** A symbol that remembers the type it stands for. `Symbol.for` keeps it one value across copies. */
@@ -62,6 +61,30 @@ export interface Chat {
   whisper(from: string, to: string, text: string, options?: { auto?: boolean }): Promise<void>;
   /** An announcement from this plugin to a room or to one user. */
   notice(to: { room: string } | { user: string }, text: string): Promise<void>;
+}
+
+/**
+ * A plugin's key-value state, in its own namespace. In memory on one server; under `--redis`
+ * the same keys on every node, so what one node sets, all read. Values are JSON: what is stored
+ * is a copy, and what is read back is too.
+ */
+export interface Store {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /** Keys starting with `prefix`, sorted; at most 10,000 (STORE_LIMITS). */
+  keys(prefix?: string): Promise<string[]>;
+  /** Deletes every key starting with `prefix`: what the core does when a room empties. */
+  clear(prefix: string): Promise<void>;
+}
+
+/** The server's events, as the core raises them (implemented by EventBus). */
+export interface Events {
+  /** Runs the hooks; resolves with the payload as they left it, or rejects with a hook's UserError. */
+  before<E extends HookName>(event: E, payload: HookEvents[E]): Promise<HookEvents[E]>;
+  emit<E extends EventName>(event: E, payload: ChatEvents[E], remote?: boolean): void;
+  /** Whether anything listens for `event`. */
+  heard(event: EventName): boolean;
 }
 
 /** Room membership with the notices that go with it; what the join/leave plugins call. */
@@ -141,5 +164,5 @@ export const Tokens = {
   /** Room metadata (core only: plugins read it through Rooms). */
   RoomMeta: token<Store>('room-meta'),
   /** The server's event bus (core only: plugins listen with @Listener). */
-  Events: token<EventBus>('events'),
+  Events: token<Events>('events'),
 } as const;

@@ -1,5 +1,5 @@
 import type { GuardDecl, GuardRef, Provided } from '../guards/guard.js';
-import { definePiece, injectableWith, pieceOf } from '../plugins/piece.js';
+import { definePiece, injectableWith, pieceOf } from '../pieces/piece.js';
 import type { Token } from '../tokens.js';
 import { argSpecs, usageOf, type ArgDecls, type ArgSpec, type InferArgs } from './args.js';
 

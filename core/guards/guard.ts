@@ -1,5 +1,5 @@
 import type { Token } from '../tokens.js';
-import { definePiece, injectableWith } from '../plugins/piece.js';
+import { definePiece, injectableWith } from '../pieces/piece.js';
 
 /** What a guard knows of the command about to run. */
 export interface GuardContext {

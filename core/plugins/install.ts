@@ -2,16 +2,16 @@ import type { DependencyContainer } from 'tsyringe';
 import type { CommandHandler, CommandMeta } from '../commands/decorator.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import { StartupError } from '../errors.js';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus } from '../services/event-bus.js';
 import { BUILTIN_GUARDS } from '../guards/builtin.js';
 import type { GuardHandler, GuardMeta } from '../guards/guard.js';
 import type { ChatService } from '../services/chat.js';
 import { Tokens } from '../tokens.js';
 import { injectionProblem } from './injection.js';
-import type { HookHandler, HookMeta, ListenerHandler, ListenerMeta } from './listener.js';
+import type { HookHandler, HookMeta, ListenerHandler, ListenerMeta } from '../pieces/listener.js';
 import type { Piece, Plugin } from './loader.js';
-import { pieceOf } from './piece.js';
-import type { Stores } from './store.js';
+import { pieceOf } from '../pieces/piece.js';
+import type { Stores } from '../pieces/store.js';
 
 export interface InstallDeps {
   readonly registry: CommandRegistry;

@@ -6,8 +6,8 @@ import { StartupError } from '../errors.js';
 import type { CommandMeta } from '../commands/decorator.js';
 import { EVENT_NAMES, HOOK_NAMES } from '../events/events.js';
 import type { GuardMeta } from '../guards/guard.js';
-import type { HookMeta, ListenerMeta } from './listener.js';
-import { pieceOf, type PieceKind } from './piece.js';
+import type { HookMeta, ListenerMeta } from '../pieces/listener.js';
+import { pieceOf, type PieceKind } from '../pieces/piece.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 // Keys that look like integers would be reordered by JavaScript, so a name starts with a letter.

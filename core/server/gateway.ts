@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus } from '../services/event-bus.js';
 import { CommandQueue } from './command-queue.js';
 
 export interface GatewayDeps {

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus } from '../services/event-bus.js';
 import { characterCount } from '../commands/kinds.js';
 import type { ServerConfig } from '../config.js';
 import type { ServerMessage } from '../protocol/messages.js';

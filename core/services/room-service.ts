@@ -1,10 +1,8 @@
 import { inject, injectable } from 'tsyringe';
 import { UserError } from '../errors.js';
 import type { LeaveReason } from '../protocol/messages.js';
-import type { EventBus } from '../events/bus.js';
-import type { Store } from '../plugins/store.js';
 import { byName } from '../protocol/rules.js';
-import { Tokens, type ActionLog, type Delivery, type RoomDirectory, type RoomDetails, type RoomInfo, type Rooms } from '../tokens.js';
+import { Tokens, type ActionLog, type Events, type Store, type Delivery, type RoomDirectory, type RoomDetails, type RoomInfo, type Rooms } from '../tokens.js';
 
 /** Room membership plus the notices that go with it, over whichever directory is bound. */
 @injectable()
@@ -13,7 +11,7 @@ export class RoomService implements Rooms {
     @inject(Tokens.RoomDirectory) private readonly directory: RoomDirectory,
     @inject(Tokens.Delivery) private readonly delivery: Delivery,
     @inject(Tokens.Log) private readonly log: ActionLog,
-    @inject(Tokens.Events) private readonly events: EventBus,
+    @inject(Tokens.Events) private readonly events: Events,
     @inject(Tokens.RoomMeta) private readonly meta: Store,
   ) {}
 

@@ -1,4 +1,5 @@
-import { encodeEntry, STORE_LIMITS, storeFull, type Store, type Stores } from '../../plugins/store.js';
+import { encodeEntry, STORE_LIMITS, storeFull, type Stores } from '../../pieces/store.js';
+import type { Store } from '../../tokens.js';
 import type { RedisNetwork } from './network.js';
 import { PREFIX } from './scripts.js';
 

@@ -1,19 +1,5 @@
 import { UserError } from '../errors.js';
-
-/**
- * A plugin's key-value state, in its own namespace. In memory on one server; under `--redis`
- * the same keys on every node, so what one node sets, all read. Values are JSON: what is stored
- * is a copy, and what is read back is too.
- */
-export interface Store {
-  get<T = unknown>(key: string): Promise<T | undefined>;
-  set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void>;
-  delete(key: string): Promise<boolean>;
-  /** Keys starting with `prefix`, sorted; at most `STORE_LIMITS.keys`. */
-  keys(prefix?: string): Promise<string[]>;
-  /** Deletes every key starting with `prefix`: what the core does when a room empties. */
-  clear(prefix: string): Promise<void>;
-}
+import type { Store } from '../tokens.js';
 
 /** One plugin must not be able to fill the server's memory (or Redis). */
 export const STORE_LIMITS = Object.freeze({ keyBytes: 256, valueBytes: 64 * 1024, keys: 10_000 });

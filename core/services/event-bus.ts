@@ -1,6 +1,6 @@
 import { UserError } from '../errors.js';
-import type { ActionLog } from '../tokens.js';
-import type { ChatEvents, EventName, HookEvents, HookName, HookResult } from './events.js';
+import type { ActionLog, Events } from '../tokens.js';
+import type { ChatEvents, EventName, HookEvents, HookName, HookResult } from '../events/events.js';
 
 interface Origin {
   /** The plugin file, for the log line when it throws. */
@@ -24,7 +24,7 @@ interface HookEntry extends Origin {
  * one after another in a fixed order (ascending `order`, then file, then export name): each sees
  * what the one before it returned, may rewrite a line, or refuse with a UserError.
  */
-export class EventBus {
+export class EventBus implements Events {
   private readonly listeners = new Map<EventName, ListenerEntry[]>();
   private readonly hooks = new Map<HookName, HookEntry[]>();
   private readonly running = new Set<Promise<unknown>>();
