@@ -24,7 +24,10 @@ interface Transfer {
   /** Bytes the sender may still send before the recipient has taken what it sent. */
   credit: number;
   hash: Hash;
-  /** The first bytes, held back until the content type has been checked. */
+  /**
+   * The first bytes, held back until the content type has been checked. Bounded: every chunk
+   * holds at least one byte, so at most SNIFF_BYTES pieces, and they use up the sender's credit.
+   */
   head: Buffer[] | null;
   /** The recipient's connection when it is on another node of a network. */
   remote: Endpoint | undefined;
@@ -42,6 +45,8 @@ export const UPLOAD_WINDOW = 256 * 1024;
 // A transfer that makes no progress for this long (sender silent or recipient not reading) fails.
 const STALL_MS = 30_000;
 const DIGEST = /^[0-9a-f]{64}$/;
+// Malformed chunks a connection may send before it is dropped: each already fails its upload.
+const MAX_CHUNK_ERRORS = 3;
 
 /**
  * The upload queue and the streaming of files through the server. At most `uploadSlots`
@@ -53,6 +58,8 @@ const DIGEST = /^[0-9a-f]{64}$/;
 export class UploadService implements Uploads {
   private readonly slots: FifoSemaphore<Transfer>;
   private readonly transfers = new Map<number, Transfer>();
+  /** Malformed chunks per sender, for as long as they are connected. */
+  private readonly chunkErrors = new Map<string, number>();
   private nextId = 1;
   private closing = false;
   private onIdle: (() => void) | undefined;
@@ -131,20 +138,24 @@ export class UploadService implements Uploads {
 
   chunk(sender: string, id: number, data: Buffer): void {
     const t = this.transfers.get(id);
-    if (!t || t.sender !== sender) return this.stray(sender, id);
-    if (t.state !== 'active') return this.fail(t, 'file bytes were sent before the upload was started', 'refused');
+    const own = t?.sender === sender ? t : undefined;
+    // An empty chunk moves nothing forward; accepted, a sender could repeat it forever at no cost to itself.
+    if (data.length === 0) return this.badChunk(sender, own, 'an empty chunk was sent; every chunk carries at least one byte');
+    // Chunks still on their way when an upload ended are dropped quietly.
+    if (!own) return id > 0 && id < this.nextId ? undefined : this.badChunk(sender, undefined, `there is no upload ${id}`, 'UNKNOWN_TRANSFER');
+    if (own.state !== 'active') return this.badChunk(sender, own, 'file bytes were sent before the upload was started');
     // Chunks are relayed as they come, so the protocol's chunk size is enforced here for the recipient.
-    if (data.length > CHUNK_BYTES) return this.fail(t, `a chunk of ${data.length} bytes was sent; chunks are at most ${CHUNK_BYTES} bytes`, 'refused');
-    if (data.length > t.credit) return this.fail(t, 'more bytes were sent than flow control allowed', 'refused');
-    if (t.received + data.length > t.size) return this.fail(t, `more bytes were sent than the ${t.size} declared`, 'refused');
-    t.credit -= data.length;
-    t.received += data.length;
-    t.lastProgress = Date.now();
-    t.hash.update(data);
-    if (extensionOf(t.name) === '.txt' && hasNul(data)) return this.fail(t, textProblem(t.name), 'refused');
-    if (!t.head) return this.forward(t, data);
-    t.head.push(data);
-    if (t.received >= SNIFF_BYTES) this.releaseHead(t);
+    if (data.length > CHUNK_BYTES) return this.badChunk(sender, own, `a chunk of ${data.length} bytes was sent; chunks are at most ${CHUNK_BYTES} bytes`);
+    if (data.length > own.credit) return this.badChunk(sender, own, 'more bytes were sent than flow control allowed');
+    if (own.received + data.length > own.size) return this.badChunk(sender, own, `more bytes were sent than the ${own.size} declared`);
+    own.credit -= data.length;
+    own.received += data.length;
+    own.lastProgress = Date.now();
+    own.hash.update(data);
+    if (extensionOf(own.name) === '.txt' && hasNul(data)) return this.fail(own, textProblem(own.name), 'refused');
+    if (!own.head) return this.forward(own, data);
+    own.head.push(data);
+    if (own.received >= SNIFF_BYTES) this.releaseHead(own);
   }
 
   end(sender: string, id: number): void {
@@ -168,6 +179,7 @@ export class UploadService implements Uploads {
   }
 
   userGone(user: string): void {
+    this.chunkErrors.delete(user);
     for (const t of [...this.transfers.values()]) {
       if (t.sender === user) this.fail(t, `${user} disconnected`, 'cancelled');
       else if (t.recipient === user) this.fail(t, `${user} disconnected`, 'cancelled');
@@ -237,6 +249,20 @@ export class UploadService implements Uploads {
   private stray(sender: string, id: number): void {
     if (id > 0 && id < this.nextId) return;
     this.sessions.get(sender)?.send({ t: 'error', code: 'UNKNOWN_TRANSFER', message: `there is no upload ${id}` });
+  }
+
+  /**
+   * A chunk no client sends: it fails the sender's upload it names (or is answered with an
+   * error), and a connection that keeps sending such chunks is dropped.
+   */
+  private badChunk(sender: string, t: Transfer | undefined, reason: string, code = 'BAD_CHUNK'): void {
+    if (t) this.fail(t, reason, 'refused');
+    else this.sessions.get(sender)?.send({ t: 'error', code, message: reason });
+    const errors = (this.chunkErrors.get(sender) ?? 0) + 1;
+    this.chunkErrors.set(sender, errors);
+    if (errors >= MAX_CHUNK_ERRORS) {
+      this.sessions.get(sender)?.end('quit', `dropped after ${errors} malformed file chunks`, `protocol error: ${errors} malformed file chunks (last: ${reason})`);
+    }
   }
 
   private refuse(sender: string, recipient: string, name: string, code: string, reason: string): never {

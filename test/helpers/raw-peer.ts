@@ -55,6 +55,11 @@ export class RawClient {
     this.socket.write(encodeJsonFrame(message));
   }
 
+  /** Bytes as they are, e.g. many frames in one write. */
+  sendRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
   sendChunk(transfer: number, data: Buffer): void {
     this.socket.write(encodeChunkFrame(transfer, data));
   }
