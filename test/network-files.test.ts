@@ -87,13 +87,14 @@ test('transfer ids stay unique when Redis restarts empty', async (t) => {
   const mallory = await RawClient.login(t, one!.port, 'mallory');
   const data = jpeg(1000);
   const ids = [];
-  for (let i = 0; i < 3; i++) ids.push(((await mallory.offer('bob', 'a.jpg', data)) as ServerMessageOf<'upload-go'>).transfer);
+  // Two start and one waits (one sender's share): each has its id.
+  for (let i = 0; i < 3; i++) ids.push(((await mallory.offer('bob', 'a.jpg', data)) as ServerMessageOf<'upload-go' | 'upload-queued'>).transfer);
   await redis.stop();
   await redis.resume();
-  let again: ServerMessageOf<'upload-go'> | undefined;
+  let again: ServerMessageOf<'upload-queued'> | undefined;
   await eventually(async () => {
     const answer = await mallory.offer('bob', 'b.jpg', data);
-    if (answer.t === 'upload-go') again = answer;
+    if (answer.t === 'upload-queued') again = answer;
     return again !== undefined;
   }, 'an upload to be accepted after the restart', 20_000);
   t.true(again!.transfer > Math.max(...ids), `${again!.transfer} after ${ids.join(', ')}`);

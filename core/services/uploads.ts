@@ -2,11 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { CHUNK_BYTES, type ServerConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { encodeChunkHeader } from '../protocol/frame.js';
-import { contentProblem, extensionOf, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
+import { contentProblem, extensionOf, formatBytes, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
 import type { FileOffer } from '../protocol/messages.js';
 import type { ActionLog, Uploads } from '../tokens.js';
 import type { Endpoint, LocalSessions } from './local-sessions.js';
-import { FifoSemaphore } from './semaphore.js';
+import { SharedSemaphore } from './semaphore.js';
 
 interface Transfer {
   id: number;
@@ -19,6 +19,9 @@ interface Transfer {
   state: 'queued' | 'active';
   queuedAt: number;
   startedAt: number;
+  /** When a running transfer fails however it is moving: its size at the minimum rate, plus the stall time. */
+  deadline: number;
+  /** The last time file bytes moved (came from the sender, or were taken by the recipient). */
   lastProgress: number;
   received: number;
   /** Bytes the sender may still send before the recipient has taken what it sent. */
@@ -42,21 +45,20 @@ export interface TransferNetwork {
 
 /** Bytes in flight per transfer: the most the server ever holds for one upload. */
 export const UPLOAD_WINDOW = 256 * 1024;
-// A transfer that makes no progress for this long (sender silent or recipient not reading) fails.
-const STALL_MS = 30_000;
 const DIGEST = /^[0-9a-f]{64}$/;
 // Malformed chunks a connection may send before it is dropped: each already fails its upload.
 const MAX_CHUNK_ERRORS = 3;
 
 /**
  * The upload queue and the streaming of files through the server. At most `uploadSlots`
- * transfers run at once; later offers wait in FIFO order without sending a byte. A running
+ * transfers run at once, `uploadsPerUser` of them from one sender; later offers wait in FIFO
+ * order (passing over senders at their share) without sending a byte. A running
  * transfer is flow-controlled by credit: the sender may have UPLOAD_WINDOW bytes outstanding,
  * and gets credit back only as the recipient's socket takes the bytes, so the server never
  * reads faster from the sender than the recipient drains. The digest is checked at the end.
  */
 export class UploadService implements Uploads {
-  private readonly slots: FifoSemaphore<Transfer>;
+  private readonly slots: SharedSemaphore<Transfer>;
   private readonly transfers = new Map<number, Transfer>();
   /** Malformed chunks per sender, for as long as they are connected. */
   private readonly chunkErrors = new Map<string, number>();
@@ -71,7 +73,8 @@ export class UploadService implements Uploads {
     private readonly sessions: LocalSessions,
     private readonly network?: TransferNetwork,
   ) {
-    this.slots = new FifoSemaphore(config.uploadSlots, config.uploadQueue);
+    const shares = { permits: config.uploadSlots, maxWaiting: config.uploadQueue, perOwner: config.uploadsPerUser, perOwnerWaiting: config.queuePerUser };
+    this.slots = new SharedSemaphore(shares, (t) => t.sender);
     this.sweeper = setInterval(() => this.sweep(), 1000);
     this.sweeper.unref();
   }
@@ -115,6 +118,7 @@ export class UploadService implements Uploads {
       state: 'queued',
       queuedAt: now,
       startedAt: 0,
+      deadline: 0,
       lastProgress: now,
       received: 0,
       credit: 0,
@@ -122,14 +126,15 @@ export class UploadService implements Uploads {
       head: [],
       remote,
     };
-    if (this.slots.tryAcquire()) {
+    if (this.slots.tryAcquire(transfer)) {
       this.transfers.set(transfer.id, transfer);
       this.start(transfer);
       return;
     }
     const position = this.slots.enqueue(transfer);
-    if (position === undefined) {
-      this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `the upload queue is full (${this.config.uploadQueue} waiting); try again later`);
+    if (position === 'full') this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `the upload queue is full (${this.config.uploadQueue} waiting); try again later`);
+    if (position === 'share') {
+      this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `you already have ${this.config.queuePerUser} uploads waiting; send more once they have started`);
     }
     this.transfers.set(transfer.id, transfer);
     this.sessions.get(sender)?.send({ t: 'upload-queued', re: requestId, transfer: transfer.id, file: name, position });
@@ -206,6 +211,7 @@ export class UploadService implements Uploads {
     const now = Date.now();
     t.state = 'active';
     t.startedAt = t.lastProgress = now;
+    t.deadline = now + this.config.uploadStallMs + Math.ceil((t.size * 1000) / this.config.uploadMinRate);
     t.credit = UPLOAD_WINDOW;
     const waitedMs = now - t.queuedAt;
     this.recipientOf(t)?.send({ t: 'file-start', transfer: t.id, from: t.sender, name: t.name, size: t.size, sha256: t.sha256 });
@@ -284,17 +290,23 @@ export class UploadService implements Uploads {
       this.slots.remove(t);
       return;
     }
-    const next = this.slots.release();
-    if (next) this.start(next);
-    else if (this.slots.inUse === 0) this.onIdle?.();
+    for (const next of this.slots.release(t)) this.start(next);
+    if (this.slots.inUse === 0) this.onIdle?.();
   }
 
   private sweep(): void {
     const now = Date.now();
+    const { uploadStallMs, uploadMinRate } = this.config;
     for (const t of [...this.transfers.values()]) {
-      if (t.state !== 'active' || now - t.lastProgress <= STALL_MS) continue;
-      const who = t.credit === 0 ? `${t.recipient} is not receiving` : `${t.sender} stopped sending`;
-      this.fail(t, `no progress for ${STALL_MS / 1000} s (${who})`, 'cancelled');
+      if (t.state !== 'active') continue;
+      const stuck = t.credit === 0 ? `${t.recipient} is not receiving` : undefined;
+      if (now - t.lastProgress > uploadStallMs) {
+        this.fail(t, `no progress for ${uploadStallMs / 1000} s (${stuck ?? `${t.sender} stopped sending`})`, 'cancelled');
+      } else if (now > t.deadline) {
+        const slow = `${stuck ?? `${t.sender} is not sending`} fast enough`;
+        const allowed = `${Math.round((t.deadline - t.startedAt) / 1000)} s allowed (at least ${formatBytes(uploadMinRate)}/s, plus ${uploadStallMs / 1000} s)`;
+        this.fail(t, `${t.name} was too slow: ${formatBytes(t.received)} of ${formatBytes(t.size)} arrived in the ${allowed}; ${slow}`, 'cancelled');
+      }
     }
   }
 }
