@@ -44,7 +44,7 @@ test('a file of exactly 3 MiB is accepted and arrives byte-identical', async (t)
   t.is(sha256(await readFile(saved!.path!)), sha256(data));
   t.deepEqual(formatTransfer(saved!), [`* saved exact.jpg from alice as ${saved!.path}`]);
   const done = await alice.client.waitFor((e) => e.t === 'upload-done', 'upload-done', TRANSFER_WAIT_MS);
-  t.deepEqual(formatEvent(done, 'alice'), ['* sent exact.jpg to bob (3 MiB)']);
+  t.deepEqual(formatEvent(done, 'alice'), ['* bob saved exact.jpg (3 MiB)']);
 });
 
 test('a file one byte over 3 MiB is refused by the client before anything is sent', async (t) => {

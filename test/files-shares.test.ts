@@ -68,8 +68,8 @@ test('an upload kept busy only by empty chunks loses its slot to the next in lin
 });
 
 test('a sender slower than --upload-min-rate fails at its deadline, and both sides are told why', async (t) => {
-  // 2 KiB at 1 KiB/s plus the 1 s floor: 3 s allowed. One byte every 300 ms is never a stall.
-  const server = await startServer(t, { uploadStallMs: 1000, uploadMinRate: 1024 });
+  // 2 KiB at 1 KiB/s plus the 3 s floor: 5 s allowed. One byte every 300 ms is never a stall.
+  const server = await startServer(t, { uploadStallMs: 3000, uploadMinRate: 1024 });
   const bob = await FileUser.login(t, server.port, 'bob');
   const mallory = await RawClient.login(t, server.port, 'mallory');
   const notes = text(2048);
@@ -82,7 +82,7 @@ test('a sender slower than --upload-min-rate fails at its deadline, and both sid
   const failed = (await mallory.waitFor((m) => m.t === 'upload-failed', 'upload-failed')) as ServerMessageOf<'upload-failed'>;
   t.regex(
     failed.reason,
-    /^notes\.txt was too slow: \d+ bytes of 2 KiB arrived in the 3 s allowed \(at least 1 KiB\/s, plus 1 s\); mallory is not sending fast enough$/,
+    /^notes\.txt was too slow: \d+ bytes of 2 KiB arrived in the 5 s allowed \(at least 1 KiB\/s, plus 3 s\); mallory is not sending fast enough$/,
   );
   const [ended] = await bob.waitProgress((p) => p.transfer === go.transfer && p.state === 'failed', 'the download to fail');
   t.is(ended!.reason, failed.reason);
