@@ -97,7 +97,7 @@ export interface Uploads {
   userGone(user: string): void;
   /** Shutdown: cancel queued uploads, let active ones finish within `graceMs`, cancel the rest. */
   drain(graceMs: number): Promise<void>;
-  stats(): { active: number; waiting: number; saving: number };
+  stats(): { active: number; waiting: number };
 }
 
 /** What became of a delivered file: saved, not saved (and why), or unknown (no report came). */

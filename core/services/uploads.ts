@@ -3,9 +3,10 @@ import { CHUNK_BYTES, type ServerConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { encodeChunkHeader } from '../protocol/frame.js';
 import { contentProblem, extensionOf, formatBytes, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
-import type { FileOffer, SaveProblem } from '../protocol/messages.js';
+import type { FileOffer } from '../protocol/messages.js';
 import type { ActionLog, SaveReport, Uploads } from '../tokens.js';
 import type { Endpoint, LocalSessions } from './local-sessions.js';
+import { SaveReports } from './save-reports.js';
 import { SharedSemaphore } from './semaphore.js';
 
 interface Transfer {
@@ -54,22 +55,6 @@ export interface TransferNetwork {
   report(recipient: string, report: SaveReport): void;
 }
 
-/** A transfer wholly delivered, waiting for its recipient's word that the file was saved. */
-interface Saving {
-  t: Transfer;
-  /** The sender's connection then: a later login under the same name is not told. */
-  sender: Endpoint | undefined;
-  deadline: number;
-}
-
-/** What the sender is told when the recipient's client could not keep the file. */
-const PROBLEMS: Record<SaveProblem, string> = {
-  unwritable: 'cannot write to their downloads folder',
-  'disk-full': 'their disk is full',
-  corrupt: 'the file was corrupted on the way',
-  other: 'their client could not save it',
-};
-
 /** Bytes in flight per transfer: the most the server ever holds for one upload. */
 export const UPLOAD_WINDOW = 256 * 1024;
 const DIGEST = /^[0-9a-f]{64}$/;
@@ -87,7 +72,7 @@ const MAX_CHUNK_ERRORS = 3;
 export class UploadService implements Uploads {
   private readonly slots: SharedSemaphore<Transfer>;
   private readonly transfers = new Map<number, Transfer>();
-  private readonly saving = new Map<number, Saving>();
+  private readonly saves: SaveReports;
   /** Malformed chunks per sender, for as long as they are connected. */
   private readonly chunkErrors = new Map<string, number>();
   private nextId = 1;
@@ -103,12 +88,13 @@ export class UploadService implements Uploads {
   ) {
     const shares = { permits: config.uploadSlots, maxWaiting: config.uploadQueue, perOwner: config.uploadsPerUser, perOwnerWaiting: config.queuePerUser };
     this.slots = new SharedSemaphore(shares, (t) => t.sender);
+    this.saves = new SaveReports(config.uploadStallMs, log, sessions, () => this.idleCheck());
     this.sweeper = setInterval(() => this.sweep(), 1000);
     this.sweeper.unref();
   }
 
-  stats(): { active: number; waiting: number; saving: number } {
-    return { active: this.slots.inUse, waiting: this.slots.waiting, saving: this.saving.size };
+  stats(): { active: number; waiting: number } {
+    return { active: this.slots.inUse, waiting: this.slots.waiting };
   }
 
   async offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void> {
@@ -203,28 +189,16 @@ export class UploadService implements Uploads {
     this.log.action('file-delivered', { id: t.id, from: t.sender, to: t.recipient, file: t.name, bytes: t.size, ms: Date.now() - t.startedAt });
     // Delivered is not saved: the sender is told once the recipient's client says which.
     const recipient = this.sessions.get(t.recipient);
-    const saving = { t, sender: this.sessions.get(t.sender), deadline: Date.now() + this.config.uploadStallMs };
-    if (t.remote) {
-      t.remote.endFile(t.id);
-      this.saving.set(t.id, saving);
-    } else if (recipient?.reportsSaves) {
-      recipient.send({ t: 'file-end', transfer: t.id, report: true });
-      this.saving.set(t.id, saving);
-    } else {
-      recipient?.send({ t: 'file-end', transfer: t.id });
-      this.settle(saving, 'unknown', recipient ? `${t.recipient}'s client does not report saves` : `${t.recipient} disconnected`);
-    }
+    if (t.remote) t.remote.endFile(t.id);
+    else recipient?.send({ t: 'file-end', transfer: t.id, ...(recipient.reportsSaves ? { report: true } : {}) });
+    const asked = t.remote !== undefined || recipient?.reportsSaves === true;
+    this.saves.delivered(t, asked, recipient ? `${t.recipient}'s client does not report saves` : `${t.recipient} disconnected`);
     this.finish(t);
   }
 
   saved(recipient: string, report: SaveReport): void {
-    const entry = this.saving.get(report.transfer);
     // On a network, the transfer may be run by the sender's node.
-    if (!entry) return this.network?.report(recipient, report);
-    if (entry.t.recipient.toLowerCase() !== recipient.toLowerCase()) return;
-    const problem = report.problem !== undefined && Object.hasOwn(PROBLEMS, report.problem) ? (report.problem as SaveProblem) : 'other';
-    const detail = report.outcome === 'failed' ? PROBLEMS[problem] : report.outcome === 'unknown' ? `${entry.t.recipient}'s client did not report it` : '';
-    this.settle(entry, report.outcome, detail);
+    if (!this.saves.report(recipient, report)) this.network?.report(recipient, report);
   }
 
   cancel(sender: string, id: number, reason: string): void {
@@ -234,9 +208,7 @@ export class UploadService implements Uploads {
 
   userGone(user: string): void {
     this.chunkErrors.delete(user);
-    for (const entry of [...this.saving.values()]) {
-      if (entry.t.recipient === user) this.settle(entry, 'unknown', `${user} disconnected before confirming`);
-    }
+    this.saves.userGone(user);
     for (const t of [...this.transfers.values()]) {
       if (t.sender === user) this.fail(t, `${user} disconnected`, 'cancelled');
       else if (t.recipient === user) this.fail(t, `${user} disconnected`, 'cancelled');
@@ -246,7 +218,7 @@ export class UploadService implements Uploads {
   async drain(graceMs: number): Promise<void> {
     this.closing = true;
     for (const t of this.slots.drainQueue()) this.fail(t, 'the server is shutting down', 'cancelled', false);
-    if (this.slots.inUse > 0 || this.saving.size > 0) {
+    if (this.slots.inUse > 0 || this.saves.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
         this.onIdle = () => {
@@ -256,7 +228,7 @@ export class UploadService implements Uploads {
       });
     }
     for (const t of [...this.transfers.values()]) this.fail(t, 'the server shut down before the transfer finished', 'cancelled');
-    for (const entry of [...this.saving.values()]) this.settle(entry, 'unknown', 'the server shut down before the recipient confirmed');
+    this.saves.drain();
     clearInterval(this.sweeper);
   }
 
@@ -347,32 +319,14 @@ export class UploadService implements Uploads {
     this.idleCheck();
   }
 
-  /** Tells the sender (if still the same connection) and the log what became of a delivered file. */
-  private settle(entry: Saving, outcome: SaveReport['outcome'], detail: string): void {
-    const { t } = entry;
-    this.saving.delete(t.id);
-    const sender = entry.sender && this.sessions.get(t.sender) === entry.sender ? entry.sender : undefined;
-    const fields = { id: t.id, from: t.sender, to: t.recipient, file: t.name };
-    if (outcome === 'failed') {
-      sender?.send({ t: 'upload-failed', transfer: t.id, file: t.name, reason: `it reached ${t.recipient} but was not saved: ${detail}` });
-      this.log.action('file-save-failed', { ...fields, reason: detail });
-    } else {
-      sender?.send({ t: 'upload-done', transfer: t.id, file: t.name, to: t.recipient, bytes: t.size, saved: outcome === 'saved' });
-      this.log.action(outcome === 'saved' ? 'file-saved' : 'file-unconfirmed', outcome === 'saved' ? fields : { ...fields, reason: detail });
-    }
-    this.idleCheck();
-  }
-
   private idleCheck(): void {
-    if (this.slots.inUse === 0 && this.saving.size === 0) this.onIdle?.();
+    if (this.slots.inUse === 0 && this.saves.size === 0) this.onIdle?.();
   }
 
   private sweep(): void {
     const now = Date.now();
     const { uploadStallMs, uploadMinRate } = this.config;
-    for (const entry of [...this.saving.values()]) {
-      if (now > entry.deadline) this.settle(entry, 'unknown', `no word from ${entry.t.recipient}'s client within ${uploadStallMs / 1000} s`);
-    }
+    this.saves.sweep(now);
     for (const t of [...this.transfers.values()]) {
       if (t.state !== 'active') continue;
       const stuck = t.credit === 0 ? `${t.recipient} is not receiving` : undefined;
