@@ -18,6 +18,8 @@ export interface ConnectOptions {
   /** Gives up connecting and handshaking after this long (default 10 s). */
   timeoutMs?: number;
   clientName?: string;
+  /** Protocol features to declare in the hello: `Transfers.features` when the client saves files. */
+  features?: string[];
 }
 
 export interface Welcome {
@@ -109,7 +111,8 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
       socket.once('error', (error: NodeJS.ErrnoException) => fail(REASONS[error.code ?? ''] ?? error.message));
       socket.once('close', () => fail('the server closed the connection during the handshake'));
       socket.once('connect', () => {
-        socket.write(encodeJsonFrame({ t: 'hello', v: PROTOCOL_VERSION, client: options.clientName ?? 'chatclient' }));
+        const features = options.features?.length ? { features: options.features } : {};
+        socket.write(encodeJsonFrame({ t: 'hello', v: PROTOCOL_VERSION, client: options.clientName ?? 'chatclient', ...features }));
       });
       const onData = (data: Buffer) => {
         let frames: Frame[];

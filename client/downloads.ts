@@ -4,6 +4,20 @@ import { once } from 'node:events';
 import { link, open, readdir, rename, unlink } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { safeFileName } from '../core/protocol/file-rules.js';
+import type { SaveProblem } from '../core/protocol/messages.js';
+
+/** The received bytes are not what was sent. */
+export class CorruptFile extends Error {}
+
+const UNWRITABLE = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EEXIST', 'EISDIR', 'ENOENT', 'ELOOP', 'ENAMETOOLONG']);
+const FULL = new Set(['ENOSPC', 'EDQUOT']);
+
+/** Why a file could not be saved, in the words the sender is told (no local path leaves this machine). */
+export function saveProblem(error: unknown): SaveProblem {
+  if (error instanceof CorruptFile) return 'corrupt';
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  return UNWRITABLE.has(code) ? 'unwritable' : FULL.has(code) ? 'disk-full' : 'other';
+}
 
 /**
  * One file being received: written to a hidden temporary file in the downloads folder and
@@ -15,7 +29,7 @@ export class Download {
   private readonly hash: Hash = createHash('sha256');
   private readonly temp: string;
   private readonly out: WriteStream;
-  private failed = false;
+  private failed: Error | undefined;
   private readonly swept: Promise<void>;
 
   constructor(
@@ -30,8 +44,8 @@ export class Download {
     mkdirSync(folder, { recursive: true });
     this.swept = sweepOnce(folder);
     this.out = createWriteStream(this.temp, { flags: 'wx' });
-    this.out.on('error', () => {
-      this.failed = true;
+    this.out.on('error', (error) => {
+      this.failed = error;
     });
   }
 
@@ -49,9 +63,9 @@ export class Download {
     await this.swept;
     await new Promise<void>((resolve, reject) => this.out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     try {
-      if (this.failed) throw new Error('could not write the file');
-      if (this.received !== this.size) throw new Error(`received ${this.received} of ${this.size} bytes`);
-      if (this.hash.digest('hex') !== this.sha256) throw new Error('checksum mismatch: the file was corrupted on the way');
+      if (this.failed) throw Object.assign(new Error(`could not write the file: ${this.failed.message}`), { code: (this.failed as NodeJS.ErrnoException).code });
+      if (this.received !== this.size) throw new CorruptFile(`received ${this.received} of ${this.size} bytes`);
+      if (this.hash.digest('hex') !== this.sha256) throw new CorruptFile('checksum mismatch: the file was corrupted on the way');
       return await publish(this.temp, this.folder, this.name);
     } finally {
       await unlink(this.temp).catch(() => {});

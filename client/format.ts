@@ -81,8 +81,13 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
       return [p.file(`* upload of ${s(event.file)} queued: position ${event.position}`)];
     case 'upload-go':
       return [p.file(`* upload of ${s(event.file)} started`)];
-    case 'upload-done':
-      return [p.file(`* sent ${s(event.file)} to ${s(event.to)} (${formatBytes(event.bytes)})`)];
+    case 'upload-done': {
+      const size = formatBytes(event.bytes);
+      if (event.saved === true) return [p.file(`* ${s(event.to)} saved ${s(event.file)} (${size})`)];
+      // Servers before 0.2 do not say; `false` means the recipient's client has not confirmed.
+      const unconfirmed = event.saved === false ? `, but ${s(event.to)} has not confirmed saving it` : '';
+      return [p.file(`* sent ${s(event.file)} to ${s(event.to)} (${size})${unconfirmed}`)];
+    }
     case 'upload-failed':
       return [p.error(`! upload of ${s(event.file)} failed: ${s(event.reason)}`)];
     case 'file-start':

@@ -35,7 +35,7 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
 
   let connection: ChatConnection;
   try {
-    connection = await ChatConnection.connect({ host: options.host, port: options.port });
+    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features] });
   } catch (error) {
     io.errors.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;

@@ -5,9 +5,9 @@ import { basename } from 'node:path';
 import { CommandLineError, parseCommandArgs, splitCommandLine } from '../core/protocol/command-line.js';
 import { encodeChunkHeader } from '../core/protocol/frame.js';
 import { contentProblem, hasNul, extensionOf, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../core/protocol/file-rules.js';
-import type { FileOffer, ServerMessage } from '../core/protocol/messages.js';
+import { FILE_RESULT, type FileOffer, type SaveProblem, type ServerMessage } from '../core/protocol/messages.js';
 import type { ChatConnection } from './connection.js';
-import { Download } from './downloads.js';
+import { Download, saveProblem } from './downloads.js';
 
 /** What the user sees of a transfer, in both directions. */
 export interface TransferProgress {
@@ -53,9 +53,13 @@ interface Incoming {
  * into the downloads folder. Emits `progress` for every step.
  */
 export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
+  /** What a connection that gets Transfers declares: it answers each file-end that asks with whether the file was saved. */
+  static readonly features: readonly string[] = [FILE_RESULT];
   private readonly awaiting = new Map<number, Upload>();
   private readonly uploads = new Map<number, Upload>();
   private readonly downloads = new Map<number, Incoming>();
+  /** Downloads that failed before their file-end, and why: the sender is told at the file-end. */
+  private readonly unsaved = new Map<number, SaveProblem>();
   /** Downloads wholly received and being verified and saved; the connection closing cannot stop them. */
   private completing = 0;
   private idleWaiters: (() => void)[] = [];
@@ -190,8 +194,9 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
       case 'file-start':
         return this.receive(event);
       case 'file-end':
-        return void this.finishDownload(event.transfer);
+        return void this.finishDownload(event.transfer, event.report === true);
       case 'file-abort':
+        this.unsaved.delete(event.transfer);
         return void this.abortDownload(event.transfer, event.reason);
     }
   }
@@ -242,6 +247,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     try {
       download = new Download(this.folder, event.name, event.size, event.sha256);
     } catch (error) {
+      this.failedEarly(event.transfer, saveProblem(error));
       const reason = `cannot save into ${this.folder}: ${(error as Error).message}`;
       this.emit('progress', { direction: 'down', transfer: event.transfer, name: event.name, peer: event.from, bytes: 0, total: event.size, state: 'failed', reason });
       return;
@@ -255,6 +261,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     if (!incoming) return;
     const problem = incoming.download.write(data);
     if (problem) {
+      this.failedEarly(transfer, 'corrupt');
       void this.abortDownload(transfer, problem);
       return;
     }
@@ -262,9 +269,20 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     this.emit('progress', { direction: 'down', transfer, name: download.name, peer: incoming.from, bytes: download.received, total: download.size, state: 'progress' });
   }
 
-  private async finishDownload(transfer: number): Promise<void> {
+  /** Remembers, for its file-end, a download that failed early (a few at most: the server ends or aborts each). */
+  private failedEarly(transfer: number, problem: SaveProblem): void {
+    if (this.unsaved.size >= 64) this.unsaved.delete(this.unsaved.keys().next().value!);
+    this.unsaved.set(transfer, problem);
+  }
+
+  private async finishDownload(transfer: number, report: boolean): Promise<void> {
     const incoming = this.downloads.get(transfer);
-    if (!incoming) return;
+    if (!incoming) {
+      const problem = this.unsaved.get(transfer);
+      this.unsaved.delete(transfer);
+      if (report) this.connection.write({ t: 'file-result', transfer, saved: false, problem: problem ?? 'other' });
+      return;
+    }
     // Every byte is here: the server may close the connection next (shutdown, /exit), which must not abort the save.
     this.downloads.delete(transfer);
     this.completing++;
@@ -272,8 +290,10 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     const base = { direction: 'down' as const, transfer, name: download.name, peer: from, bytes: download.received, total: download.size };
     try {
       const path = await download.complete();
+      if (report) this.connection.write({ t: 'file-result', transfer, saved: true });
       this.emit('progress', { ...base, state: 'done', path });
     } catch (error) {
+      if (report) this.connection.write({ t: 'file-result', transfer, saved: false, problem: saveProblem(error) });
       this.emit('progress', { ...base, state: 'failed', reason: (error as Error).message });
     }
     this.completing--;

@@ -17,6 +17,13 @@ export interface ServerConfig {
   fileTypes: string[];
   uploadSlots: number;
   uploadQueue: number;
+  /** One sender's share: uploads running at once, and places in the wait queue. */
+  uploadsPerUser: number;
+  queuePerUser: number;
+  /** A running upload that moves no file bytes for this long fails; also the floor of its deadline. */
+  uploadStallMs: number;
+  /** Bytes per second an upload must average: its deadline is its size at this rate plus uploadStallMs. */
+  uploadMinRate: number;
   loginAttempts: number;
   loginTimeoutMs: number;
   heartbeatMs: number;
@@ -52,6 +59,11 @@ export const DEFAULTS: ServerConfig = {
   fileTypes: ['.txt', '.pdf', '.jpg', '.png'],
   uploadSlots: 5,
   uploadQueue: 50,
+  uploadsPerUser: 2,
+  queuePerUser: 5,
+  uploadStallMs: 30_000,
+  // A 3 MiB file gets 192 s + 30 s: slow links pass, a slot cannot be held for long.
+  uploadMinRate: 16 * 1024,
   loginAttempts: 5,
   loginTimeoutMs: 30_000,
   heartbeatMs: 45_000,

@@ -140,11 +140,20 @@ export interface Uploads {
   chunk(sender: string, transfer: number, data: Buffer): void;
   end(sender: string, transfer: number): void;
   cancel(sender: string, transfer: number, reason: string): void;
+  /** A recipient's client says whether it saved a file it received whole. */
+  saved(recipient: string, report: SaveReport): void;
   /** The user's connection is gone: cancel what they send, queue or receive. */
   userGone(user: string): void;
   /** Shutdown: cancel queued uploads, let active ones finish within `graceMs`, cancel the rest. */
   drain(graceMs: number): Promise<void>;
   stats(): { active: number; waiting: number };
+}
+
+/** What became of a delivered file: saved, not saved (and why), or unknown (no report came). */
+export interface SaveReport {
+  transfer: number;
+  outcome: 'saved' | 'failed' | 'unknown';
+  problem?: string;
 }
 
 export const Tokens = {

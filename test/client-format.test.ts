@@ -24,6 +24,13 @@ const kinds: { what: string; event: ServerMessage; plain: string[]; style: strin
   { what: 'an upload starting', event: { t: 'upload-go', re: 1, transfer: 3, file: 'a.txt', waitedMs: 9, window: 1 }, plain: ['* upload of a.txt started'], style: SGR(94) },
   { what: 'an upload done', event: { t: 'upload-done', transfer: 3, file: 'a.txt', to: 'bob', bytes: 2048 }, plain: ['* sent a.txt to bob (2 KiB)'], style: SGR(94) },
   { what: 'a size that rounds up', event: { t: 'upload-done', transfer: 4, file: 'b.txt', to: 'bob', bytes: 299_999 }, plain: ['* sent b.txt to bob (293 KiB)'], style: SGR(94) },
+  { what: 'an upload saved', event: { t: 'upload-done', transfer: 5, file: 'c.txt', to: 'bob', bytes: 10, saved: true }, plain: ['* bob saved c.txt (10 bytes)'], style: SGR(94) },
+  {
+    what: 'an upload not confirmed',
+    event: { t: 'upload-done', transfer: 6, file: 'd.txt', to: 'bob', bytes: 10, saved: false },
+    plain: ['* sent d.txt to bob (10 bytes), but bob has not confirmed saving it'],
+    style: SGR(94),
+  },
   { what: 'an upload failing', event: { t: 'upload-failed', transfer: 3, file: 'a.txt', reason: 'bob left' }, plain: ['! upload of a.txt failed: bob left'], style: SGR(31) },
   { what: 'a file arriving', event: { t: 'file-start', transfer: 3, from: 'bob', name: 'a.txt', size: 3145728, sha256: 'x' }, plain: ['* receiving a.txt (3 MiB) from bob'], style: SGR(94) },
 ];

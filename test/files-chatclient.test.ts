@@ -24,9 +24,9 @@ test('one scripted chatclient sends files to another, which saves them byte-iden
   for (const line of [
     '* logged in as alice',
     '* upload of photo.jpg started',
-    '* sent photo.jpg to bob (2 MiB)',
+    '* bob saved photo.jpg (2 MiB)',
     '* upload of my notes.txt started',
-    '* sent my notes.txt to bob (50 KiB)',
+    '* bob saved my notes.txt (50 KiB)',
     '! prog.exe is a .exe file; only .txt .pdf .jpg .png files can be sent',
   ]) {
     t.true(alice.lines.includes(line), `alice printed ${JSON.stringify(line)}; she printed:\n${alice.lines.join('\n')}`);
@@ -64,4 +64,25 @@ test('a scripted sender killed mid-transfer: the scripted recipient says so and 
   bob.end();
   t.is(await bob.exited, 0);
   t.deepEqual(await listing(downloads), [], 'no partial or temporary file');
+});
+
+test('a scripted recipient that cannot save: its sender prints that the file reached bob but was not saved, never "sent"', async (t) => {
+  const logFile = join(await tempDir(t), 'server.log');
+  const server = await startServer(t, { logFile });
+  const home = await tempDir(t);
+  await putFile(home, 't.txt', text(1000));
+  await putFile(home, 'not-a-folder', Buffer.from('x'));
+  const bob = ChatClientProcess.start(t, server.port, ['--user', 'bob', '--downloads', join(home, 'not-a-folder', 'downloads')], home);
+  await bob.waitForLine('* logged in as bob');
+  const alice = ChatClientProcess.start(t, server.port, ['--user', 'alice'], home);
+  alice.write('/sendfile t.txt bob');
+  alice.end();
+  t.is(await alice.exited, 0, alice.errors.join('\n'));
+  t.true(alice.lines.includes('! upload of t.txt failed: it reached bob but was not saved: cannot write to their downloads folder'), alice.lines.join('\n'));
+  t.false(alice.lines.some((line) => line.startsWith('* sent ') || line.includes(' saved ')));
+  t.true(bob.lines.some((line) => /^! t\.txt from alice was not saved: cannot save into .*ENOTDIR/.test(line)), bob.lines.join('\n'));
+  bob.end();
+  t.is(await bob.exited, 0);
+  await server.stop();
+  t.regex(await readFile(logFile, 'utf8'), / file-save-failed id=1 from=alice to=bob file=t\.txt reason="cannot write to their downloads folder"\n/);
 });

@@ -122,7 +122,7 @@ test('a chat message sent during five 3 MiB transfers is delivered before they c
   for (const p of saved) t.is(sha256(await readFile(p.path!)), sha256(files[senders.findIndex((s) => s.name === p.peer)]!.data));
 });
 
-test('the log records queued, started (with the time waited), delivered, refused and cancelled uploads', async (t) => {
+test('the log records queued, started (with the time waited), delivered, saved, refused and cancelled uploads', async (t) => {
   const logFile = join(await tempDir(t), 'server.log');
   const server = await startServer(t, { logFile, uploadSlots: 1 });
   const bob = await FileUser.login(t, server.port, 'bob');
@@ -159,7 +159,10 @@ test('the log records queued, started (with the time waited), delivered, refused
     String.raw`file-started id=2 from=s2 to=bob file=b.txt size=5000 waited_ms=\d+`,
     String.raw`file-delivered id=2 from=s2 to=bob file=b.txt bytes=5000 ms=\d+`,
   ];
-  const fileLines = log.split('\n').filter((line) => / file-/.test(line));
+  // Bob's word that he saved a file comes after its delivery, racing with the next upload.
+  const fileLines = log.split('\n').filter((line) => / file-/.test(line) && !/ file-saved /.test(line));
   t.is(fileLines.length, expected.length, fileLines.join('\n'));
   expected.forEach((pattern, i) => t.regex(fileLines[i] ?? '', new RegExp(`^${ISO} ${pattern}$`)));
+  t.deepEqual([...log.matchAll(/ file-saved (.*)/g)].map((m) => m[1]), ['id=1 from=m1 to=bob file=a.jpg', 'id=2 from=s2 to=bob file=b.txt']);
+  t.true(log.indexOf(' file-saved id=1 ') > log.indexOf(' file-delivered id=1 '));
 });

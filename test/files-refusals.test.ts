@@ -44,7 +44,7 @@ test('a file of exactly 3 MiB is accepted and arrives byte-identical', async (t)
   t.is(sha256(await readFile(saved!.path!)), sha256(data));
   t.deepEqual(formatTransfer(saved!), [`* saved exact.jpg from alice as ${saved!.path}`]);
   const done = await alice.client.waitFor((e) => e.t === 'upload-done', 'upload-done', TRANSFER_WAIT_MS);
-  t.deepEqual(formatEvent(done, 'alice'), ['* sent exact.jpg to bob (3 MiB)']);
+  t.deepEqual(formatEvent(done, 'alice'), ['* bob saved exact.jpg (3 MiB)']);
 });
 
 test('a file one byte over 3 MiB is refused by the client before anything is sent', async (t) => {
@@ -95,6 +95,21 @@ test('the server stops a client that sends a chunk over 64 KiB', async (t) => {
   if (go.t !== 'upload-go') return t.fail(JSON.stringify(go));
   mallory.sendChunk(go.transfer, data);
   await failedOnBothSides(t, mallory, bob, go.transfer, 'a chunk of 102400 bytes was sent; chunks are at most 65536 bytes');
+});
+
+test('an empty chunk fails its upload on both sides; a sender that keeps sending malformed chunks is dropped', async (t) => {
+  const { server, bob } = await setup(t);
+  const mallory = await RawClient.login(t, server.port, 'mallory');
+  const go = await mallory.offer('bob', 'notes.txt', text(1000));
+  if (go.t !== 'upload-go') return t.fail(JSON.stringify(go));
+  mallory.sendChunk(go.transfer, Buffer.alloc(0));
+  await failedOnBothSides(t, mallory, bob, go.transfer, 'an empty chunk was sent; every chunk carries at least one byte');
+  t.like(server.stats(), { uploadsActive: 0, uploadsWaiting: 0 }, 'the permit is free again');
+  mallory.sendChunk(go.transfer, Buffer.alloc(0));
+  t.like(await mallory.waitFor((m) => m.t === 'error', 'an error'), { code: 'BAD_CHUNK', message: 'an empty chunk was sent; every chunk carries at least one byte' });
+  mallory.sendChunk(go.transfer, Buffer.alloc(0));
+  t.like(await mallory.waitFor((m) => m.t === 'bye', 'bye'), { reason: 'dropped after 3 malformed file chunks' });
+  await mallory.closed;
 });
 
 test('a .png holding text is refused by the client, and by the server when the client is bypassed', async (t) => {

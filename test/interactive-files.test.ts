@@ -37,7 +37,7 @@ test('sending from the terminal: the path and the user complete by Tab, and a co
   const photo = jpeg(200 * 1024);
   writeFileSync(join(here, 'holiday photo.jpg'), photo);
   writeFileSync(join(here, 'setup.exe'), 'MZ');
-  const bob = await TestClient.login(t, server.port, 'bob');
+  const bob = await TestClient.login(t, server.port, 'bob', [...Transfers.features]);
   const bobFiles = new Transfers(bob.connection, folder(t));
   const received = ended(bobFiles);
   const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice'], { cwd: here });
@@ -54,7 +54,7 @@ test('sending from the terminal: the path and the user complete by Tab, and a co
   await term.press('Tab');
   await term.waitFor((r) => lastRow(r) === 'alice> /sendfile "holiday photo.jpg" bob');
   await term.press('Enter');
-  await term.waitFor(/^\d\d:\d\d \* sent holiday photo\.jpg to bob \(200 KiB\)$/m);
+  await term.waitFor(/^\d\d:\d\d \* bob saved holiday photo\.jpg \(200 KiB\)$/m);
   const outcome = await received;
   t.is(outcome.state, 'done');
   t.deepEqual(readFileSync(outcome.path!), photo);

@@ -23,9 +23,13 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     commandTimeoutMs: 10_000,
     maxConnections: 20_000,
     maxConnectionsPerAddress: 64,
+    uploadsPerUser: 2,
+    queuePerUser: 5,
+    uploadStallMs: 30_000,
+    uploadMinRate: 16 * 1024,
   });
   const parsed = parseServerArgs(
-    '--max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --command-timeout 0.25 --max-connections 3 --max-per-address 2'.split(
+    '--uploads-per-user 1 --queue-per-user 0 --upload-stall 2.5 --upload-min-rate 1KiB --max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --command-timeout 0.25 --max-connections 3 --max-per-address 2'.split(
       ' ',
     ),
   );
@@ -41,6 +45,10 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     commandTimeoutMs: 250,
     maxConnections: 3,
     maxConnectionsPerAddress: 2,
+    uploadsPerUser: 1,
+    queuePerUser: 0,
+    uploadStallMs: 2500,
+    uploadMinRate: 1024,
   });
 });
 

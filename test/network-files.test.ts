@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import test from 'ava';
 import type { ServerMessageOf } from '../core/protocol/messages.js';
@@ -31,6 +32,31 @@ test('files from two other nodes at once reach their recipient byte-identical', 
   t.is(sha256(byName['paper.pdf']!), sha256(paper));
   t.not(saved[0]!.transfer, saved[1]!.transfer, 'transfer ids are unique across the network');
   for (const sender of [alice, carol]) await sender.waitProgress((p) => p.direction === 'up' && p.state === 'done', 'the upload to be done');
+});
+
+test('across nodes the sender hears what became of each file: saved, not saved and why, or unconfirmed (an older client)', async (t) => {
+  const ports = await network(t);
+  const alice = await FileUser.login(t, ports[0]!, 'alice');
+  const bob = await FileUser.login(t, ports[1]!, 'bob');
+  const carol = await FileUser.login(t, ports[2]!, 'carol');
+  const dave = await RawClient.login(t, ports[2]!, 'dave');
+  writeFileSync(carol.downloads, 'a file where the folder should be');
+  const dir = await tempDir(t);
+  const photo = jpeg(300 * 1024);
+  const path = await putFile(dir, 'photo.jpg', photo);
+  await alice.sendFile(path, 'bob');
+  await alice.sendFile(path, 'carol');
+  const outcomes = await alice.waitProgress((p) => p.direction === 'up' && (p.state === 'done' || p.state === 'failed'), 'both uploads to end', 2);
+  t.like(alice.client.of('upload-done'), [{ to: 'bob', saved: true }]);
+  t.deepEqual(alice.client.of('upload-failed').map((e) => e.reason), ['it reached carol but was not saved: cannot write to their downloads folder']);
+  t.is(outcomes.length, 2);
+  t.is(sha256(await readFile((await bob.received(1))[0]!.path!)), sha256(photo));
+
+  await alice.sendFile(path, 'dave');
+  const end = (await dave.waitFor((m) => m.t === 'file-end', 'file-end')) as ServerMessageOf<'file-end'>;
+  t.deepEqual(dave.bytesOf(end.transfer), photo);
+  await alice.waitProgress((p) => p.direction === 'up' && p.state === 'done' && p.peer === 'dave', 'the upload to dave to end');
+  t.like(alice.client.of('upload-done').find((e) => e.to === 'dave'), { saved: false });
 });
 
 test('a corrupted chunk fails the digest check across nodes, and both sides are told', async (t) => {
@@ -87,13 +113,14 @@ test('transfer ids stay unique when Redis restarts empty', async (t) => {
   const mallory = await RawClient.login(t, one!.port, 'mallory');
   const data = jpeg(1000);
   const ids = [];
-  for (let i = 0; i < 3; i++) ids.push(((await mallory.offer('bob', 'a.jpg', data)) as ServerMessageOf<'upload-go'>).transfer);
+  // Two start and one waits (one sender's share): each has its id.
+  for (let i = 0; i < 3; i++) ids.push(((await mallory.offer('bob', 'a.jpg', data)) as ServerMessageOf<'upload-go' | 'upload-queued'>).transfer);
   await redis.stop();
   await redis.resume();
-  let again: ServerMessageOf<'upload-go'> | undefined;
+  let again: ServerMessageOf<'upload-queued'> | undefined;
   await eventually(async () => {
     const answer = await mallory.offer('bob', 'b.jpg', data);
-    if (answer.t === 'upload-go') again = answer;
+    if (answer.t === 'upload-queued') again = answer;
     return again !== undefined;
   }, 'an upload to be accepted after the restart', 20_000);
   t.true(again!.transfer > Math.max(...ids), `${again!.transfer} after ${ids.join(', ')}`);

@@ -29,7 +29,7 @@ export async function runInteractive(options: ClientOptions, io: TerminalIo): Pr
   const colour = options.color ?? (io.stdout.isTTY === true && io.stdout.hasColors());
   let connection: ChatConnection;
   try {
-    connection = await ChatConnection.connect({ host: options.host, port: options.port });
+    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features] });
   } catch (error) {
     io.stderr.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;

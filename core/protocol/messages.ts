@@ -41,6 +41,12 @@ export interface Limits {
   floodBurst?: number;
 }
 
+/** A client that declares this in its hello answers `file-end {report: true}` with `file-result`. */
+export const FILE_RESULT = 'file-result';
+
+/** Why a recipient's client could not keep a file it received whole. */
+export type SaveProblem = 'unwritable' | 'disk-full' | 'corrupt' | 'other';
+
 /** What a client attaches to a command for each `file` argument it has read locally. */
 export interface FileOffer {
   arg: string;
@@ -50,12 +56,13 @@ export interface FileOffer {
 }
 
 export type ClientMessage =
-  | { t: 'hello'; v: number; client?: string }
+  | { t: 'hello'; v: number; client?: string; features?: string[] }
   | { t: 'login'; name: string }
   | { t: 'cmd'; id: number; line: string; files?: FileOffer[] }
   | { t: 'query'; id: number; what: 'users' | 'rooms' }
   | { t: 'upload-end'; transfer: number }
   | { t: 'upload-cancel'; transfer: number; reason?: string }
+  | { t: 'file-result'; transfer: number; saved: boolean; problem?: SaveProblem }
   | { t: 'ping' }
   | { t: 'pong' };
 
@@ -85,16 +92,20 @@ export type FileServerMessage =
   | { t: 'upload-queued'; re: number; transfer: number; file: string; position: number }
   | { t: 'upload-go'; re: number; transfer: number; file: string; waitedMs: number; window: number }
   | { t: 'upload-credit'; transfer: number; bytes: number }
-  | { t: 'upload-done'; transfer: number; file: string; to: string; bytes: number }
+  /** `saved`: the recipient's client confirmed it kept the file (false: not confirmed; absent from servers before 0.2). */
+  | { t: 'upload-done'; transfer: number; file: string; to: string; bytes: number; saved?: boolean }
   | { t: 'upload-failed'; transfer: number; file: string; reason: string }
   | { t: 'file-start'; transfer: number; from: string; name: string; size: number; sha256: string }
-  | { t: 'file-end'; transfer: number }
+  /** `report`: answer with `file-result` once the file is saved, or could not be. */
+  | { t: 'file-end'; transfer: number; report?: boolean }
   | { t: 'file-abort'; transfer: number; reason: string };
 
 export type ServerMessageOf<T extends ServerMessage['t']> = Extract<ServerMessage, { t: T }>;
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown, max = 65_536): v is string => typeof v === 'string' && v.length <= max;
+
+const isList = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 16 && v.every((s) => isStr(s, 64));
 
 function isOffer(v: unknown): v is FileOffer {
   const o = v as FileOffer;
@@ -115,7 +126,7 @@ export function parseClientMessage(payload: Buffer): ClientMessage | undefined {
   if (typeof m !== 'object' || m === null || Array.isArray(m)) return undefined;
   switch (m.t) {
     case 'hello':
-      return isInt(m.v) && (m.client === undefined || isStr(m.client, 200)) ? (m as ClientMessage) : undefined;
+      return isInt(m.v) && (m.client === undefined || isStr(m.client, 200)) && (m.features === undefined || isList(m.features)) ? (m as ClientMessage) : undefined;
     case 'login':
       return isStr(m.name, 1024) ? (m as ClientMessage) : undefined;
     case 'cmd':
@@ -127,6 +138,8 @@ export function parseClientMessage(payload: Buffer): ClientMessage | undefined {
     case 'upload-end':
     case 'upload-cancel':
       return isInt(m.transfer) && (m.reason === undefined || isStr(m.reason, 500)) ? (m as ClientMessage) : undefined;
+    case 'file-result':
+      return isInt(m.transfer) && typeof m.saved === 'boolean' && (m.problem === undefined || isStr(m.problem, 32)) ? (m as ClientMessage) : undefined;
     case 'ping':
     case 'pong':
       return m as ClientMessage;

@@ -39,6 +39,12 @@ const bytes = (text: string, flag: string): number => {
   return Math.floor(Number(m[1]) * unit);
 };
 
+const positiveBytes = (text: string, flag: string): number => {
+  const n = bytes(text, flag);
+  if (n < 1) throw new StartupError(`--${flag} needs at least 1 byte, not '${text}'`);
+  return n;
+};
+
 const list = (text: string): string[] =>
   text
     .split(',')
@@ -84,6 +90,10 @@ const FLAGS: Record<string, Flag> = {
   'file-types': { key: 'fileTypes', type: 'string', parse: fileTypes, arg: 'LIST', help: `accepted extensions (default ${d.fileTypes.join(',')})` },
   'upload-slots': { key: 'uploadSlots', type: 'string', parse: integer(1), arg: 'N', help: `uploads in progress at once (default ${d.uploadSlots})` },
   'upload-queue': { key: 'uploadQueue', type: 'string', parse: integer(0), arg: 'N', help: `uploads waiting at most (default ${d.uploadQueue})` },
+  'uploads-per-user': { key: 'uploadsPerUser', type: 'string', parse: integer(1), arg: 'N', help: `uploads in progress at once per sender (default ${d.uploadsPerUser})` },
+  'queue-per-user': { key: 'queuePerUser', type: 'string', parse: integer(0), arg: 'N', help: `uploads waiting at most per sender (default ${d.queuePerUser})` },
+  'upload-stall': { key: 'uploadStallMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds an upload may move no bytes before it fails (default ${d.uploadStallMs / 1000})` },
+  'upload-min-rate': { key: 'uploadMinRate', type: 'string', parse: positiveBytes, arg: 'SIZE', help: 'slowest average upload per second, which sets its deadline (default 16KiB)' },
   'login-attempts': { key: 'loginAttempts', type: 'string', parse: integer(1), arg: 'N', help: `failed logins before disconnect (default ${d.loginAttempts})` },
   'login-timeout': { key: 'loginTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds to log in (default ${d.loginTimeoutMs / 1000})` },
   heartbeat: { key: 'heartbeatMs', type: 'string', parse: seconds, arg: 'SEC', help: `silent seconds before a client counts as dead (default ${d.heartbeatMs / 1000})` },

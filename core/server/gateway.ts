@@ -3,7 +3,7 @@ import type { Dispatcher } from '../commands/dispatcher.js';
 import type { CommandRegistry } from '../commands/registry.js';
 import { limitsOf, type ServerConfig } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
-import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
+import { FILE_RESULT, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
@@ -154,6 +154,7 @@ export class Gateway {
       return;
     }
     session.state = 'login';
+    session.reportsSaves = message.features?.includes(FILE_RESULT) === true;
     this.welcome ??= encodeJsonFrame({
       t: 'welcome',
       v: PROTOCOL_VERSION,
@@ -224,6 +225,9 @@ export class Gateway {
         return;
       case 'upload-cancel':
         this.deps.uploads.cancel(session.user, message.transfer, message.reason ?? '');
+        return;
+      case 'file-result':
+        this.deps.uploads.saved(session.user, { transfer: message.transfer, outcome: message.saved ? 'saved' : 'failed', problem: message.problem });
         return;
       case 'hello':
       case 'login':

@@ -7,6 +7,8 @@ export interface Endpoint {
   /** Queues an already-encoded frame; lets fan-out encode once for all recipients. */
   sendFrame(frame: Buffer, onWritten?: () => void): void;
   end(reason: LeaveReason, text?: string, cause?: string): void;
+  /** The client says whether it saved each file it received (hello feature `file-result`). */
+  readonly reportsSaves?: boolean;
 }
 
 /** The logged-in connections of this server, by canonical username. */

@@ -2,11 +2,12 @@ import { createHash, type Hash } from 'node:crypto';
 import { CHUNK_BYTES, type ServerConfig } from '../config.js';
 import { UserError } from '../errors.js';
 import { encodeChunkHeader } from '../protocol/frame.js';
-import { contentProblem, extensionOf, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
+import { contentProblem, extensionOf, formatBytes, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
 import type { FileOffer } from '../protocol/messages.js';
-import type { ActionLog, Uploads } from '../tokens.js';
+import type { ActionLog, SaveReport, Uploads } from '../tokens.js';
 import type { Endpoint, LocalSessions } from './local-sessions.js';
-import { FifoSemaphore } from './semaphore.js';
+import { SaveReports } from './save-reports.js';
+import { SharedSemaphore } from './semaphore.js';
 
 interface Transfer {
   id: number;
@@ -19,40 +20,61 @@ interface Transfer {
   state: 'queued' | 'active';
   queuedAt: number;
   startedAt: number;
+  /** When a running transfer fails however it is moving: its size at the minimum rate, plus the stall time. */
+  deadline: number;
+  /** The last time file bytes moved (came from the sender, or were taken by the recipient). */
   lastProgress: number;
   received: number;
   /** Bytes the sender may still send before the recipient has taken what it sent. */
   credit: number;
   hash: Hash;
-  /** The first bytes, held back until the content type has been checked. */
+  /**
+   * The first bytes, held back until the content type has been checked. Bounded: every chunk
+   * holds at least one byte, so at most SNIFF_BYTES pieces, and they use up the sender's credit.
+   */
   head: Buffer[] | null;
   /** The recipient's connection when it is on another node of a network. */
-  remote: Endpoint | undefined;
+  remote: RemoteRecipient | undefined;
+}
+
+/** A recipient on another node of a network. */
+export interface RemoteRecipient extends Endpoint {
+  /**
+   * Sends file-end asking for a save report. Their node sends the report back to this node's
+   * uploads (outcome `unknown` at once if their client does not report saves, or they left).
+   */
+  endFile(transfer: number): void;
 }
 
 /** What a network of servers adds: transfer ids unique across it, and recipients on other nodes. */
 export interface TransferNetwork {
   nextId(): Promise<number>;
   /** Sends to a user on another node; `gone` is called if a frame finds them no longer there. */
-  endpoint(user: string, gone: () => void): Promise<Endpoint | undefined>;
+  endpoint(user: string, gone: () => void): Promise<RemoteRecipient | undefined>;
+  /** A save report from a user here on a transfer that another node runs: sent back to that node. */
+  report(recipient: string, report: SaveReport): void;
 }
 
 /** Bytes in flight per transfer: the most the server ever holds for one upload. */
 export const UPLOAD_WINDOW = 256 * 1024;
-// A transfer that makes no progress for this long (sender silent or recipient not reading) fails.
-const STALL_MS = 30_000;
 const DIGEST = /^[0-9a-f]{64}$/;
+// Malformed chunks a connection may send before it is dropped: each already fails its upload.
+const MAX_CHUNK_ERRORS = 3;
 
 /**
  * The upload queue and the streaming of files through the server. At most `uploadSlots`
- * transfers run at once; later offers wait in FIFO order without sending a byte. A running
+ * transfers run at once, `uploadsPerUser` of them from one sender; later offers wait in FIFO
+ * order (passing over senders at their share) without sending a byte. A running
  * transfer is flow-controlled by credit: the sender may have UPLOAD_WINDOW bytes outstanding,
  * and gets credit back only as the recipient's socket takes the bytes, so the server never
  * reads faster from the sender than the recipient drains. The digest is checked at the end.
  */
 export class UploadService implements Uploads {
-  private readonly slots: FifoSemaphore<Transfer>;
+  private readonly slots: SharedSemaphore<Transfer>;
   private readonly transfers = new Map<number, Transfer>();
+  private readonly saves: SaveReports;
+  /** Malformed chunks per sender, for as long as they are connected. */
+  private readonly chunkErrors = new Map<string, number>();
   private nextId = 1;
   private closing = false;
   private onIdle: (() => void) | undefined;
@@ -64,7 +86,9 @@ export class UploadService implements Uploads {
     private readonly sessions: LocalSessions,
     private readonly network?: TransferNetwork,
   ) {
-    this.slots = new FifoSemaphore(config.uploadSlots, config.uploadQueue);
+    const shares = { permits: config.uploadSlots, maxWaiting: config.uploadQueue, perOwner: config.uploadsPerUser, perOwnerWaiting: config.queuePerUser };
+    this.slots = new SharedSemaphore(shares, (t) => t.sender);
+    this.saves = new SaveReports(config.uploadStallMs, log, sessions, () => this.idleCheck());
     this.sweeper = setInterval(() => this.sweep(), 1000);
     this.sweeper.unref();
   }
@@ -108,6 +132,7 @@ export class UploadService implements Uploads {
       state: 'queued',
       queuedAt: now,
       startedAt: 0,
+      deadline: 0,
       lastProgress: now,
       received: 0,
       credit: 0,
@@ -115,14 +140,15 @@ export class UploadService implements Uploads {
       head: [],
       remote,
     };
-    if (this.slots.tryAcquire()) {
+    if (this.slots.tryAcquire(transfer)) {
       this.transfers.set(transfer.id, transfer);
       this.start(transfer);
       return;
     }
     const position = this.slots.enqueue(transfer);
-    if (position === undefined) {
-      this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `the upload queue is full (${this.config.uploadQueue} waiting); try again later`);
+    if (position === 'full') this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `the upload queue is full (${this.config.uploadQueue} waiting); try again later`);
+    if (position === 'share') {
+      this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `you already have ${this.config.queuePerUser} uploads waiting; send more once they have started`);
     }
     this.transfers.set(transfer.id, transfer);
     this.sessions.get(sender)?.send({ t: 'upload-queued', re: requestId, transfer: transfer.id, file: name, position });
@@ -131,20 +157,24 @@ export class UploadService implements Uploads {
 
   chunk(sender: string, id: number, data: Buffer): void {
     const t = this.transfers.get(id);
-    if (!t || t.sender !== sender) return this.stray(sender, id);
-    if (t.state !== 'active') return this.fail(t, 'file bytes were sent before the upload was started', 'refused');
+    const own = t?.sender === sender ? t : undefined;
+    // An empty chunk moves nothing forward; accepted, a sender could repeat it forever at no cost to itself.
+    if (data.length === 0) return this.badChunk(sender, own, 'an empty chunk was sent; every chunk carries at least one byte');
+    // Chunks still on their way when an upload ended are dropped quietly.
+    if (!own) return id > 0 && id < this.nextId ? undefined : this.badChunk(sender, undefined, `there is no upload ${id}`, 'UNKNOWN_TRANSFER');
+    if (own.state !== 'active') return this.badChunk(sender, own, 'file bytes were sent before the upload was started');
     // Chunks are relayed as they come, so the protocol's chunk size is enforced here for the recipient.
-    if (data.length > CHUNK_BYTES) return this.fail(t, `a chunk of ${data.length} bytes was sent; chunks are at most ${CHUNK_BYTES} bytes`, 'refused');
-    if (data.length > t.credit) return this.fail(t, 'more bytes were sent than flow control allowed', 'refused');
-    if (t.received + data.length > t.size) return this.fail(t, `more bytes were sent than the ${t.size} declared`, 'refused');
-    t.credit -= data.length;
-    t.received += data.length;
-    t.lastProgress = Date.now();
-    t.hash.update(data);
-    if (extensionOf(t.name) === '.txt' && hasNul(data)) return this.fail(t, textProblem(t.name), 'refused');
-    if (!t.head) return this.forward(t, data);
-    t.head.push(data);
-    if (t.received >= SNIFF_BYTES) this.releaseHead(t);
+    if (data.length > CHUNK_BYTES) return this.badChunk(sender, own, `a chunk of ${data.length} bytes was sent; chunks are at most ${CHUNK_BYTES} bytes`);
+    if (data.length > own.credit) return this.badChunk(sender, own, 'more bytes were sent than flow control allowed');
+    if (own.received + data.length > own.size) return this.badChunk(sender, own, `more bytes were sent than the ${own.size} declared`);
+    own.credit -= data.length;
+    own.received += data.length;
+    own.lastProgress = Date.now();
+    own.hash.update(data);
+    if (extensionOf(own.name) === '.txt' && hasNul(data)) return this.fail(own, textProblem(own.name), 'refused');
+    if (!own.head) return this.forward(own, data);
+    own.head.push(data);
+    if (own.received >= SNIFF_BYTES) this.releaseHead(own);
   }
 
   end(sender: string, id: number): void {
@@ -156,10 +186,19 @@ export class UploadService implements Uploads {
     if (t.hash.digest('hex') !== t.sha256) {
       return this.fail(t, `checksum mismatch: ${t.name} was corrupted on the way`, 'refused');
     }
-    this.recipientOf(t)?.send({ t: 'file-end', transfer: t.id });
-    this.sessions.get(t.sender)?.send({ t: 'upload-done', transfer: t.id, file: t.name, to: t.recipient, bytes: t.size });
     this.log.action('file-delivered', { id: t.id, from: t.sender, to: t.recipient, file: t.name, bytes: t.size, ms: Date.now() - t.startedAt });
+    // Delivered is not saved: the sender is told once the recipient's client says which.
+    const recipient = this.sessions.get(t.recipient);
+    if (t.remote) t.remote.endFile(t.id);
+    else recipient?.send({ t: 'file-end', transfer: t.id, ...(recipient.reportsSaves ? { report: true } : {}) });
+    const asked = t.remote !== undefined || recipient?.reportsSaves === true;
+    this.saves.delivered(t, asked, recipient ? `${t.recipient}'s client does not report saves` : `${t.recipient} disconnected`);
     this.finish(t);
+  }
+
+  saved(recipient: string, report: SaveReport): void {
+    // On a network, the transfer may be run by the sender's node.
+    if (!this.saves.report(recipient, report)) this.network?.report(recipient, report);
   }
 
   cancel(sender: string, id: number, reason: string): void {
@@ -168,6 +207,8 @@ export class UploadService implements Uploads {
   }
 
   userGone(user: string): void {
+    this.chunkErrors.delete(user);
+    this.saves.userGone(user);
     for (const t of [...this.transfers.values()]) {
       if (t.sender === user) this.fail(t, `${user} disconnected`, 'cancelled');
       else if (t.recipient === user) this.fail(t, `${user} disconnected`, 'cancelled');
@@ -177,7 +218,7 @@ export class UploadService implements Uploads {
   async drain(graceMs: number): Promise<void> {
     this.closing = true;
     for (const t of this.slots.drainQueue()) this.fail(t, 'the server is shutting down', 'cancelled', false);
-    if (this.slots.inUse > 0) {
+    if (this.slots.inUse > 0 || this.saves.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
         this.onIdle = () => {
@@ -187,6 +228,7 @@ export class UploadService implements Uploads {
       });
     }
     for (const t of [...this.transfers.values()]) this.fail(t, 'the server shut down before the transfer finished', 'cancelled');
+    this.saves.drain();
     clearInterval(this.sweeper);
   }
 
@@ -194,6 +236,7 @@ export class UploadService implements Uploads {
     const now = Date.now();
     t.state = 'active';
     t.startedAt = t.lastProgress = now;
+    t.deadline = now + this.config.uploadStallMs + Math.ceil((t.size * 1000) / this.config.uploadMinRate);
     t.credit = UPLOAD_WINDOW;
     const waitedMs = now - t.queuedAt;
     this.recipientOf(t)?.send({ t: 'file-start', transfer: t.id, from: t.sender, name: t.name, size: t.size, sha256: t.sha256 });
@@ -239,6 +282,20 @@ export class UploadService implements Uploads {
     this.sessions.get(sender)?.send({ t: 'error', code: 'UNKNOWN_TRANSFER', message: `there is no upload ${id}` });
   }
 
+  /**
+   * A chunk no client sends: it fails the sender's upload it names (or is answered with an
+   * error), and a connection that keeps sending such chunks is dropped.
+   */
+  private badChunk(sender: string, t: Transfer | undefined, reason: string, code = 'BAD_CHUNK'): void {
+    if (t) this.fail(t, reason, 'refused');
+    else this.sessions.get(sender)?.send({ t: 'error', code, message: reason });
+    const errors = (this.chunkErrors.get(sender) ?? 0) + 1;
+    this.chunkErrors.set(sender, errors);
+    if (errors >= MAX_CHUNK_ERRORS) {
+      this.sessions.get(sender)?.end('quit', `dropped after ${errors} malformed file chunks`, `protocol error: ${errors} malformed file chunks (last: ${reason})`);
+    }
+  }
+
   private refuse(sender: string, recipient: string, name: string, code: string, reason: string): never {
     this.log.action('file-refused', { from: sender, to: recipient, file: name, reason });
     throw new UserError(code, reason);
@@ -258,17 +315,28 @@ export class UploadService implements Uploads {
       this.slots.remove(t);
       return;
     }
-    const next = this.slots.release();
-    if (next) this.start(next);
-    else if (this.slots.inUse === 0) this.onIdle?.();
+    for (const next of this.slots.release(t)) this.start(next);
+    this.idleCheck();
+  }
+
+  private idleCheck(): void {
+    if (this.slots.inUse === 0 && this.saves.size === 0) this.onIdle?.();
   }
 
   private sweep(): void {
     const now = Date.now();
+    const { uploadStallMs, uploadMinRate } = this.config;
+    this.saves.sweep(now);
     for (const t of [...this.transfers.values()]) {
-      if (t.state !== 'active' || now - t.lastProgress <= STALL_MS) continue;
-      const who = t.credit === 0 ? `${t.recipient} is not receiving` : `${t.sender} stopped sending`;
-      this.fail(t, `no progress for ${STALL_MS / 1000} s (${who})`, 'cancelled');
+      if (t.state !== 'active') continue;
+      const stuck = t.credit === 0 ? `${t.recipient} is not receiving` : undefined;
+      if (now - t.lastProgress > uploadStallMs) {
+        this.fail(t, `no progress for ${uploadStallMs / 1000} s (${stuck ?? `${t.sender} stopped sending`})`, 'cancelled');
+      } else if (now > t.deadline) {
+        const slow = `${stuck ?? `${t.sender} is not sending`} fast enough`;
+        const allowed = `${Math.round((t.deadline - t.startedAt) / 1000)} s allowed (at least ${formatBytes(uploadMinRate)}/s, plus ${uploadStallMs / 1000} s)`;
+        this.fail(t, `${t.name} was too slow: ${formatBytes(t.received)} of ${formatBytes(t.size)} arrived in the ${allowed}; ${slow}`, 'cancelled');
+      }
     }
   }
 }

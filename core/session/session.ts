@@ -36,6 +36,8 @@ export class Session {
   claiming = false;
   lastSeen: number;
   pingSent = 0;
+  /** Set from the hello: the client reports whether it saved each file it received. */
+  reportsSaves = false;
   /** Why the server ended the connection, when it did; kept for the log and the room notice. */
   endReason: LeaveReason | undefined;
   readonly connectedAt: number;

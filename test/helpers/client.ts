@@ -36,15 +36,15 @@ export class TestClient {
     return this.connection.user;
   }
 
-  static async connect(t: ExecutionContext, port: number): Promise<TestClient> {
-    const client = new TestClient(await ChatConnection.connect({ host: '127.0.0.1', port }));
+  static async connect(t: ExecutionContext, port: number, features?: string[]): Promise<TestClient> {
+    const client = new TestClient(await ChatConnection.connect({ host: '127.0.0.1', port, ...(features ? { features } : {}) }));
     t.teardown(() => client.connection.close());
     return client;
   }
 
   /** Connects and logs in, failing the test if the name is refused. */
-  static async login(t: ExecutionContext, port: number, name: string): Promise<TestClient> {
-    const client = await TestClient.connect(t, port);
+  static async login(t: ExecutionContext, port: number, name: string, features?: string[]): Promise<TestClient> {
+    const client = await TestClient.connect(t, port, features);
     const result = await client.connection.login(name);
     if (!result.ok) throw new Error(`login as ${name} refused: ${result.reason}`);
     return client;

@@ -70,7 +70,7 @@ export class FileUser {
   }
 
   static async login(t: ExecutionContext, port: number, name: string): Promise<FileUser> {
-    const client = await TestClient.login(t, port, name);
+    const client = await TestClient.login(t, port, name, [...Transfers.features]);
     const downloads = join(await tempDir(t), 'downloads');
     return new FileUser(client, new Transfers(client.connection, downloads), downloads);
   }

@@ -31,18 +31,18 @@ export class RawClient {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  /** Connects and completes the handshake. */
-  static async connect(t: ExecutionContext, port: number): Promise<RawClient> {
+  /** Connects and completes the handshake, declaring `features` (none by default, as an old client). */
+  static async connect(t: ExecutionContext, port: number, features?: string[]): Promise<RawClient> {
     const socket = connect({ host: '127.0.0.1', port, noDelay: true });
     const client = new RawClient(socket);
     t.teardown(() => void socket.destroy());
-    client.send({ t: 'hello', v: PROTOCOL_VERSION, client: 'raw-test-client' });
+    client.send({ t: 'hello', v: PROTOCOL_VERSION, client: 'raw-test-client', ...(features ? { features } : {}) });
     await client.waitFor((m) => m.t === 'welcome', 'welcome');
     return client;
   }
 
-  static async login(t: ExecutionContext, port: number, name: string): Promise<RawClient> {
-    const client = await RawClient.connect(t, port);
+  static async login(t: ExecutionContext, port: number, name: string, features?: string[]): Promise<RawClient> {
+    const client = await RawClient.connect(t, port, features);
     client.send({ t: 'login', name });
     const answer = await client.waitFor((m) => m.t === 'login-ok' || m.t === 'login-refused', `login as ${name}`);
     if (answer.t !== 'login-ok') throw new Error(`login as ${name} refused: ${JSON.stringify(answer)}`);
@@ -53,6 +53,11 @@ export class RawClient {
   /** Any JSON message, well-formed or not. */
   send(message: object): void {
     this.socket.write(encodeJsonFrame(message));
+  }
+
+  /** Bytes as they are, e.g. many frames in one write. */
+  sendRaw(bytes: Buffer): void {
+    this.socket.write(bytes);
   }
 
   sendChunk(transfer: number, data: Buffer): void {

@@ -1,3 +1,5 @@
+import type { SaveReport } from '../../tokens.js';
+
 /**
  * What nodes publish to each other: one Buffer with the kind, the sending node, a small JSON
  * header and a body (an encoded protocol frame, sent as is to the recipients' sockets, so a
@@ -10,12 +12,19 @@ export const enum Kind {
   User = 2,
   /** The frame numbered `ack` was written to its recipient, or (`gone`) the recipient is not here. */
   Ack = 3,
+  /** A recipient's save report (`report`) on a transfer the receiving node runs. */
+  Report = 4,
 }
 
 export interface Header {
   to?: string;
   ack?: number;
   gone?: boolean;
+  /** On a User frame (file-end): send the recipient's save report on this transfer back to the origin. */
+  reports?: number;
+  /** On a Report: who reports, and what. */
+  from?: string;
+  report?: SaveReport;
 }
 
 export interface Envelope {

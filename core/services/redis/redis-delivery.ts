@@ -1,7 +1,8 @@
 import { encodeJsonFrame } from '../../protocol/frame.js';
 import type { ServerMessage } from '../../protocol/messages.js';
-import type { Delivery } from '../../tokens.js';
-import type { Endpoint, LocalSessions } from '../local-sessions.js';
+import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
+import type { LocalSessions } from '../local-sessions.js';
+import type { RemoteRecipient } from '../uploads.js';
 import { decodeEnvelope, encodeEnvelope, Kind, type Header } from './envelope.js';
 import type { LocalMembers } from './local-members.js';
 import type { RedisNetwork } from './network.js';
@@ -21,11 +22,14 @@ const ACK_TTL_MS = 60_000;
 export class RedisDelivery implements Delivery {
   private nextAck = 1;
   private readonly acks = new Map<number, { done: (gone: boolean) => void; at: number }>();
+  /** Transfers to users here whose save report goes back to the sender's node, by transfer id. */
+  private readonly reportsTo = new Map<number, { user: string; node: string; at: number }>();
 
   constructor(
     private readonly net: RedisNetwork,
     private readonly sessions: LocalSessions,
     private readonly local: LocalMembers,
+    private readonly uploads: () => Uploads,
   ) {
     net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel.toString('latin1'), data));
   }
@@ -58,7 +62,7 @@ export class RedisDelivery implements Delivery {
    * A user on another node, for file transfers: frames sent with `onWritten` are acknowledged by
    * that node once the recipient's socket has taken them (or `gone` is called if they have left).
    */
-  async remote(user: string, gone?: () => void): Promise<Endpoint | undefined> {
+  async remote(user: string, gone?: () => void): Promise<RemoteRecipient | undefined> {
     const node = await this.net.run((redis) => redis.hget(`${PREFIX}owners`, user.toLowerCase()));
     if (node === null || node === this.net.node) return undefined;
     const channel = nodeChannel(node);
@@ -76,9 +80,20 @@ export class RedisDelivery implements Delivery {
         this.acks.set(ack, { done: (left) => (left ? gone?.() : onWritten()), at: Date.now() });
         publish({ to: user, ack }, frame);
       },
+      endFile: (transfer) => publish({ to: user, reports: transfer }, encodeJsonFrame({ t: 'file-end', transfer, report: true })),
       // Nothing ends another node's connections; that node owns them.
       end: () => {},
     };
+  }
+
+  /** A local user's save report on a transfer another node runs: back to that node, if it asked. */
+  report(user: string, report: SaveReport): void {
+    const asked = this.reportsTo.get(report.transfer);
+    if (!asked || asked.user.toLowerCase() !== user.toLowerCase()) return;
+    this.reportsTo.delete(report.transfer);
+    this.publish(nodeChannel(asked.node), encodeEnvelope(Kind.Report, this.net.node, { from: user, report })).catch(() => {
+      // Redis went away with it: the sender is told after a while that saving was not confirmed.
+    });
   }
 
   private async publish(channel: string, data: Buffer): Promise<void> {
@@ -96,6 +111,7 @@ export class RedisDelivery implements Delivery {
         return;
       case Kind.User: {
         const session = header.to === undefined ? undefined : this.sessions.get(header.to);
+        if (header.reports !== undefined) this.expectReport(header.reports, header.to ?? '', envelope.origin, session?.reportsSaves === true);
         if (header.ack === undefined) return void session?.sendFrame(body);
         const answer = (gone: boolean) => {
           const reply = encodeEnvelope(Kind.Ack, this.net.node, { ack: header.ack, gone });
@@ -110,8 +126,22 @@ export class RedisDelivery implements Delivery {
         if (!pending) return;
         this.acks.delete(header.ack!);
         pending.done(header.gone === true);
+        return;
       }
+      case Kind.Report:
+        if (header.from !== undefined && header.report !== undefined) this.uploads().saved(header.from, header.report);
     }
+  }
+
+  /** Remembers where a transfer's save report goes; a client that will not report is answered for at once. */
+  private expectReport(transfer: number, user: string, node: string, reports: boolean): void {
+    const now = Date.now();
+    for (const [id, asked] of this.reportsTo) {
+      if (asked.at > now - ACK_TTL_MS) break; // in order of age: the rest are younger
+      this.reportsTo.delete(id);
+    }
+    this.reportsTo.set(transfer, { user, node, at: now });
+    if (!reports) this.report(user, { transfer, outcome: 'unknown' });
   }
 
   private forgetOldAcks(): void {

@@ -29,7 +29,7 @@ export class RedisNode {
     const channels = new RoomChannels(net);
     const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity);
     const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name));
-    const delivery = new RedisDelivery(net, sessions, local);
+    const delivery = new RedisDelivery(net, sessions, local, uploads);
     const transferIds = { last: 0 };
     const lease = new NodeLease({
       net, users, local, sessions, delivery, uploads, log,
@@ -58,6 +58,7 @@ export class RedisNode {
         return id;
       },
       endpoint: (user, gone) => this.delivery.remote(user, gone),
+      report: (recipient, report) => this.delivery.report(recipient, report),
     };
   }
 
