@@ -3,11 +3,12 @@ import type { LocalSessions } from '../local-sessions.js';
 import type { LocalMembers } from './local-members.js';
 import type { RedisNetwork } from './network.js';
 import type { RedisUserDirectory } from './redis-users.js';
+import { PREFIX } from './scripts.js';
 
-/** A node that has not renewed its lease for this long is dead; its users are removed. */
-export const LEASE_MS = 5_000;
-/** How often a node renews its lease and looks for dead nodes: detection takes at most LEASE_MS + TICK_MS. */
-export const TICK_MS = 1_000;
+// A node renews its lease and looks for dead nodes this many times per lease: detection takes at most 1.2 leases.
+const TICKS_PER_LEASE = 5;
+// After Redis restarted empty, logins wait at most this many leases for the nodes to re-register.
+const RECOVERY_LEASES = 2;
 
 export interface LeaseDeps {
   net: RedisNetwork;
@@ -22,6 +23,8 @@ export interface LeaseDeps {
   transferIds: () => number;
   log: ActionLog;
   capacity: number;
+  /** A node that has not renewed its lease for this long is dead; its users are removed. */
+  leaseMs: number;
   /** Users whose join or leave is in flight. */
   moving: () => ReadonlySet<string>;
 }
@@ -32,6 +35,9 @@ export interface LeaseDeps {
  * gone), removing their users and telling their rooms. When Redis comes back after an outage,
  * or the node finds its own lease had expired, it re-registers its users and their rooms.
  *
+ * When Redis restarted empty, no name can be claimed until every node that was alive has
+ * re-registered its users, or two leases have passed (see `lease` in scripts.ts).
+ *
  * Conflict rule: a name belongs to whoever holds it in Redis when this node re-registers.
  * A local user whose name was claimed on another node meanwhile is told and disconnected;
  * one whose room filled up meanwhile is told and is in no room.
@@ -41,13 +47,18 @@ export class NodeLease {
   private resyncing: Promise<void> | undefined;
   private stale = false;
   private failuresSeen = 0;
+  /** Whether this node has held a lease before: if so, a Redis without the network marker lost the state. */
+  private joined = false;
+  /** The nodes alive at the last renewal: those a recovery waits for. */
+  private alive: string[] = [];
 
   constructor(private readonly deps: LeaseDeps) {}
 
   async start(): Promise<void> {
     await this.renew();
     this.deps.net.onReady(() => void this.resync());
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.joined = true;
+    this.timer = setInterval(() => void this.tick(), this.deps.leaseMs / TICKS_PER_LEASE);
     this.timer.unref();
   }
 
@@ -83,8 +94,14 @@ export class NodeLease {
     }
   }
 
-  private renew(): Promise<number> {
-    return this.deps.net.script<number>('lease', [this.deps.net.node, LEASE_MS, this.deps.transferIds()]);
+  /** Renews the lease; resolves with 1 if it was still there, 0 if it had lapsed. */
+  private async renew(): Promise<number> {
+    const { net, leaseMs, log } = this.deps;
+    const args = [net.node, leaseMs, this.deps.transferIds(), this.joined ? '1' : '', RECOVERY_LEASES * leaseMs, ...this.alive];
+    const [had, recovering, ...alive] = await net.script<[number, number, ...string[]]>('lease', args);
+    if (recovering === 1) log.action('network-recovery', { node: net.node, awaiting: this.alive.length, ms: RECOVERY_LEASES * leaseMs });
+    this.alive = alive;
+    return had;
   }
 
   /** Makes Redis agree with this node's users and rooms again; runs once at a time. */
@@ -121,6 +138,8 @@ export class NodeLease {
           endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
         }
       }
+      // Logins on every node wait for the recovery to have heard from all the nodes it awaits.
+      await net.run((redis) => redis.srem(`${PREFIX}recovery`, net.node));
       this.stale = false;
       log.action('network-registered', { node: net.node, users: users.local.size, taken, full });
     } catch (error) {

@@ -35,6 +35,7 @@ export class RedisNode {
       net, users, local, sessions, delivery, uploads, log,
       leaveLocally: (user) => rooms.leaveLocally(user),
       capacity: config.roomCapacity,
+      leaseMs: config.nodeLeaseMs,
       transferIds: () => transferIds.last,
       moving: () => rooms.moving,
     });

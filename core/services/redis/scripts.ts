@@ -13,6 +13,9 @@
  * chat:members:ROOM   set   names (as spelled) of the room's members
  * chat:where          hash  name in lower case -> room in lower case
  * chat:transfer-id    counter of file transfer ids, unique across the network
+ * chat:network        marker: this Redis holds the network's state (absent after an empty restart)
+ * chat:recovery       set with a TTL: nodes that were alive when Redis lost the state and have not
+ *                     re-registered yet; no name can be claimed while it exists
  */
 export const PREFIX = 'chat:';
 export const roomChannel = (roomLower: string): string => `${PREFIX}ch:room:${roomLower}`;
@@ -57,8 +60,13 @@ end
 const script = (body: string) => `${LIB}\n${body}`;
 
 export const Lua = {
-  /** ARGV node, lower, name -> {1, name} or {0, holder} */
+  /**
+   * ARGV node, lower, name -> {1, name}, {0, holder}, or {2} while Redis does not hold the
+   * network's names (restarted empty, or re-registration still running): a free-looking name
+   * may belong to a user connected to a node that has not re-registered yet.
+   */
   claim: script(`
+if redis.call('EXISTS', P..'network') == 0 or redis.call('EXISTS', P..'recovery') == 1 then return {2} end
 local holder = redis.call('HGET', P..'users', ARGV[2])
 if holder then return {0, holder} end
 hold_name(ARGV[1], ARGV[2], ARGV[3])
@@ -98,16 +106,30 @@ end
 return out`),
 
   /**
-   * ARGV node, ttl ms, the highest transfer id the node has used -> 1 if the lease was still
-   * there, 0 if it had expired (or never existed). The id counter is raised to what the node has
-   * used, so a Redis that restarted empty does not hand out ids of transfers still running.
+   * ARGV node, ttl ms, the highest transfer id the node has used, '1' if the node had joined
+   * before, recovery ms, then the nodes it last saw alive -> {had, recovering, nodes alive...}:
+   * had is 1 if the lease was still there, 0 if it had expired (or never existed).
+   * The id counter is raised to what the node has used, so a Redis that restarted empty does not
+   * hand out ids of transfers still running. A node that had joined and finds no network marker
+   * knows Redis lost the state: it opens the recovery, awaiting itself and the nodes it saw alive.
    */
   lease: script(`
 local had = redis.call('EXISTS', P..'lease:'..ARGV[1])
 redis.call('SET', P..'lease:'..ARGV[1], '1', 'PX', ARGV[2])
 if tonumber(redis.call('GET', P..'transfer-id') or '0') < tonumber(ARGV[3]) then redis.call('SET', P..'transfer-id', ARGV[3]) end
 redis.call('SADD', P..'nodes', ARGV[1])
-return had`),
+local recovering = 0
+if redis.call('SET', P..'network', '1', 'NX') and ARGV[4] == '1' then
+  recovering = 1
+  redis.call('SADD', P..'recovery', ARGV[1])
+  for i = 6, #ARGV do redis.call('SADD', P..'recovery', ARGV[i]) end
+  redis.call('PEXPIRE', P..'recovery', ARGV[5])
+end
+local out = {had, recovering}
+for _, node in ipairs(redis.call('SMEMBERS', P..'nodes')) do
+  if redis.call('EXISTS', P..'lease:'..node) == 1 then out[#out + 1] = node end
+end
+return out`),
 
   /**
    * ARGV node (the caller, never reaped) -> {node, name, room, ...} for every user of every node
