@@ -95,7 +95,7 @@ export class RedisNetwork {
   }
 
   /** Runs one of the Lua scripts by its SHA-1, sending the source only when Redis lacks it (after a restart). */
-  script<T>(name: ScriptName, args: (string | number)[]): Promise<T> {
+  script<T>(name: ScriptName, args: (string | number | Buffer)[]): Promise<T> {
     return this.run(async (redis) => {
       try {
         return (await redis.evalsha(SHA[name], 0, ...args)) as T;

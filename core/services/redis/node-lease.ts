@@ -1,7 +1,9 @@
+import { performance } from 'node:perf_hooks';
 import type { ActionLog, Delivery, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { LocalMembers } from './local-members.js';
 import type { RedisNetwork } from './network.js';
+import { newToken, type Fence } from './fence.js';
 import type { RedisUserDirectory } from './redis-users.js';
 import { PREFIX } from './scripts.js';
 
@@ -25,6 +27,7 @@ export interface LeaseDeps {
   capacity: number;
   /** A node that has not renewed its lease for this long is dead; its users are removed. */
   leaseMs: number;
+  fence: Fence;
   /** Users whose join or leave is in flight. */
   moving: () => ReadonlySet<string>;
 }
@@ -37,6 +40,9 @@ export interface LeaseDeps {
  *
  * When Redis restarted empty, no name can be claimed until every node that was alive has
  * re-registered its users, or two leases have passed (see `lease` in scripts.ts).
+ *
+ * A node whose lease lapsed (it was frozen, or cut off) is fenced (fence.ts) until it has
+ * re-registered: it may have been reaped, and its users' names given to others meanwhile.
  *
  * Conflict rule: a name belongs to whoever holds it in Redis when this node re-registers.
  * A local user whose name was claimed on another node meanwhile is told and disconnected;
@@ -56,6 +62,7 @@ export class NodeLease {
 
   async start(): Promise<void> {
     await this.renew();
+    this.deps.fence.reopen(this.deps.fence.generation); // no users yet: nothing to register
     this.deps.net.onReady(() => void this.resync());
     this.joined = true;
     this.timer = setInterval(() => void this.tick(), this.deps.leaseMs / TICKS_PER_LEASE);
@@ -80,7 +87,7 @@ export class NodeLease {
       const had = await this.renew();
       // A command whose answer was lost (a timeout) may have changed Redis without this node
       // knowing, e.g. claimed a name for a login that was refused: re-registering puts it right.
-      if (had === 0 || this.stale || net.failures !== this.failuresSeen) {
+      if (had === 0 || this.stale || !this.deps.fence.open || net.failures !== this.failuresSeen) {
         this.failuresSeen = net.failures;
         await this.resync();
       }
@@ -94,11 +101,14 @@ export class NodeLease {
     }
   }
 
-  /** Renews the lease; resolves with 1 if it was still there, 0 if it had lapsed. */
+  /** Renews the lease; resolves with 1 if it was still there, 0 if it had lapsed (the fence is then shut). */
   private async renew(): Promise<number> {
-    const { net, leaseMs, log } = this.deps;
-    const args = [net.node, leaseMs, this.deps.transferIds(), this.joined ? '1' : '', RECOVERY_LEASES * leaseMs, ...this.alive];
+    const { net, leaseMs, log, fence } = this.deps;
+    const sentAt = performance.now();
+    const next = newToken();
+    const args = [net.node, leaseMs, this.deps.transferIds(), fence.token, next, this.joined ? '1' : '', RECOVERY_LEASES * leaseMs, ...this.alive];
     const [had, recovering, ...alive] = await net.script<[number, number, ...string[]]>('lease', args);
+    fence.renewed(sentAt, had === 1 ? undefined : next);
     if (recovering === 1) log.action('network-recovery', { node: net.node, awaiting: this.alive.length, ms: RECOVERY_LEASES * leaseMs });
     this.alive = alive;
     return had;
@@ -111,41 +121,50 @@ export class NodeLease {
   }
 
   private async register(): Promise<void> {
-    const { net, users, local, sessions, leaveLocally, capacity, log, moving } = this.deps;
+    const { net, users, log, fence } = this.deps;
     try {
       await this.renew();
+      const generation = fence.generation;
       const dropped = await net.script<string[]>('prune', [net.node, ...users.kept()]);
-      // Users who left while Redis was away: their rooms on other nodes have not been told yet.
-      for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!);
-      let taken = 0;
-      let full = 0;
-      for (const [lower, name] of [...users.local]) {
-        const room = local.room(name);
-        // A join or leave sent before this runs in Redis first; its answer then brings `local` up to date.
-        const where = moving().has(name) ? '*' : (room?.key ?? '');
-        const status = await net.script<string>('register', [net.node, lower, name, where, room?.name ?? '', capacity]);
-        const endpoint = sessions.get(name);
-        if (status === 'taken') {
-          taken++;
-          leaveLocally(name);
-          users.local.delete(lower);
-          endpoint?.send({ t: 'error', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
-          endpoint?.end('quit', 'your username was taken on another server');
-        } else if (status === 'full' && room) {
-          full++;
-          leaveLocally(name);
-          endpoint?.send({ t: 'left', room: room.name, user: name, reason: 'connection lost' });
-          endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
-        }
-      }
+      const { taken, full } = await this.registerUsers();
       // Logins on every node wait for the recovery to have heard from all the nodes it awaits.
       await net.run((redis) => redis.srem(`${PREFIX}recovery`, net.node));
-      this.stale = false;
+      // A lapse while this ran may have lost what it registered: the next tick runs it again.
+      this.stale = !fence.reopen(generation);
       log.action('network-registered', { node: net.node, users: users.local.size, taken, full });
+      // Users who left while Redis was away: their rooms on other nodes have not been told yet.
+      for (let i = 0; i < dropped.length; i += 2) await this.gone(dropped[i]!, dropped[i + 1]!);
     } catch (error) {
       this.stale = true;
       if (net.ready) log.error('re-registering with the network failed', error);
     }
+  }
+
+  /** Registers each local user and their room; those who lost their name or room are told. */
+  private async registerUsers(): Promise<{ taken: number; full: number }> {
+    const { net, users, local, sessions, leaveLocally, capacity, moving } = this.deps;
+    let taken = 0;
+    let full = 0;
+    for (const [lower, name] of [...users.local]) {
+      const room = local.room(name);
+      // A join or leave sent before this runs in Redis first; its answer then brings `local` up to date.
+      const where = moving().has(name) ? '*' : (room?.key ?? '');
+      const status = await net.script<string>('register', [net.node, lower, name, where, room?.name ?? '', capacity]);
+      const endpoint = sessions.get(name);
+      if (status === 'taken') {
+        taken++;
+        leaveLocally(name);
+        users.local.delete(lower);
+        endpoint?.send({ t: 'error', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
+        endpoint?.end('quit', 'your username was taken on another server');
+      } else if (status === 'full' && room) {
+        full++;
+        leaveLocally(name);
+        endpoint?.send({ t: 'left', room: room.name, user: name, reason: 'connection lost' });
+        endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
+      }
+    }
+    return { taken, full };
   }
 
   /** A user another node lost (or this node had forgotten): their room is told, transfers to them end. */

@@ -3,8 +3,9 @@ import type { ServerMessage } from '../../protocol/messages.js';
 import type { Delivery } from '../../tokens.js';
 import type { Endpoint, LocalSessions } from '../local-sessions.js';
 import { decodeEnvelope, encodeEnvelope, Kind, type Header } from './envelope.js';
+import type { Fence } from './fence.js';
 import type { LocalMembers } from './local-members.js';
-import type { RedisNetwork } from './network.js';
+import { unavailable, type RedisNetwork } from './network.js';
 import { nodeChannel, PREFIX, roomChannel } from './scripts.js';
 
 const ROOM_CHANNEL = roomChannel('');
@@ -26,6 +27,7 @@ export class RedisDelivery implements Delivery {
     private readonly net: RedisNetwork,
     private readonly sessions: LocalSessions,
     private readonly local: LocalMembers,
+    private readonly fence: Fence,
   ) {
     net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel.toString('latin1'), data));
   }
@@ -36,6 +38,7 @@ export class RedisDelivery implements Delivery {
   }
 
   async toUser(user: string, message: ServerMessage): Promise<boolean> {
+    this.fence.check();
     const here = this.sessions.get(user);
     if (here) {
       here.send(message);
@@ -48,6 +51,7 @@ export class RedisDelivery implements Delivery {
 
   async toRoom(room: string, message: ServerMessage): Promise<void> {
     this.net.check();
+    this.fence.check();
     const key = room.toLowerCase();
     const frame = encodeJsonFrame(message);
     for (const member of this.local.of(key)) this.sessions.get(member)?.sendFrame(frame);
@@ -81,8 +85,13 @@ export class RedisDelivery implements Delivery {
     };
   }
 
+  /** Publishes only while this node's lease holds its token: a node that was frozen or cut off speaks for no one. */
   private async publish(channel: string, data: Buffer): Promise<void> {
-    await this.net.run((redis) => redis.publish(channel, data));
+    this.fence.check();
+    const sent = await this.net.script<number>('publish', [this.net.node, this.fence.token, channel, data]);
+    if (sent === 1) return;
+    this.fence.lapsed();
+    throw unavailable();
   }
 
   private receive(channel: string, data: Buffer): void {

@@ -1,5 +1,6 @@
 import { byName } from '../../protocol/rules.js';
 import type { ClaimResult, UserDirectory } from '../../tokens.js';
+import type { Fence } from './fence.js';
 import { recovering, type RedisNetwork } from './network.js';
 import { PREFIX } from './scripts.js';
 
@@ -17,9 +18,12 @@ export class RedisUserDirectory implements UserDirectory {
   constructor(
     private readonly net: RedisNetwork,
     private readonly forget: (name: string) => void,
+    private readonly fence: Fence,
   ) {}
 
   async claim(name: string): Promise<ClaimResult> {
+    // A fenced node may have been reaped: what it claimed now it could not keep.
+    this.fence.check();
     const lower = name.toLowerCase();
     this.claiming.set(lower, (this.claiming.get(lower) ?? 0) + 1);
     try {

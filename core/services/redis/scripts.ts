@@ -8,7 +8,8 @@
  * chat:owners         hash  name in lower case -> id of the node the user is connected to
  * chat:node:ID:users  set   names (lower case) held by node ID, for reaping it
  * chat:nodes          set   ids of the nodes that have joined
- * chat:lease:ID       string with a TTL, refreshed while node ID is alive
+ * chat:lease:ID       string with a TTL, refreshed while node ID is alive; holds the node's fencing
+ *                     token, new after each lapse: what the publish script checks
  * chat:rooms          hash  room in lower case -> room as spelled by its creator
  * chat:members:ROOM   set   names (as spelled) of the room's members
  * chat:where          hash  name in lower case -> room in lower case
@@ -106,30 +107,39 @@ end
 return out`),
 
   /**
-   * ARGV node, ttl ms, the highest transfer id the node has used, '1' if the node had joined
-   * before, recovery ms, then the nodes it last saw alive -> {had, recovering, nodes alive...}:
-   * had is 1 if the lease was still there, 0 if it had expired (or never existed).
+   * ARGV node, ttl ms, the highest transfer id the node has used, the node's token, a new
+   * token, '1' if the node had joined before, recovery ms, then the nodes it last saw alive ->
+   * {had, recovering, nodes alive...}: had is 1 if the lease was still there holding the token;
+   * if not (it lapsed, or never existed) the lease holds the new token from now on.
    * The id counter is raised to what the node has used, so a Redis that restarted empty does not
    * hand out ids of transfers still running. A node that had joined and finds no network marker
    * knows Redis lost the state: it opens the recovery, awaiting itself and the nodes it saw alive.
    */
   lease: script(`
-local had = redis.call('EXISTS', P..'lease:'..ARGV[1])
-redis.call('SET', P..'lease:'..ARGV[1], '1', 'PX', ARGV[2])
+local key = P..'lease:'..ARGV[1]
+local had = 0
+if redis.call('GET', key) == ARGV[4] then had = 1 end
+redis.call('SET', key, had == 1 and ARGV[4] or ARGV[5], 'PX', ARGV[2])
 if tonumber(redis.call('GET', P..'transfer-id') or '0') < tonumber(ARGV[3]) then redis.call('SET', P..'transfer-id', ARGV[3]) end
 redis.call('SADD', P..'nodes', ARGV[1])
 local recovering = 0
-if redis.call('SET', P..'network', '1', 'NX') and ARGV[4] == '1' then
+if redis.call('SET', P..'network', '1', 'NX') and ARGV[6] == '1' then
   recovering = 1
   redis.call('SADD', P..'recovery', ARGV[1])
-  for i = 6, #ARGV do redis.call('SADD', P..'recovery', ARGV[i]) end
-  redis.call('PEXPIRE', P..'recovery', ARGV[5])
+  for i = 8, #ARGV do redis.call('SADD', P..'recovery', ARGV[i]) end
+  redis.call('PEXPIRE', P..'recovery', ARGV[7])
 end
 local out = {had, recovering}
 for _, node in ipairs(redis.call('SMEMBERS', P..'nodes')) do
   if redis.call('EXISTS', P..'lease:'..node) == 1 then out[#out + 1] = node end
 end
 return out`),
+
+  /** ARGV node, token, channel, data -> 1 once published, 0 (nothing sent) if the node's lease does not hold the token. */
+  publish: script(`
+if redis.call('GET', P..'lease:'..ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1`),
 
   /**
    * ARGV node (the caller, never reaped) -> {node, name, room, ...} for every user of every node
