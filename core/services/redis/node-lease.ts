@@ -55,8 +55,12 @@ export class NodeLease {
   private failuresSeen = 0;
   /** Whether this node has held a lease before: if so, a Redis without the network marker lost the state. */
   private joined = false;
-  /** The nodes alive at the last renewal: those a recovery waits for. */
-  private alive: string[] = [];
+  /**
+   * When each node was last seen alive: a recovery waits for those seen within its own length.
+   * Not only the last renewal's answer, which misses a node that has not renewed yet since the
+   * previous recovery.
+   */
+  private readonly seen = new Map<string, number>();
 
   constructor(private readonly deps: LeaseDeps) {}
 
@@ -106,11 +110,13 @@ export class NodeLease {
     const { net, leaseMs, log, fence } = this.deps;
     const sentAt = performance.now();
     const next = newToken();
-    const args = [net.node, leaseMs, this.deps.transferIds(), fence.token, next, this.joined ? '1' : '', RECOVERY_LEASES * leaseMs, ...this.alive];
+    const recoveryMs = RECOVERY_LEASES * leaseMs;
+    for (const [node, at] of this.seen) if (sentAt - at > recoveryMs) this.seen.delete(node);
+    const args = [net.node, leaseMs, this.deps.transferIds(), fence.token, next, this.joined ? '1' : '', recoveryMs, ...this.seen.keys()];
     const [had, recovering, ...alive] = await net.script<[number, number, ...string[]]>('lease', args);
     fence.renewed(sentAt, had === 1 ? undefined : next);
-    if (recovering === 1) log.action('network-recovery', { node: net.node, awaiting: this.alive.length, ms: RECOVERY_LEASES * leaseMs });
-    this.alive = alive;
+    if (recovering === 1) log.action('network-recovery', { node: net.node, awaiting: this.seen.size, ms: recoveryMs });
+    for (const node of alive) this.seen.set(node, sentAt);
     return had;
   }
 
