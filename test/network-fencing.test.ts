@@ -1,4 +1,5 @@
 import test from 'ava';
+import { Redis } from 'ioredis';
 import type { ServerMessage } from '../core/protocol/messages.js';
 import { ChildServer } from './helpers/child-server.js';
 import { TestClient } from './helpers/client.js';
@@ -9,6 +10,7 @@ import { startServer } from './helpers/server.js';
 // Short leases keep the freeze short: the other node reaps a silent node after about 1.2 s.
 const LEASE_SEC = 1;
 const RECOVERY_MS = 20_000;
+const UNAVAILABLE = { t: 'error', code: 'NETWORK_UNAVAILABLE', message: 'the network is unavailable, try again shortly' };
 
 const said = (e: ServerMessage) => (e.t === 'message' || e.t === 'whisper') && e.text.startsWith('stale');
 
@@ -51,4 +53,27 @@ test('a frozen node whose lease lapsed speaks for no one: the user whose name wa
   t.deepEqual(amy.events.filter(said), []);
   t.deepEqual(newMem3.events.filter(said), []);
   t.like(await bob.request('/who'), { text: 'in lobby (2): amy, bob\nonline (3): amy, bob, MEM3' });
+});
+
+test('a node whose lease vanished from Redis is refused by Redis itself, before its own clock says the lease ran out', async (t) => {
+  const redis = await TestRedis.start(t);
+  const probe = new Redis(redis.url);
+  t.teardown(() => probe.disconnect());
+  // A long lease here (renewed every 12 s), a short one on the node that reaps it.
+  const one = await startServer(t, { redisUrl: redis.url, nodeLeaseMs: 60_000 });
+  const two = await startServer(t, { redisUrl: redis.url, nodeLeaseMs: LEASE_SEC * 1000 });
+  const alice = await TestClient.login(t, one.port, 'alice');
+  const bob = await TestClient.login(t, two.port, 'bob');
+  for (const c of [alice, bob]) await c.join('lobby');
+  const node = await probe.hget('chat:owners', 'alice');
+  // Just after a renewal, so the node renews again only long after this test is over.
+  await eventually(async () => (await probe.pttl(`chat:lease:${node}`)) > 59_000, 'the node to renew its lease');
+  await probe.del(`chat:lease:${node}`); // as when Redis fails over to a replica that lacked it
+  await bob.waitFor((e) => e.t === 'left' && e.user === 'alice', 'the node to be reaped');
+  await TestClient.login(t, two.port, 'Alice');
+
+  t.like(await alice.refused('stale room line'), UNAVAILABLE);
+  t.like(await alice.refused('/w bob stale whisper'), UNAVAILABLE);
+  await bob.barrier();
+  t.deepEqual(bob.events.filter(said), []);
 });
