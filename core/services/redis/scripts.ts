@@ -201,13 +201,14 @@ if ARGV[4] == '' then return 'ok' end
 if put_in_room(ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])) then return 'ok' end
 return 'full'`),
 
-  /** ARGV node: a clean shutdown gives back the lease and everything the node still holds. */
+  /** ARGV node: a clean shutdown gives back the lease and everything the node still holds (and is awaited by no recovery). */
   leaveNetwork: script(`
 for _, lower in ipairs(redis.call('SMEMBERS', P..'node:'..ARGV[1]..':users')) do
   if redis.call('HGET', P..'owners', lower) == ARGV[1] then drop_user(ARGV[1], lower) end
 end
 redis.call('DEL', P..'node:'..ARGV[1]..':users', P..'lease:'..ARGV[1])
 redis.call('SREM', P..'nodes', ARGV[1])
+redis.call('SREM', P..'recovery', ARGV[1])
 return 1`),
 } as const;
 
