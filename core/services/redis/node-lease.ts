@@ -11,6 +11,8 @@ import { PREFIX } from './scripts.js';
 const TICKS_PER_LEASE = 5;
 // After Redis restarted empty, logins wait at most this many leases for the nodes to re-register.
 const RECOVERY_LEASES = 2;
+// Users re-registered per round trip: a node with 20,000 users needs 100, not 20,000.
+const REGISTER_BATCH = 200;
 
 export interface LeaseDeps {
   net: RedisNetwork;
@@ -146,31 +148,40 @@ export class NodeLease {
     }
   }
 
-  /** Registers each local user and their room; those who lost their name or room are told. */
+  /** Registers each local user and their room, a batch per round trip; those who lost their name or room are told. */
   private async registerUsers(): Promise<{ taken: number; full: number }> {
-    const { net, users, local, sessions, leaveLocally, capacity, moving } = this.deps;
-    let taken = 0;
-    let full = 0;
-    for (const [lower, name] of [...users.local]) {
-      const room = local.room(name);
-      // A join or leave sent before this runs in Redis first; its answer then brings `local` up to date.
-      const where = moving().has(name) ? '*' : (room?.key ?? '');
-      const status = await net.script<string>('register', [net.node, lower, name, where, room?.name ?? '', capacity]);
-      const endpoint = sessions.get(name);
-      if (status === 'taken') {
-        taken++;
-        leaveLocally(name);
-        users.local.delete(lower);
-        endpoint?.send({ t: 'error', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
-        endpoint?.end('quit', 'your username was taken on another server');
-      } else if (status === 'full' && room) {
-        full++;
-        leaveLocally(name);
-        endpoint?.send({ t: 'left', room: room.name, user: name, reason: 'connection lost' });
-        endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
-      }
+    const { net, users, local, capacity, moving } = this.deps;
+    const counts = { taken: 0, full: 0 };
+    const all = [...users.local];
+    for (let start = 0; start < all.length; start += REGISTER_BATCH) {
+      const batch = all.slice(start, start + REGISTER_BATCH);
+      const rooms = batch.map(([, name]) => local.room(name));
+      const args = batch.flatMap(([lower, name], i) => {
+        // A join or leave sent before this runs in Redis first; its answer then brings `local` up to date.
+        return [lower, name, moving().has(name) ? '*' : (rooms[i]?.key ?? ''), rooms[i]?.name ?? ''];
+      });
+      const statuses = await net.script<string[]>('register', [net.node, capacity, ...args]);
+      batch.forEach(([lower, name], i) => this.settle(lower, name, rooms[i], statuses[i]!, counts));
     }
-    return { taken, full };
+    return counts;
+  }
+
+  /** Tells a user who lost their name (and disconnects them) or their room while the network was away. */
+  private settle(lower: string, name: string, room: { name: string } | undefined, status: string, counts: { taken: number; full: number }): void {
+    const { users, sessions, leaveLocally } = this.deps;
+    const endpoint = sessions.get(name);
+    if (status === 'taken') {
+      counts.taken++;
+      leaveLocally(name);
+      users.local.delete(lower);
+      endpoint?.send({ t: 'error', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
+      endpoint?.end('quit', 'your username was taken on another server');
+    } else if (status === 'full' && room) {
+      counts.full++;
+      leaveLocally(name);
+      endpoint?.send({ t: 'left', room: room.name, user: name, reason: 'connection lost' });
+      endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
+    }
   }
 
   /** A user another node lost (or this node had forgotten): their room is told, transfers to them end. */

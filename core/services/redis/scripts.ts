@@ -185,21 +185,27 @@ end
 return out`),
 
   /**
-   * Re-registration after Redis was away. ARGV node, lower, name, room lower ('' for none, '*'
-   * to leave membership as it is), room spelling, capacity -> 'ok', 'taken' (someone else holds
-   * the name now) or 'full'.
+   * Re-registration after Redis was away, for a batch of users (one round trip for many).
+   * ARGV node, capacity, then for each user: lower, name, room lower ('' for none, '*' to leave
+   * membership as it is), room spelling -> for each user 'ok', 'taken' (someone else holds the
+   * name now) or 'full'.
    */
   register: script(`
-local owner = redis.call('HGET', P..'owners', ARGV[2])
-if owner and owner ~= ARGV[1] then return 'taken' end
-hold_name(ARGV[1], ARGV[2], ARGV[3])
-if ARGV[4] == '*' then return 'ok' end
-local current = redis.call('HGET', P..'where', ARGV[2])
-if current == ARGV[4] then return 'ok' end
-if current then leave_room(ARGV[2]) end
-if ARGV[4] == '' then return 'ok' end
-if put_in_room(ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])) then return 'ok' end
-return 'full'`),
+local function register(node, lower, name, room, shown, capacity)
+  local owner = redis.call('HGET', P..'owners', lower)
+  if owner and owner ~= node then return 'taken' end
+  hold_name(node, lower, name)
+  if room == '*' then return 'ok' end
+  local current = redis.call('HGET', P..'where', lower)
+  if current == room then return 'ok' end
+  if current then leave_room(lower) end
+  if room == '' then return 'ok' end
+  if put_in_room(lower, name, room, shown, capacity) then return 'ok' end
+  return 'full'
+end
+local out = {}
+for i = 3, #ARGV, 4 do out[#out + 1] = register(ARGV[1], ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[2])) end
+return out`),
 
   /** ARGV node: a clean shutdown gives back the lease and everything the node still holds (and is awaited by no recovery). */
   leaveNetwork: script(`
