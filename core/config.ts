@@ -39,6 +39,8 @@ export interface ServerConfig {
   redisUrl: string | null;
   /** Worker processes sharing the port (node:cluster); needs redisUrl. 0 runs in this process. */
   workers: number;
+  /** A node that has not renewed its lease for this long is dead (its users are dropped) or, if alive, fenced. */
+  nodeLeaseMs: number;
 }
 
 export const CHUNK_BYTES = 64 * 1024;
@@ -79,6 +81,7 @@ export const DEFAULTS: ServerConfig = {
   maxConnectionsPerAddress: 64,
   redisUrl: null,
   workers: 0,
+  nodeLeaseMs: 5_000,
 };
 
 export function limitsOf(c: ServerConfig): Limits {

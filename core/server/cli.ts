@@ -107,6 +107,7 @@ const FLAGS: Record<string, Flag> = {
   'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
   redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS)' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
+  'node-lease': { key: 'nodeLeaseMs', type: 'string', parse: seconds, arg: 'SEC', help: `with --redis: seconds before a silent node's users are dropped; logins wait up to twice this after Redis restarts (default ${d.nodeLeaseMs / 1000})` },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
 };

@@ -5,6 +5,8 @@ import { Lua, type ScriptName } from './scripts.js';
 
 export const NETWORK_UNAVAILABLE = 'the network is unavailable, try again shortly';
 export const unavailable = (): UserError => new UserError('NETWORK_UNAVAILABLE', NETWORK_UNAVAILABLE);
+/** Redis restarted empty and the nodes are putting their users back: no name is known to be free. */
+export const recovering = (): UserError => new UserError('NETWORK_RECOVERING', 'the network is recovering from a Redis restart, try again shortly');
 
 // Give up on a command after this long, so a hung Redis cannot hold a command past its own limit.
 const COMMAND_TIMEOUT_MS = 3_000;
@@ -93,7 +95,7 @@ export class RedisNetwork {
   }
 
   /** Runs one of the Lua scripts by its SHA-1, sending the source only when Redis lacks it (after a restart). */
-  script<T>(name: ScriptName, args: (string | number)[]): Promise<T> {
+  script<T>(name: ScriptName, args: (string | number | Buffer)[]): Promise<T> {
     return this.run(async (redis) => {
       try {
         return (await redis.evalsha(SHA[name], 0, ...args)) as T;

@@ -4,8 +4,9 @@ import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { RemoteRecipient } from '../uploads.js';
 import { decodeEnvelope, encodeEnvelope, Kind, type Header } from './envelope.js';
+import type { Fence } from './fence.js';
 import type { LocalMembers } from './local-members.js';
-import type { RedisNetwork } from './network.js';
+import { unavailable, type RedisNetwork } from './network.js';
 import { nodeChannel, PREFIX, roomChannel } from './scripts.js';
 
 const ROOM_CHANNEL = roomChannel('');
@@ -30,6 +31,7 @@ export class RedisDelivery implements Delivery {
     private readonly sessions: LocalSessions,
     private readonly local: LocalMembers,
     private readonly uploads: () => Uploads,
+    private readonly fence: Fence,
   ) {
     net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel.toString('latin1'), data));
   }
@@ -40,6 +42,7 @@ export class RedisDelivery implements Delivery {
   }
 
   async toUser(user: string, message: ServerMessage): Promise<boolean> {
+    this.fence.check();
     const here = this.sessions.get(user);
     if (here) {
       here.send(message);
@@ -52,6 +55,7 @@ export class RedisDelivery implements Delivery {
 
   async toRoom(room: string, message: ServerMessage): Promise<void> {
     this.net.check();
+    this.fence.check();
     const key = room.toLowerCase();
     const frame = encodeJsonFrame(message);
     for (const member of this.local.of(key)) this.sessions.get(member)?.sendFrame(frame);
@@ -96,8 +100,14 @@ export class RedisDelivery implements Delivery {
     });
   }
 
+
+  /** Publishes only while this node's lease holds its token: a node that was frozen or cut off speaks for no one. */
   private async publish(channel: string, data: Buffer): Promise<void> {
-    await this.net.run((redis) => redis.publish(channel, data));
+    this.fence.check();
+    const sent = await this.net.script<number>('publish', [this.net.node, this.fence.token, channel, data]);
+    if (sent === 1) return;
+    this.fence.lapsed();
+    throw unavailable();
   }
 
   private receive(channel: string, data: Buffer): void {

@@ -2,6 +2,7 @@ import type { ServerConfig } from '../../config.js';
 import type { ActionLog, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { TransferNetwork } from '../uploads.js';
+import { Fence } from './fence.js';
 import { LocalMembers } from './local-members.js';
 import { RedisNetwork } from './network.js';
 import { NodeLease } from './node-lease.js';
@@ -26,15 +27,18 @@ export class RedisNode {
   static async join(config: ServerConfig, sessions: LocalSessions, log: ActionLog, uploads: () => Uploads): Promise<RedisNode> {
     const net = await RedisNetwork.connect(config.redisUrl!, (error) => log.action('network-error', { redis: config.redisUrl!, error: error.message }));
     const local = new LocalMembers();
+    const fence = new Fence(config.nodeLeaseMs);
     const channels = new RoomChannels(net);
-    const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity);
-    const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name));
-    const delivery = new RedisDelivery(net, sessions, local, uploads);
+    const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity, fence);
+    const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name), fence);
+    const delivery = new RedisDelivery(net, sessions, local, uploads, fence);
     const transferIds = { last: 0 };
     const lease = new NodeLease({
       net, users, local, sessions, delivery, uploads, log,
       leaveLocally: (user) => rooms.leaveLocally(user),
       capacity: config.roomCapacity,
+      leaseMs: config.nodeLeaseMs,
+      fence,
       transferIds: () => transferIds.last,
       moving: () => rooms.moving,
     });

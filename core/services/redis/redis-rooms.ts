@@ -1,5 +1,6 @@
 import { byName } from '../../protocol/rules.js';
 import type { JoinResult, RoomDirectory, RoomInfo } from '../../tokens.js';
+import type { Fence } from './fence.js';
 import type { LocalMembers } from './local-members.js';
 import { unavailable, type RedisNetwork } from './network.js';
 import type { RoomChannels } from './room-channels.js';
@@ -20,11 +21,13 @@ export class RedisRoomDirectory implements RoomDirectory {
     private readonly local: LocalMembers,
     private readonly channels: RoomChannels,
     private readonly capacity: number,
+    private readonly fence: Fence,
   ) {}
 
   async join(user: string, roomName: string): Promise<JoinResult> {
     const key = roomName.toLowerCase();
     this.net.check();
+    this.fence.check();
     await this.channels.acquire(key);
     let result: [string, string?, string?];
     this.moving.add(user);
@@ -51,6 +54,7 @@ export class RedisRoomDirectory implements RoomDirectory {
   async leave(user: string): Promise<string | undefined> {
     const here = this.local.room(user);
     this.net.check();
+    this.fence.check();
     // Left here first, whatever Redis answers: a later re-registration makes Redis agree.
     this.leaveLocally(user);
     this.moving.add(user);

@@ -1,6 +1,7 @@
 import { byName } from '../../protocol/rules.js';
 import type { ClaimResult, UserDirectory } from '../../tokens.js';
-import type { RedisNetwork } from './network.js';
+import type { Fence } from './fence.js';
+import { recovering, type RedisNetwork } from './network.js';
 import { PREFIX } from './scripts.js';
 
 /**
@@ -17,14 +18,18 @@ export class RedisUserDirectory implements UserDirectory {
   constructor(
     private readonly net: RedisNetwork,
     private readonly forget: (name: string) => void,
+    private readonly fence: Fence,
   ) {}
 
   async claim(name: string): Promise<ClaimResult> {
+    // A fenced node may have been reaped: what it claimed now it could not keep.
+    this.fence.check();
     const lower = name.toLowerCase();
     this.claiming.set(lower, (this.claiming.get(lower) ?? 0) + 1);
     try {
-      const [ok, holder] = await this.net.script<[number, string]>('claim', [this.net.node, lower, name]);
-      if (ok !== 1) return { ok: false, holder };
+      const [ok, holder] = await this.net.script<[number, string?]>('claim', [this.net.node, lower, name]);
+      if (ok === 2) throw recovering();
+      if (ok !== 1) return { ok: false, holder: holder! };
       this.local.set(lower, name);
       return { ok: true, name };
     } finally {
