@@ -29,7 +29,7 @@ test('the README plugin written to a --plugins-dir works with no change to core 
   t.like(await alice.request('/help roll'), {
     text: 'usage: /roll [sides]\nRoll a die and tell the room\n  sides: number of sides (default 6)\naliases: /dice',
   });
-  t.like(await alice.refused('/roll'), { code: 'NOT_IN_ROOM', message: 'join a room first' });
+  t.like(await alice.refused('/roll'), { code: 'NOT_IN_ROOM', message: 'you are not in a room; /join a room first' });
   await alice.join('lobby');
   await bob.join('lobby');
   t.like(await alice.refused('/roll 1'), { code: 'BAD_SIDES', message: 'a die has 2 to 1000 sides' });
@@ -38,6 +38,7 @@ test('the README plugin written to a --plugins-dir works with no change to core 
     const notice = await client.waitFor((e) => e.t === 'notice');
     const rolled = /^alice rolled (\d+) \(d20\)$/.exec((notice as { text: string }).text);
     t.truthy(rolled);
+    t.is((notice as { plugin?: string }).plugin, 'roll', 'marked as the roll plugin\'s, not the server\'s');
     t.true(Number(rolled![1]) >= 1 && Number(rolled![1]) <= 20);
   }
 });
