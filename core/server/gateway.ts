@@ -121,10 +121,7 @@ export class Gateway {
       return;
     }
     const message = parseClientMessage(frame.payload);
-    if (!message) {
-      session.send({ t: 'error', code: 'BAD_MESSAGE', message: 'malformed or unknown message' });
-      return;
-    }
+    if (message.t === 'bad') return session.send({ t: 'error', code: message.code, message: message.why });
     if (message.t === 'ping') return session.send({ t: 'pong' });
     if (message.t === 'pong') return;
     switch (session.state) {
