@@ -30,6 +30,8 @@ export interface ServerConfig {
   /** Bytes of JSON frames (file chunks count as frames only: the upload credit bounds their bytes). */
   byteRate: number;
   byteBurst: number;
+  /** A frame, once begun, must arrive whole within this: bytes that never make a frame are no sign of life. */
+  frameTimeoutMs: number;
   outBufferBytes: number;
   commandTimeoutMs: number;
   maxConnections: number;
@@ -71,6 +73,8 @@ export const DEFAULTS: ServerConfig = {
   frameBurst: 250,
   byteRate: 256 * 1024,
   byteBurst: 1024 * 1024,
+  // A whole 128 KiB frame at 4.4 KiB/s: a slow link gets through, a trickle does not.
+  frameTimeoutMs: 30_000,
   outBufferBytes: 4 * 1024 * 1024,
   commandTimeoutMs: 10_000,
   maxConnections: 20_000,

@@ -95,6 +95,7 @@ const FLAGS: Record<string, Flag> = {
   'frame-burst': { key: 'frameBurst', type: 'string', parse: integer(1), arg: 'N', help: `frames past the rate before "excess flood" disconnects (default ${d.frameBurst})` },
   'byte-rate': { key: 'byteRate', type: 'string', parse: bytes, arg: 'SIZE', help: 'bytes of JSON frames per second per connection, 0 for no limit (default 256KiB)' },
   'byte-burst': { key: 'byteBurst', type: 'string', parse: bytes, arg: 'SIZE', help: 'JSON bytes past the rate before "excess flood" disconnects, at least --max-frame (default 1MiB)' },
+  'frame-timeout': { key: 'frameTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds a frame may take to arrive once begun (default ${d.frameTimeoutMs / 1000})` },
   'out-buffer': { key: 'outBufferBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes per client before it is dropped (default 4MiB)' },
   'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },

@@ -57,8 +57,8 @@ export class Gateway {
   }
 
   start(): void {
-    const { loginTimeoutMs, heartbeatMs, commandTimeoutMs } = this.deps.config;
-    const period = Math.max(20, Math.min(1000, Math.floor(Math.min(loginTimeoutMs, heartbeatMs, commandTimeoutMs) / 10)));
+    const { loginTimeoutMs, heartbeatMs, commandTimeoutMs, frameTimeoutMs } = this.deps.config;
+    const period = Math.max(20, Math.min(1000, Math.floor(Math.min(loginTimeoutMs, heartbeatMs, commandTimeoutMs, frameTimeoutMs) / 10)));
     this.sweeper = setInterval(() => this.sweep(), period);
     this.sweeper.unref();
   }
@@ -241,13 +241,16 @@ export class Gateway {
   }
 
   private sweep(): void {
-    const { loginTimeoutMs, heartbeatMs } = this.deps.config;
+    const { loginTimeoutMs, heartbeatMs, frameTimeoutMs } = this.deps.config;
     const now = Date.now();
     for (const { session, queue } of this.conns.values()) {
       queue.checkTimeout(now); // also for closed connections, whose clean-up waits for their command
       if (!session.open) continue;
       if (session.state !== 'ready' && now - session.connectedAt > loginTimeoutMs) {
         session.end('quit', 'login timed out');
+      } else if (session.partialSince > 0 && now - session.partialSince > frameTimeoutMs) {
+        // A peer trickling bytes would otherwise keep its connection and its name forever.
+        session.end('connection lost', `frame not completed within ${frameTimeoutMs / 1000} s`);
       } else if (now - session.lastSeen > heartbeatMs) {
         session.fail(`no answer to heartbeat for ${Math.round((now - session.lastSeen) / 1000)} s`);
       } else if (now - session.lastSeen > heartbeatMs / 3 && now - session.pingSent > heartbeatMs / 3) {

@@ -39,7 +39,10 @@ export class Session {
   loginAttempts = 0;
   /** A username claim is in flight; a second login must wait for its answer. */
   claiming = false;
+  /** When the last whole frame arrived: bytes alone are no sign of life. */
   lastSeen: number;
+  /** When the frame still incomplete began to arrive; 0 when none is. */
+  partialSince = 0;
   pingSent = 0;
   /** Why the server ended the connection, when it did; kept for the log and the room notice. */
   endReason: LeaveReason | undefined;
@@ -126,7 +129,7 @@ export class Session {
 
   private receive(data: Buffer): void {
     if (!this.open) return;
-    const now = (this.lastSeen = Date.now());
+    const now = Date.now();
     let frames: Frame[];
     try {
       frames = this.decoder.push(data);
@@ -138,6 +141,10 @@ export class Session {
       this.closeSoon();
       return;
     }
+    if (frames.length > 0) this.lastSeen = now;
+    // What is left over began in this read if a frame completed before it, else it is older.
+    if (this.decoder.bufferedBytes === 0) this.partialSince = 0;
+    else if (frames.length > 0 || this.partialSince === 0) this.partialSince = now;
     let chunks = false;
     for (const frame of frames) {
       if (!this.open) return;
