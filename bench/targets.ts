@@ -32,7 +32,7 @@ export function useServerFrom(dir: string): void {
 }
 
 /** Flags that take every throttle off our server, as the peer configs do for theirs. */
-const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
+const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--frame-rate', '0', '--byte-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
 
 /** Starts our server on a free loopback port; `extra` flags are appended (e.g. --redis). */
 export async function startOurs(extra: string[] = []): Promise<Target> {

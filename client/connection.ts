@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connect as tcpConnect, type Socket } from 'node:net';
-import { encodeJsonFrame, FrameDecoder, FrameKind, type Frame } from '../core/protocol/frame.js';
+import { encodeChunkHeader, encodeJsonFrame, FrameDecoder, FrameKind, type Frame } from '../core/protocol/frame.js';
 import {
   parseServerMessage,
   PROTOCOL_VERSION,
@@ -77,6 +77,8 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
   private byeReason: string | undefined;
   private readonly watchdog: NodeJS.Timeout;
   private readonly pacer: FloodPacer;
+  /** The server's budget for frames of any kind: chunks wait for it, the rest is counted. */
+  private readonly framePacer: FloodPacer;
 
   private constructor(
     private readonly socket: Socket,
@@ -86,6 +88,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
   ) {
     super();
     this.pacer = new FloodPacer(welcome.limits.floodRate, welcome.limits.floodBurst);
+    this.framePacer = new FloodPacer(welcome.limits.frameRate, welcome.limits.frameBurst);
     socket.on('data', (data) => this.receive(data));
     socket.on('error', () => {});
     socket.on('close', () => this.finish());
@@ -212,18 +215,21 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
 
   write(message: ClientMessage): void {
     if (!this.socket.writable) return;
+    this.framePacer.take();
     this.socket.write(encodeJsonFrame(message));
   }
 
-  /** Writes raw bytes (a pre-encoded frame); returns false when the socket wants a drain. */
-  writeRaw(frame: Buffer): boolean {
-    return this.socket.writable ? this.socket.write(frame) : false;
-  }
-
-  /** Waits until the socket can take more (for streaming uploads). */
-  drained(): Promise<void> {
-    if (!this.socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve) => {
+  /**
+   * Sends one file chunk once the frame budget allows it, and resolves when the socket can take
+   * more (for streaming uploads).
+   */
+  async sendChunk(transfer: number, data: Buffer): Promise<void> {
+    await this.framePacer.turn();
+    if (!this.socket.writable) return;
+    this.framePacer.take();
+    this.socket.write(encodeChunkHeader(transfer, data.length));
+    if (this.socket.write(data)) return;
+    await new Promise<void>((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
         this.socket.off('close', done);

@@ -3,7 +3,6 @@ import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { CommandLineError, parseCommandArgs, splitCommandLine } from '../core/protocol/command-line.js';
-import { encodeChunkHeader } from '../core/protocol/frame.js';
 import { contentProblem, hasNul, extensionOf, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../core/protocol/file-rules.js';
 import { FILE_RESULT, type FileOffer, type SaveProblem, type ServerMessage } from '../core/protocol/messages.js';
 import type { ChatConnection } from './connection.js';
@@ -231,8 +230,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
         if (bytesRead === 0) throw new Error(`${upload.name} became shorter while it was being sent`);
         upload.credit -= bytesRead;
         upload.sent += bytesRead;
-        this.connection.writeRaw(encodeChunkHeader(upload.transfer, bytesRead));
-        if (!this.connection.writeRaw(buffer.subarray(0, bytesRead))) await this.connection.drained();
+        await this.connection.sendChunk(upload.transfer, buffer.subarray(0, bytesRead));
         this.report(upload, 'progress');
       }
       if (!upload.stopped) this.connection.write({ t: 'upload-end', transfer: upload.transfer });

@@ -31,6 +31,14 @@ export interface ServerConfig {
   maxFrameBytes: number;
   floodRate: number;
   floodBurst: number;
+  /** Every frame a connection sends, logged in or not, counts against these; past the burst it is dropped. */
+  frameRate: number;
+  frameBurst: number;
+  /** Bytes of JSON frames (file chunks count as frames only: the upload credit bounds their bytes). */
+  byteRate: number;
+  byteBurst: number;
+  /** A frame, once begun, must arrive whole within this: bytes that never make a frame are no sign of life. */
+  frameTimeoutMs: number;
   outBufferBytes: number;
   commandTimeoutMs: number;
   maxConnections: number;
@@ -73,6 +81,14 @@ export const DEFAULTS: ServerConfig = {
   maxFrameBytes: 128 * 1024,
   floodRate: 20,
   floodBurst: 40,
+  // Far above what chatclient sends (commands at 20/s; 64 KiB file chunks paced to the rate, some
+  // 28 MiB/s), while a connection dropped for flooding has cost the others little.
+  frameRate: 500,
+  frameBurst: 250,
+  byteRate: 256 * 1024,
+  byteBurst: 1024 * 1024,
+  // A whole 128 KiB frame at 4.4 KiB/s: a slow link gets through, a trickle does not.
+  frameTimeoutMs: 30_000,
   outBufferBytes: 4 * 1024 * 1024,
   commandTimeoutMs: 10_000,
   maxConnections: 20_000,
@@ -101,5 +117,9 @@ export function limitsOf(c: ServerConfig): Limits {
     heartbeatMs: c.heartbeatMs,
     floodRate: c.floodRate,
     floodBurst: c.floodBurst,
+    frameRate: c.frameRate,
+    frameBurst: c.frameBurst,
+    byteRate: c.byteRate,
+    byteBurst: c.byteBurst,
   };
 }

@@ -2,36 +2,8 @@ import { createHash } from 'node:crypto';
 import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { formatEvent } from '../client/format.js';
-import type { ServerConfig } from '../core/config.js';
 import { encodeChunkFrame } from '../core/protocol/frame.js';
-import { TestClient } from './helpers/client.js';
-import { eventually, HostileClient, json, rawFrame, type Received } from './helpers/hostile.js';
-import { startServer } from './helpers/server.js';
-
-/**
- * Every test runs a server with two bystanders, alice and bob, chatting in one room. After the
- * hostile input, `unharmed` checks the server still serves them: a line from each reaches the other.
- */
-async function arena(t: ExecutionContext, overrides: Partial<ServerConfig> = {}) {
-  const server = await startServer(t, overrides);
-  const [alice, bob] = await Promise.all([TestClient.login(t, server.port, 'alice'), TestClient.login(t, server.port, 'bob')]);
-  await alice.join('lobby');
-  await bob.join('lobby');
-  let round = 0;
-  const unharmed = async () => {
-    round++;
-    for (const [from, to] of [
-      [alice, bob],
-      [bob, alice],
-    ] as const) {
-      const text = `${from.name} is fine ${round}`;
-      from.send(text);
-      await to.waitFor((e) => e.t === 'message' && e.text === text, text);
-    }
-    t.false(alice.connection.closed || bob.connection.closed);
-  };
-  return { server, port: server.port, alice, bob, unharmed };
-}
+import { arena, eventually, HostileClient, json, rawFrame, type Received } from './helpers/hostile.js';
 
 /** Sends `bytes` on a fresh connection (after `prefix`) and returns the first error, checking the connection ends. */
 async function refusedAndClosed(t: ExecutionContext, port: number, bytes: Buffer, code: string): Promise<Received> {
@@ -120,7 +92,7 @@ test('malformed JSON and well-formed JSON that is no message get BAD_MESSAGE; th
     '{"t":"login","name":["alice"]}',
     '{"t":"upload-end","transfer":"1"}',
     '{"t":"upload-cancel","transfer":1,"reason":' + JSON.stringify('r'.repeat(501)) + '}',
-    '['.repeat(60_000) + ']'.repeat(60_000), // deep nesting
+    '['.repeat(8) + ']'.repeat(8), // nesting up to the limit is parsed (and is no message)
     '{"t":"ping"}{"t":"ping"}',
   ];
   const client = await HostileClient.connect(t, port);
@@ -303,17 +275,6 @@ test('file transfer abuse: bytes for others’ transfers, before the go, beyond 
   });
   sender.command('/sendfile b.txt bob', offer('b.txt', -5));
   t.like(await sender.waitFor((m) => m.t === 'error' && m.code === 'BAD_MESSAGE', 'a negative size is no message'), { re: undefined });
-  await unharmed();
-});
-
-test('a flood of garbage frames in one write is answered frame by frame and harms no one', async (t) => {
-  const { port, unharmed } = await arena(t);
-  const client = await HostileClient.connect(t, port);
-  const count = 5_000;
-  client.write(Buffer.concat(Array.from({ length: count }, (_, i) => rawFrame(1, i % 2 ? '{"t":"nope"}' : '{'))));
-  await client.waitUntil(() => client.errors().length === count, `${count} refusals`, 10_000);
-  client.write(Buffer.concat(Array.from({ length: count }, () => json({ t: 'ping' }))));
-  await client.waitUntil(() => client.received.filter((m) => m.t === 'pong').length === count, `${count} pongs`, 10_000);
   await unharmed();
 });
 

@@ -153,7 +153,7 @@ test('a client that stops reading is dropped once --out-buffer is exceeded, with
   const dir = mkdtempSync(join(tmpdir(), 'chatserver-log-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const logFile = join(dir, 'server.log');
-  const { port } = await startServer(t, { outBufferBytes: 64 * 1024, floodRate: 0, logFile });
+  const { port } = await startServer(t, { outBufferBytes: 64 * 1024, floodRate: 0, frameRate: 0, byteRate: 0, logFile });
   const [talker, watcher] = await Promise.all([TestClient.login(t, port, 'talker'), TestClient.login(t, port, 'watcher')]);
   const stalled = await HostileClient.login(t, port, 'stalled');
   await talker.join('lobby');

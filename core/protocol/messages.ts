@@ -39,6 +39,14 @@ export interface Limits {
   /** Command lines and queries per second, and the burst (absent from servers before 0.2; 0 rate: no limit). */
   floodRate?: number;
   floodBurst?: number;
+  /**
+   * Frames (of any kind) and bytes of JSON frames per second per connection, and their bursts; past
+   * a burst the server disconnects ("excess flood"). Absent from older servers; 0 rate: no limit.
+   */
+  frameRate?: number;
+  frameBurst?: number;
+  byteRate?: number;
+  byteBurst?: number;
 }
 
 /** A client that declares this in its hello answers `file-end {report: true}` with `file-result`. */
@@ -112,11 +120,29 @@ function isOffer(v: unknown): v is FileOffer {
   return typeof o === 'object' && o !== null && isStr(o.arg, 64) && isStr(o.name, 4096) && isInt(o.size) && isStr(o.sha256, 64);
 }
 
+/** A JSON frame that is not a message: the error code and why, for the peer. No ClientMessage has t 'bad'. */
+export interface BadMessage {
+  t: 'bad';
+  code: 'BAD_MESSAGE' | 'TOO_DEEP';
+  why: string;
+}
+
+/** Nesting of arrays and objects a client message may have; the deepest real one (cmd, files, offer) has 3. */
+export const MAX_JSON_DEPTH = 8;
+const MALFORMED: BadMessage = { t: 'bad', code: 'BAD_MESSAGE', why: 'malformed or unknown message' };
+const TOO_DEEP: BadMessage = { t: 'bad', code: 'TOO_DEEP', why: `JSON nested deeper than ${MAX_JSON_DEPTH} levels; no message needs that` };
+
 /**
- * Parses one JSON frame from a client. Returns undefined for anything that is not a
- * well-formed message of protocol v1, so hostile input never reaches the handlers.
+ * Parses one JSON frame from a client. Anything that is not a well-formed message of protocol
+ * v1 is a BadMessage, so hostile input never reaches the handlers.
  */
-export function parseClientMessage(payload: Buffer): ClientMessage | undefined {
+export function parseClientMessage(payload: Buffer): ClientMessage | BadMessage {
+  // JSON.parse of deeply nested arrays costs far more per byte than anything else it reads.
+  if (nestsDeeper(payload, MAX_JSON_DEPTH)) return TOO_DEEP;
+  return checkClientMessage(payload) ?? MALFORMED;
+}
+
+function checkClientMessage(payload: Buffer): ClientMessage | undefined {
   let m: Record<string, unknown>;
   try {
     m = JSON.parse(payload.toString('utf8'));
@@ -146,6 +172,26 @@ export function parseClientMessage(payload: Buffer): ClientMessage | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Whether JSON text opens more than `max` arrays or objects inside each other: one pass over
+ * the bytes, outside strings, that stops at the first level too deep.
+ */
+function nestsDeeper(json: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
 }
 
 /** Parses one JSON frame from the server; undefined for anything that is not a message. */

@@ -101,6 +101,11 @@ const FLAGS: Record<string, Flag> = {
   'max-frame': { key: 'maxFrameBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'largest protocol frame (default 128KiB)' },
   'flood-rate': { key: 'floodRate', type: 'string', parse: integer(0), arg: 'N', help: `commands per second per user, 0 for no limit (default ${d.floodRate})` },
   'flood-burst': { key: 'floodBurst', type: 'string', parse: integer(1), arg: 'N', help: `burst allowance (default ${d.floodBurst})` },
+  'frame-rate': { key: 'frameRate', type: 'string', parse: integer(0), arg: 'N', help: `frames of any kind per second per connection, 0 for no limit (default ${d.frameRate})` },
+  'frame-burst': { key: 'frameBurst', type: 'string', parse: integer(1), arg: 'N', help: `frames past the rate before "excess flood" disconnects (default ${d.frameBurst})` },
+  'byte-rate': { key: 'byteRate', type: 'string', parse: bytes, arg: 'SIZE', help: 'bytes of JSON frames per second per connection, 0 for no limit (default 256KiB)' },
+  'byte-burst': { key: 'byteBurst', type: 'string', parse: bytes, arg: 'SIZE', help: 'JSON bytes past the rate before "excess flood" disconnects, at least --max-frame (default 1MiB)' },
+  'frame-timeout': { key: 'frameTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds a frame may take to arrive once begun (default ${d.frameTimeoutMs / 1000})` },
   'out-buffer': { key: 'outBufferBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes per client before it is dropped (default 4MiB)' },
   'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
@@ -144,6 +149,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (config.redisUrl === null && env.CHATSERVER_REDIS) config.redisUrl = redisUrl(env.CHATSERVER_REDIS, 'redis (from CHATSERVER_REDIS)');
   if (config.workers > 0 && config.redisUrl === null) {
     throw new StartupError('--workers needs --redis: the workers form one network through Redis');
+  }
+  if (config.byteRate > 0 && config.byteBurst < config.maxFrameBytes) {
+    throw new StartupError(`--byte-burst (${config.byteBurst}) must be at least --max-frame (${config.maxFrameBytes}), or the largest frame could never be read`);
   }
   if (config.port > 65535) throw new StartupError(`port ${config.port} is out of range (0-65535)`);
   if (values['no-log-file']) config.logFile = null;

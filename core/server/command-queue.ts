@@ -1,6 +1,7 @@
 import type { Dispatcher } from '../commands/dispatcher.js';
 import type { ServerConfig } from '../config.js';
 import type { FileOffer } from '../protocol/messages.js';
+import { TokenBucket } from '../protocol/token-bucket.js';
 import type { Session } from '../session/session.js';
 import type { ActionLog } from '../tokens.js';
 
@@ -23,8 +24,7 @@ const REFUSALS_LOGGED_EVERY_MS = 1_000;
 export class CommandQueue {
   private readonly waiting: Pending[] = [];
   private running: { id: number; line: string; since: number } | undefined;
-  private tokens: number;
-  private refilledAt = Date.now();
+  private readonly flood: TokenBucket;
   private idleWaiters: (() => void)[] = [];
   private refused: { FLOOD: number; BUSY: number } | undefined;
   private refusalsLoggedAt = 0;
@@ -35,7 +35,7 @@ export class CommandQueue {
     private readonly config: ServerConfig,
     private readonly log: ActionLog,
   ) {
-    this.tokens = config.floodBurst;
+    this.flood = new TokenBucket(config.floodRate, config.floodBurst);
   }
 
   push(id: number, line: string, files: readonly FileOffer[]): void {
@@ -72,7 +72,7 @@ export class CommandQueue {
    * (`what` says what was dropped) and returns false.
    */
   admit(id: number, what: string): boolean {
-    if (this.takeToken()) return true;
+    if (this.flood.take()) return true;
     this.session.send({ t: 'error', re: id, code: 'FLOOD', message: `you are sending too fast; slow down (${what})` });
     this.countRefusal('FLOOD');
     return false;
@@ -124,16 +124,5 @@ export class CommandQueue {
 
   private settle(): void {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
-  }
-
-  private takeToken(): boolean {
-    const { floodRate, floodBurst } = this.config;
-    if (floodRate <= 0) return true;
-    const now = Date.now();
-    this.tokens = Math.min(floodBurst, this.tokens + ((now - this.refilledAt) * floodRate) / 1000);
-    this.refilledAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
   }
 }

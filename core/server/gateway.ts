@@ -59,8 +59,8 @@ export class Gateway {
   }
 
   start(): void {
-    const { loginTimeoutMs, heartbeatMs, commandTimeoutMs } = this.deps.config;
-    const period = Math.max(20, Math.min(1000, Math.floor(Math.min(loginTimeoutMs, heartbeatMs, commandTimeoutMs) / 10)));
+    const { loginTimeoutMs, heartbeatMs, commandTimeoutMs, frameTimeoutMs } = this.deps.config;
+    const period = Math.max(20, Math.min(1000, Math.floor(Math.min(loginTimeoutMs, heartbeatMs, commandTimeoutMs, frameTimeoutMs) / 10)));
     this.sweeper = setInterval(() => this.sweep(), period);
     this.sweeper.unref();
   }
@@ -123,10 +123,7 @@ export class Gateway {
       return;
     }
     const message = parseClientMessage(frame.payload);
-    if (!message) {
-      session.send({ t: 'error', code: 'BAD_MESSAGE', message: 'malformed or unknown message' });
-      return;
-    }
+    if (message.t === 'bad') return session.send({ t: 'error', code: message.code, message: message.why });
     if (message.t === 'ping') return session.send({ t: 'pong' });
     if (message.t === 'pong') return;
     switch (session.state) {
@@ -251,13 +248,16 @@ export class Gateway {
   }
 
   private sweep(): void {
-    const { loginTimeoutMs, heartbeatMs } = this.deps.config;
+    const { loginTimeoutMs, heartbeatMs, frameTimeoutMs } = this.deps.config;
     const now = Date.now();
     for (const { session, queue } of this.conns.values()) {
       queue.checkTimeout(now); // also for closed connections, whose clean-up waits for their command
       if (!session.open) continue;
       if (session.state !== 'ready' && now - session.connectedAt > loginTimeoutMs) {
         session.end('quit', 'login timed out');
+      } else if (session.partialSince > 0 && now - session.partialSince > frameTimeoutMs) {
+        // A peer trickling bytes would otherwise keep its connection and its name forever.
+        session.end('connection lost', `frame not completed within ${frameTimeoutMs / 1000} s`);
       } else if (now - session.lastSeen > heartbeatMs) {
         session.fail(`no answer to heartbeat for ${Math.round((now - session.lastSeen) / 1000)} s`);
       } else if (now - session.lastSeen > heartbeatMs / 3 && now - session.pingSent > heartbeatMs / 3) {

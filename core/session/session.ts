@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
+import { TokenBucket } from '../protocol/token-bucket.js';
 import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
 
@@ -17,6 +18,10 @@ export interface SessionEvents {
 export interface SessionLimits {
   maxFrameBytes: number;
   outBufferBytes: number;
+  frameRate: number;
+  frameBurst: number;
+  byteRate: number;
+  byteBurst: number;
 }
 
 export const CLOSED_BY_PEER = 'closed by peer';
@@ -34,7 +39,10 @@ export class Session {
   loginAttempts = 0;
   /** A username claim is in flight; a second login must wait for its answer. */
   claiming = false;
+  /** When the last whole frame arrived: bytes alone are no sign of life. */
   lastSeen: number;
+  /** When the frame still incomplete began to arrive; 0 when none is. */
+  partialSince = 0;
   pingSent = 0;
   /** Set from the hello: the client reports whether it saved each file it received. */
   reportsSaves = false;
@@ -46,6 +54,8 @@ export class Session {
   readonly remote: string;
   private readonly decoder: FrameDecoder;
   private readonly outbox: Outbox;
+  private readonly frames: TokenBucket;
+  private readonly bytes: TokenBucket;
   private closeCause = CLOSED_BY_PEER;
   private endTimer: NodeJS.Timeout | undefined;
 
@@ -59,6 +69,8 @@ export class Session {
     this.address = socket.remoteAddress ?? '?';
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
+    this.frames = new TokenBucket(limits.frameRate, limits.frameBurst, this.connectedAt);
+    this.bytes = new TokenBucket(limits.byteRate, limits.byteBurst, this.connectedAt);
     this.outbox = new Outbox(socket, limits.outBufferBytes, () => this.fail('outgoing buffer full (client not reading)'));
     socket.setNoDelay(true);
     socket.on('data', (data) => this.receive(data));
@@ -119,7 +131,7 @@ export class Session {
 
   private receive(data: Buffer): void {
     if (!this.open) return;
-    this.lastSeen = Date.now();
+    const now = Date.now();
     let frames: Frame[];
     try {
       frames = this.decoder.push(data);
@@ -131,12 +143,30 @@ export class Session {
       this.closeSoon();
       return;
     }
+    if (frames.length > 0) this.lastSeen = now;
+    // What is left over began in this read if a frame completed before it, else it is older.
+    if (this.decoder.bufferedBytes === 0) this.partialSince = 0;
+    else if (frames.length > 0 || this.partialSince === 0) this.partialSince = now;
     let chunks = false;
     for (const frame of frames) {
       if (!this.open) return;
+      const excess = this.overBudget(frame, now);
+      if (excess) return this.end('connection lost', 'excess flood', `excess flood: more than ${excess}`);
       chunks ||= frame.kind === FrameKind.Chunk;
       this.events.frame(this, frame);
     }
     if (chunks) awaitTurn(this.socket);
+  }
+
+  /**
+   * Every frame, whatever it holds, costs its parsing and answer: it takes a token of the frame
+   * budget, and a JSON frame its length in bytes. Says which budget ran out, if one did.
+   */
+  private overBudget(frame: Frame, now: number): string | undefined {
+    if (!this.frames.take(1, now)) return `${this.frames.rate} frames a second (burst ${this.frames.burst})`;
+    if (frame.kind === FrameKind.Json && !this.bytes.take(frame.payload.length, now)) {
+      return `${this.bytes.rate} bytes of JSON a second (burst ${this.bytes.burst})`;
+    }
+    return undefined;
   }
 }

@@ -1,7 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import type { ExecutionContext } from 'ava';
+import type { ServerConfig } from '../../core/config.js';
 import { encodeJsonFrame, FrameDecoder, FrameKind } from '../../core/protocol/frame.js';
-import { WAIT_MS } from './client.js';
+import { TestClient, WAIT_MS } from './client.js';
+import { startServer } from './server.js';
 
 /** A message the server sent, as parsed JSON (or a file chunk), whatever it holds. */
 export type Received = { t: string; [key: string]: unknown };
@@ -145,4 +147,29 @@ export async function eventually(condition: () => boolean | Promise<boolean>, wh
     if (Date.now() > deadline) throw new Error(`waited ${ms} ms for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Every test runs a server with two bystanders, alice and bob, chatting in one room. After the
+ * hostile input, `unharmed` checks the server still serves them: a line from each reaches the other.
+ */
+export async function arena(t: ExecutionContext, overrides: Partial<ServerConfig> = {}) {
+  const server = await startServer(t, overrides);
+  const [alice, bob] = await Promise.all([TestClient.login(t, server.port, 'alice'), TestClient.login(t, server.port, 'bob')]);
+  await alice.join('lobby');
+  await bob.join('lobby');
+  let round = 0;
+  const unharmed = async () => {
+    round++;
+    for (const [from, to] of [
+      [alice, bob],
+      [bob, alice],
+    ] as const) {
+      const text = `${from.name} is fine ${round}`;
+      from.send(text);
+      await to.waitFor((e) => e.t === 'message' && e.text === text, text);
+    }
+    t.false(alice.connection.closed || bob.connection.closed);
+  };
+  return { server, port: server.port, alice, bob, unharmed };
 }
