@@ -68,14 +68,21 @@ export interface Chat {
  * the same keys on every node, so what one node sets, all read. Values are JSON: what is stored
  * is a copy, and what is read back is too.
  */
-export interface Store {
+export interface Bag {
   get<T = unknown>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void>;
   delete(key: string): Promise<boolean>;
   /** Keys starting with `prefix`, sorted; at most 10,000 (STORE_LIMITS). */
   keys(prefix?: string): Promise<string[]>;
-  /** Deletes every key starting with `prefix`: what the core does when a room empties. */
+  /** Deletes every key starting with `prefix`. */
   clear(prefix: string): Promise<void>;
+}
+
+export interface Store extends Bag {
+  /** This plugin's keys about one room (any spelling): emptied by the core when the room empties. */
+  room(name: string): Bag;
+  /** This plugin's keys about one user: emptied by the core when the user logs out. */
+  user(name: string): Bag;
 }
 
 /** The server's events, as the core raises them (implemented by EventBus). */

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import type { Store } from '../tokens.js';
+import type { Bag, Store } from '../tokens.js';
 
 /** One plugin must not be able to fill the server's memory (or Redis). */
 export const STORE_LIMITS = Object.freeze({ keyBytes: 256, valueBytes: 64 * 1024, keys: 10_000 });
@@ -25,11 +25,35 @@ interface Entry {
 /** Where plugins' namespaces live: chosen once, in the composition root. */
 export interface Stores {
   namespace(name: string): Store;
+  /** Empties a room's or a user's bag in every namespace (`bagPrefix`). */
+  clearBags(prefix: string): Promise<void>;
+}
+
+export const bagPrefix = (kind: 'room' | 'user', name: string) => `${kind}:${name.toLowerCase()}:`;
+
+/** The same keys seen under a prefix: what a room's or a user's bag is. */
+function prefixed(bag: Bag, prefix: string): Bag {
+  return {
+    get: (key) => bag.get(prefix + key),
+    set: (key, value, options) => bag.set(prefix + key, value, options),
+    delete: (key) => bag.delete(prefix + key),
+    keys: async (start = '') => (await bag.keys(prefix + start)).map((k) => k.slice(prefix.length)),
+    clear: (start) => bag.clear(prefix + start),
+  };
+}
+
+/** A namespace's keys with its room and user bags. */
+export function withBags(bag: Bag): Store {
+  return { ...bag, room: (name) => prefixed(bag, bagPrefix('room', name)), user: (name) => prefixed(bag, bagPrefix('user', name)) };
 }
 
 /** Every namespace of one server, in memory. */
 export class MemoryStores implements Stores {
   private readonly spaces = new Map<string, Map<string, Entry>>();
+
+  async clearBags(prefix: string): Promise<void> {
+    for (const space of this.spaces.values()) for (const k of [...space.keys()]) if (k.startsWith(prefix)) space.delete(k);
+  }
 
   namespace(name: string): Store {
     const space = new Map<string, Entry>();
@@ -39,7 +63,7 @@ export class MemoryStores implements Stores {
       if (entry && entry.expires <= Date.now()) space.delete(key);
       return entry && entry.expires > Date.now() ? entry : undefined;
     };
-    return {
+    return withBags({
       get: async <T>(key: string) => {
         const entry = live(key);
         return entry === undefined ? undefined : (JSON.parse(entry.json) as T);
@@ -57,6 +81,6 @@ export class MemoryStores implements Stores {
       clear: async (prefix) => {
         for (const k of [...space.keys()]) if (k.startsWith(prefix)) space.delete(k);
       },
-    };
+    });
   }
 }

@@ -8,7 +8,7 @@ import type { GuardMeta } from '../guards/guard.js';
 import { installBuiltinGuards, installPlugins } from '../plugins/install.js';
 import { discoverPlugins, selectPlugins } from '../plugins/loader.js';
 import { pieceOf } from '../pieces/piece.js';
-import { MemoryStores, type Stores } from '../pieces/store.js';
+import { bagPrefix, MemoryStores, type Stores } from '../pieces/store.js';
 import { RedisStores } from '../services/redis/redis-store.js';
 import { ChatService } from '../services/chat.js';
 import { CommandRegistry } from '../commands/registry.js';
@@ -112,6 +112,9 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Uploads, { useValue: uploads });
   const events = new EventBus(log);
   container.register(Tokens.Events, { useValue: events });
+  // A room's and a user's bags go with them, in every plugin's store.
+  events.listen('roomEmptied', ({ room }) => stores.clearBags(bagPrefix('room', room)), { file: 'the core' });
+  events.listen('logout', ({ user }) => stores.clearBags(bagPrefix('user', user)), { file: 'the core' });
   // Not a plugin name (those are file names, checked by the loader), so no plugin can reach it.
   container.register(Tokens.RoomMeta, { useValue: stores.namespace(':rooms') });
   const rooms = container.resolve(RoomService);

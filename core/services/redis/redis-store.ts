@@ -1,4 +1,4 @@
-import { encodeEntry, STORE_LIMITS, storeFull, type Stores } from '../../pieces/store.js';
+import { encodeEntry, STORE_LIMITS, storeFull, withBags, type Stores } from '../../pieces/store.js';
 import type { Store } from '../../tokens.js';
 import type { RedisNetwork } from './network.js';
 import { PREFIX } from './scripts.js';
@@ -10,9 +10,22 @@ import { PREFIX } from './scripts.js';
  * dropped when the keys are listed.
  */
 export class RedisStores implements Stores {
+  private readonly spaces = new Map<string, Store>();
+
   constructor(private readonly net: RedisNetwork) {}
 
+  /** Every node loads the same plugins, so the namespaces known here are the network's. */
+  async clearBags(prefix: string): Promise<void> {
+    for (const store of this.spaces.values()) await store.clear(prefix);
+  }
+
   namespace(name: string): Store {
+    const store = this.open(name);
+    this.spaces.set(name, store);
+    return store;
+  }
+
+  private open(name: string): Store {
     const base = `${PREFIX}store:${name}:`;
     const index = `${base}keys`;
     const valueKey = (key: string) => `${base}v:${key}`;
@@ -25,7 +38,7 @@ export class RedisStores implements Stores {
         if (gone.length > 0) await redis.srem(index, ...gone);
         return keys.filter((_, i) => present[i] === 1);
       });
-    return {
+    return withBags({
       get: async <T>(key: string) => {
         const json = await this.net.run((redis) => redis.get(valueKey(key)));
         return json === null ? undefined : (JSON.parse(json) as T);
@@ -50,6 +63,6 @@ export class RedisStores implements Stores {
         const keys = await this.net.run(async (redis) => (await redis.smembers(index)).filter((k) => k.startsWith(prefix)));
         if (keys.length > 0) await this.net.run((redis) => redis.multi().srem(index, ...keys).del(...keys.map(valueKey)).exec());
       },
-    };
+    });
   }
 }
