@@ -25,6 +25,7 @@ export interface ServerConfig {
   floodRate: number;
   floodBurst: number;
   outBufferBytes: number;
+  outputBudgetBytes: number;
   commandTimeoutMs: number;
   maxConnections: number;
   maxConnectionsPerAddress: number;
@@ -60,6 +61,10 @@ export const DEFAULTS: ServerConfig = {
   floodRate: 20,
   floodBurst: 40,
   outBufferBytes: 4 * 1024 * 1024,
+  // All clients' unsent bytes together. What readers hold is small (uploads go in 256 KiB
+  // windows, chat is flood-limited), so this is 32 clients at --out-buffer: enough for the
+  // slow readers a server has, while 20,000 clients that do not read cannot take 80 GiB.
+  outputBudgetBytes: 128 * 1024 * 1024,
   commandTimeoutMs: 10_000,
   maxConnections: 20_000,
   // Room for a classroom or an office behind one NAT address, while one host cannot take the

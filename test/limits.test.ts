@@ -20,12 +20,13 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     floodRate: 20,
     floodBurst: 40,
     outBufferBytes: 4 * 1024 * 1024,
+    outputBudgetBytes: 128 * 1024 * 1024,
     commandTimeoutMs: 10_000,
     maxConnections: 20_000,
     maxConnectionsPerAddress: 64,
   });
   const parsed = parseServerArgs(
-    '--max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --command-timeout 0.25 --max-connections 3 --max-per-address 2'.split(
+    '--max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --output-budget 1GiB --command-timeout 0.25 --max-connections 3 --max-per-address 2'.split(
       ' ',
     ),
   );
@@ -38,6 +39,7 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     floodRate: 0,
     floodBurst: 3,
     outBufferBytes: 64 * 1024,
+    outputBudgetBytes: 1024 ** 3,
     commandTimeoutMs: 250,
     maxConnections: 3,
     maxConnectionsPerAddress: 2,

@@ -31,7 +31,7 @@ const seconds = (text: string, flag: string): number => {
   return Math.round(n * 1000);
 };
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
 const bytes = (text: string, flag: string): number => {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
@@ -92,6 +92,7 @@ const FLAGS: Record<string, Flag> = {
   'flood-rate': { key: 'floodRate', type: 'string', parse: integer(0), arg: 'N', help: `commands per second per user, 0 for no limit (default ${d.floodRate})` },
   'flood-burst': { key: 'floodBurst', type: 'string', parse: integer(1), arg: 'N', help: `burst allowance (default ${d.floodBurst})` },
   'out-buffer': { key: 'outBufferBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes per client before it is dropped (default 4MiB)' },
+  'output-budget': { key: 'outputBudgetBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes of all clients together; past it the furthest behind are dropped (default 128MiB)' },
   'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
   'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },

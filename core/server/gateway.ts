@@ -7,6 +7,7 @@ import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMe
 import { usernameProblem } from '../protocol/rules.js';
 import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
+import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import { CommandQueue } from './command-queue.js';
@@ -50,10 +51,19 @@ export class Gateway {
     closed: (session, cause) => void this.onClosed(session, cause),
   };
 
-  constructor(private readonly deps: GatewayDeps) {}
+  private readonly output: OutputBudget;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.output = new OutputBudget(deps.config.outputBudgetBytes);
+  }
 
   get connectionCount(): number {
     return this.conns.size;
+  }
+
+  /** Bytes queued to clients and not yet taken by the kernel, over all connections. */
+  get outputBytes(): number {
+    return this.output.bytes;
   }
 
   start(): void {
@@ -79,7 +89,7 @@ export class Gateway {
       return;
     }
     this.perAddress.set(address, fromAddress + 1);
-    const session = new Session(this.nextId++, socket, config, this.sessionEvents);
+    const session = new Session(this.nextId++, socket, config, this.sessionEvents, this.output);
     this.conns.set(session, { session, queue: new CommandQueue(session, this.deps.dispatcher, config, log) });
     log.action('connect', { id: session.id, remote: session.remote });
   }

@@ -3,6 +3,7 @@ import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
+import type { OutputBudget } from './output-budget.js';
 
 export type SessionState = 'handshake' | 'login' | 'ready' | 'closing' | 'closed';
 
@@ -52,12 +53,13 @@ export class Session {
     private readonly socket: Socket,
     limits: SessionLimits,
     private readonly events: SessionEvents,
+    output: OutputBudget,
   ) {
     this.connectedAt = this.lastSeen = Date.now();
     this.address = socket.remoteAddress ?? '?';
     this.remote = `${socket.remoteAddress}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
-    this.outbox = new Outbox(socket, limits.outBufferBytes, () => this.fail('outgoing buffer full (client not reading)'));
+    this.outbox = new Outbox(socket, limits.outBufferBytes, output, (cause) => this.fail(cause));
     socket.setNoDelay(true);
     socket.on('data', (data) => this.receive(data));
     socket.on('error', (error) => {
