@@ -28,7 +28,14 @@ export interface ServerConfig {
   outputBudgetBytes: number;
   commandTimeoutMs: number;
   maxConnections: number;
+  /** Connections open at once from one client network (see prefixV4, prefixV6). */
   maxConnectionsPerAddress: number;
+  /** Leading bits of a client address that make its network: IPv4, and IPv6. */
+  prefixV4: number;
+  prefixV6: number;
+  /** New connections a second per client network (0: no limit), and how many may come at once. */
+  connectRate: number;
+  connectBurst: number;
   /** Redis URL of the network this server is a node of (SPEC §8); null for the embedded default. */
   redisUrl: string | null;
   /** Worker processes sharing the port (node:cluster); needs redisUrl. 0 runs in this process. */
@@ -68,8 +75,15 @@ export const DEFAULTS: ServerConfig = {
   commandTimeoutMs: 10_000,
   maxConnections: 20_000,
   // Room for a classroom or an office behind one NAT address, while one host cannot take the
-  // whole server. Load tests and benchmarks from 127.0.0.1 raise it (--max-per-address).
+  // whole server. Counted per network: one host usually has a whole IPv6 /64, and may have
+  // several addresses of an IPv4 /24. Load tests and benchmarks from 127.0.0.1 raise it.
   maxConnectionsPerAddress: 64,
+  prefixV4: 24,
+  prefixV6: 64,
+  // The burst lets a whole classroom reconnect at once after a restart; the rate bounds what
+  // connect/disconnect churn from one network costs the server (and its log).
+  connectRate: 10,
+  connectBurst: 64,
   redisUrl: null,
   workers: 0,
 };

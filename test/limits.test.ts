@@ -24,9 +24,13 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     commandTimeoutMs: 10_000,
     maxConnections: 20_000,
     maxConnectionsPerAddress: 64,
+    prefixV4: 24,
+    prefixV6: 64,
+    connectRate: 10,
+    connectBurst: 64,
   });
   const parsed = parseServerArgs(
-    '--max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --output-budget 1GiB --command-timeout 0.25 --max-connections 3 --max-per-address 2'.split(
+    '--max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --output-budget 1GiB --command-timeout 0.25 --max-connections 3 --max-per-address 2 --prefix-v4 32 --prefix-v6 48 --connect-rate 0 --connect-burst 5'.split(
       ' ',
     ),
   );
@@ -43,6 +47,10 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     commandTimeoutMs: 250,
     maxConnections: 3,
     maxConnectionsPerAddress: 2,
+    prefixV4: 32,
+    prefixV6: 48,
+    connectRate: 0,
+    connectBurst: 5,
   });
 });
 
@@ -170,7 +178,7 @@ test('a client that stops reading is dropped once --out-buffer is exceeded, with
 test('--max-connections and --max-per-address refuse with CONNECTION_REFUSED and a reason; a freed place is reusable', async (t) => {
   for (const [limits, reason] of [
     [{ maxConnections: 2 }, 'server is full'],
-    [{ maxConnectionsPerAddress: 2 }, 'too many connections from your address'],
+    [{ maxConnectionsPerAddress: 2 }, 'too many connections from your network 127.0.0.0/24'],
   ] as const) {
     const server = await startServer(t, limits);
     const first = await HostileClient.login(t, server.port, 'first');

@@ -53,6 +53,11 @@ test('a bad flag or value gives one clear line and exit code 1', async (t) => {
     stdout: '',
     stderr: "chatserver: --room-capacity needs a whole number >= 1, not 'lots'\n",
   });
+  t.deepEqual(await run(t, ['--prefix-v4', '33']), {
+    code: 1,
+    stdout: '',
+    stderr: "chatserver: --prefix-v4 needs a whole number from 0 to 32, not '33'\n",
+  });
   t.deepEqual(await run(t, ['70000']), { code: 1, stdout: '', stderr: 'chatserver: port 70000 is out of range (0-65535)\n' });
 });
 

@@ -17,10 +17,13 @@ interface Flag {
   short?: string;
 }
 
-function integer(min: number) {
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string, flag: string): number => {
     const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min) throw new StartupError(`--${flag} needs a whole number >= ${min}, not '${text}'`);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      throw new StartupError(`--${flag} needs a whole number ${range}, not '${text}'`);
+    }
     return n;
   };
 }
@@ -95,7 +98,11 @@ const FLAGS: Record<string, Flag> = {
   'output-budget': { key: 'outputBudgetBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes of all clients together; past it the furthest behind are dropped (default 128MiB)' },
   'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
-  'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
+  'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client network (default ${d.maxConnectionsPerAddress})` },
+  'prefix-v4': { key: 'prefixV4', type: 'string', parse: integer(0, 32), arg: 'BITS', help: `an IPv4 client's network is its /BITS (default ${d.prefixV4}; 32: each address)` },
+  'prefix-v6': { key: 'prefixV6', type: 'string', parse: integer(0, 128), arg: 'BITS', help: `an IPv6 client's network is its /BITS (default ${d.prefixV6})` },
+  'connect-rate': { key: 'connectRate', type: 'string', parse: integer(0), arg: 'N', help: `new connections per second per client network, 0 for no limit (default ${d.connectRate})` },
+  'connect-burst': { key: 'connectBurst', type: 'string', parse: integer(1), arg: 'N', help: `new connections at once per client network (default ${d.connectBurst})` },
   redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS)' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
