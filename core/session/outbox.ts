@@ -34,6 +34,7 @@ export class Outbox implements Backlogged {
   private released = false;
   /** Bytes counted against the budget: queued, or written and not yet taken by the kernel. */
   private counted = 0;
+  private progressed = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -49,6 +50,10 @@ export class Outbox implements Backlogged {
     return this.counted;
   }
 
+  get progressAt(): number {
+    return this.progressed;
+  }
+
   /** Bytes accepted but not yet handed to the kernel. */
   get backlog(): number {
     return this.queued + this.socket.writableLength;
@@ -61,6 +66,7 @@ export class Outbox implements Backlogged {
     if (onWritten) this.callbacks.push(onWritten);
     this.queued += frame.length;
     if (this.queued + this.socket.writableLength > this.limit) return this.drop(OWN_LIMIT_CAUSE);
+    if (this.counted === 0) this.progressed = this.budget.clock; // behind from now
     this.counted += frame.length;
     this.budget.charge(frame.length); // may drop this very outbox, if it is the furthest behind
     if (this.overflowed) return;
@@ -111,6 +117,7 @@ export class Outbox implements Backlogged {
 
   private written(bytes: number): void {
     if (this.released) return;
+    this.progressed = this.budget.clock;
     this.counted -= bytes;
     this.budget.charge(-bytes);
   }
