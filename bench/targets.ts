@@ -34,9 +34,16 @@ export function useServerFrom(dir: string): void {
 /** Flags that take every throttle off our server, as the peer configs do for theirs. */
 const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--frame-rate', '0', '--byte-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
 
+/** The connect-rate throttle too, on a server that has one (another checkout may be older). */
+function throttleFlags(bin: string): string[] {
+  const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout ?? '';
+  return help.includes('--connect-rate') ? ['--connect-rate', '0'] : [];
+}
+
 /** Starts our server on a free loopback port; `extra` flags are appended (e.g. --redis). */
 export async function startOurs(extra: string[] = []): Promise<Target> {
-  const { child, output } = start(process.execPath, [join(serverRoot, 'bin/chatserver.js'), '--host', '127.0.0.1', '--port', '0', ...OURS_FLAGS, ...extra], SERVER_CORE);
+  const bin = join(serverRoot, 'bin/chatserver.js');
+  const { child, output } = start(process.execPath, [bin, '--host', '127.0.0.1', '--port', '0', ...OURS_FLAGS, ...throttleFlags(bin), ...extra], SERVER_CORE);
   let port: number;
   try {
     port = Number((await waitForOutput(child, output, /listening on port (\d+)/))[1]);

@@ -9,6 +9,8 @@ export interface ServerConfig {
   logMessages: boolean;
   pluginNames: string[] | null;
   pluginDirs: string[];
+  /** The --config file with the plugins' settings, or null. */
+  configFile: string | null;
   usernameMax: number;
   roomNameMax: number;
   roomCapacity: number;
@@ -40,9 +42,17 @@ export interface ServerConfig {
   /** A frame, once begun, must arrive whole within this: bytes that never make a frame are no sign of life. */
   frameTimeoutMs: number;
   outBufferBytes: number;
+  outputBudgetBytes: number;
   commandTimeoutMs: number;
   maxConnections: number;
+  /** Connections open at once from one client network (see prefixV4, prefixV6). */
   maxConnectionsPerAddress: number;
+  /** Leading bits of a client address that make its network: IPv4, and IPv6. */
+  prefixV4: number;
+  prefixV6: number;
+  /** New connections a second per client network (0: no limit), and how many may come at once. */
+  connectRate: number;
+  connectBurst: number;
   /** Redis URL of the network this server is a node of (SPEC §8); null for the embedded default. */
   redisUrl: string | null;
   /** Worker processes sharing the port (node:cluster); needs redisUrl. 0 runs in this process. */
@@ -61,6 +71,7 @@ export const DEFAULTS: ServerConfig = {
   logMessages: false,
   pluginNames: null,
   pluginDirs: [],
+  configFile: null,
   usernameMax: 16,
   roomNameMax: 32,
   roomCapacity: 15,
@@ -90,11 +101,22 @@ export const DEFAULTS: ServerConfig = {
   // A whole 128 KiB frame at 4.4 KiB/s: a slow link gets through, a trickle does not.
   frameTimeoutMs: 30_000,
   outBufferBytes: 4 * 1024 * 1024,
+  // All clients' unsent bytes together. What readers hold is small (uploads go in 256 KiB
+  // windows, chat is flood-limited), so this is 32 clients at --out-buffer: enough for the
+  // slow readers a server has, while 20,000 clients that do not read cannot take 80 GiB.
+  outputBudgetBytes: 128 * 1024 * 1024,
   commandTimeoutMs: 10_000,
   maxConnections: 20_000,
   // Room for a classroom or an office behind one NAT address, while one host cannot take the
-  // whole server. Load tests and benchmarks from 127.0.0.1 raise it (--max-per-address).
+  // whole server. Counted per network: one host usually has a whole IPv6 /64, and may have
+  // several addresses of an IPv4 /24. Load tests and benchmarks from 127.0.0.1 raise it.
   maxConnectionsPerAddress: 64,
+  prefixV4: 24,
+  prefixV6: 64,
+  // The burst lets a whole classroom reconnect at once after a restart; the rate bounds what
+  // connect/disconnect churn from one network costs the server (and its log).
+  connectRate: 10,
+  connectBurst: 64,
   redisUrl: null,
   workers: 0,
   nodeLeaseMs: 5_000,

@@ -4,7 +4,8 @@
  * server maps to this very file, so there is one copy of the framework at run time.
  *
  * A plugin file exports pieces: commands (`@Command`), listeners (`@Listener`), hooks
- * (`@Hook`), guards (`@Guard`) and services (`@Service`), any number of each.
+ * (`@Hook`), guards (`@Guard`) and services (`@Service`), any number of each, and at most one
+ * `Settings` declaration.
  *
  * @example
  * import { Command, arg, guards, inject, Tokens, type Chat, type RoomContext } from 'chatserver/plugin-api';
@@ -17,6 +18,7 @@ export type { ChatEvents, EventName, HookEvents, HookName } from './events/event
 export { Guard, guards, type GuardContext, type GuardHandler, type GuardOptions, type GuardRef } from './guards/guard.js';
 export { Hook, Listener, type HookHandler, type HookOptions, type ListenerHandler, type ListenerOptions } from './pieces/listener.js';
 export { Service, type ServiceOptions } from './pieces/service.js';
+export { Settings, setting, type SettingsOf } from './pieces/settings.js';
 export { STORE_LIMITS } from './pieces/store.js';
 export { byName } from './protocol/rules.js';
 export type { ServerConfig } from './config.js';

@@ -177,6 +177,8 @@ export const Tokens = {
   Chat: token<Chat>('chat'),
   /** This plugin's Store: key-value state in its own namespace, network-wide under --redis. */
   Store: token<Store>('store'),
+  /** This plugin's settings, from its section of the --config file (see Settings). */
+  Settings: token<Readonly<Record<string, unknown>>>('settings'),
   /** Room metadata (core only: plugins read it through Rooms). */
   RoomMeta: token<Store>('room-meta'),
   /** The server's event bus (core only: plugins listen with @Listener). */

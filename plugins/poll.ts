@@ -1,4 +1,4 @@
-import { arg, Command, guards, inject, Listener, Service, Tokens, UserError, type Chat, type ChatEvents, type RoomContext } from '../core/plugin-api.js';
+import { arg, Command, guards, inject, Listener, Service, setting, Settings, Tokens, UserError, type Chat, type ChatEvents, type RoomContext, type SettingsOf } from '../core/plugin-api.js';
 
 interface Poll {
   question: string;
@@ -7,7 +7,10 @@ interface Poll {
   votes: Map<string, number>;
 }
 
-const MAX_OPTIONS = 10;
+/** `[plugins.poll]` in the --config file. */
+export const pollSettings = Settings({
+  maxOptions: setting.integer({ default: 10, min: 2, max: 50, description: 'the most choices a poll may offer' }),
+});
 
 /** The open poll of each room on this server: one instance per server, shared by /poll and /vote. */
 @Service()
@@ -36,7 +39,7 @@ export class Polls {
 
 const pollArgs = {
   question: arg.word({ optional: true, description: 'the question; quote it if it has spaces' }),
-  options: arg.text({ optional: true, description: `2 to ${MAX_OPTIONS} choices, separated by blanks` }),
+  options: arg.text({ optional: true, description: 'two or more choices, separated by blanks' }),
 };
 
 @Command({
@@ -50,16 +53,18 @@ export class PollCommand {
   constructor(
     @inject(Polls) private readonly polls: Polls,
     @inject(Tokens.Chat) private readonly chat: Chat,
+    @inject(Tokens.Settings) private readonly settings: SettingsOf<typeof pollSettings>,
   ) {}
 
   async run({ user, room, args, reply }: RoomContext<typeof pollArgs>): Promise<void> {
+    const most = this.settings.maxOptions;
     if (args.question === undefined) {
       const poll = this.polls.of(room);
       return reply(poll ? this.polls.tally(poll) : `there is no poll in ${room}; /poll <question> <option> <option>... starts one`);
     }
     const options = args.options?.split(/\s+/).filter(Boolean) ?? [];
-    if (options.length < 2 || options.length > MAX_OPTIONS) {
-      throw new UserError('BAD_ARGUMENTS', `a poll has 2 to ${MAX_OPTIONS} options, not ${options.length}\nusage: /poll [<question> <option> <option>...]`);
+    if (options.length < 2 || options.length > most) {
+      throw new UserError('BAD_ARGUMENTS', `a poll has 2 to ${most} options, not ${options.length}\nusage: /poll [<question> <option> <option>...]`);
     }
     const poll = this.polls.open(room, args.question, options);
     await this.chat.notice({ room }, `${user} asks: ${poll.question} ${options.map((o, i) => `${i + 1}) ${o}`).join(' ')} (/vote <number>)`);

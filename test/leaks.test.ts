@@ -18,6 +18,7 @@ const counters = (s: Diagnostics) => ({
   rooms: s.rooms,
   uploadsActive: s.uploadsActive,
   uploadsWaiting: s.uploadsWaiting,
+  outputBytes: s.outputBytes,
   fds: s.fds,
   resources: s.resources,
 });
@@ -38,7 +39,7 @@ test(`${CYCLES.toLocaleString('en-US')} connect/login/disconnect cycles leave se
     }, `counters back to ${JSON.stringify(counters(reference))}; last ${JSON.stringify(counters(last))}`, 15_000);
     return last;
   };
-  const idle = { connections: 1, users: 1, rooms: 0, uploadsActive: 0, uploadsWaiting: 0 };
+  const idle = { connections: 1, users: 1, rooms: 0, uploadsActive: 0, uploadsWaiting: 0, outputBytes: 0 };
   const start = await server.stats();
   t.like(start, idle);
 

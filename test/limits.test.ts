@@ -20,6 +20,7 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     floodRate: 20,
     floodBurst: 40,
     outBufferBytes: 4 * 1024 * 1024,
+    outputBudgetBytes: 128 * 1024 * 1024,
     commandTimeoutMs: 10_000,
     maxConnections: 20_000,
     maxConnectionsPerAddress: 64,
@@ -27,9 +28,13 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     queuePerUser: 5,
     uploadStallMs: 30_000,
     uploadMinRate: 16 * 1024,
+    prefixV4: 24,
+    prefixV6: 64,
+    connectRate: 10,
+    connectBurst: 64,
   });
   const parsed = parseServerArgs(
-    '--uploads-per-user 1 --queue-per-user 0 --upload-stall 2.5 --upload-min-rate 1KiB --max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --command-timeout 0.25 --max-connections 3 --max-per-address 2'.split(
+    '--uploads-per-user 1 --queue-per-user 0 --upload-stall 2.5 --upload-min-rate 1KiB --max-frame 1KiB --login-attempts 2 --login-timeout 0.3 --heartbeat 0.6 --flood-rate 0 --flood-burst 3 --out-buffer 64KiB --output-budget 1GiB --command-timeout 0.25 --max-connections 3 --max-per-address 2 --prefix-v4 32 --prefix-v6 48 --connect-rate 0 --connect-burst 5'.split(
       ' ',
     ),
   );
@@ -42,6 +47,7 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     floodRate: 0,
     floodBurst: 3,
     outBufferBytes: 64 * 1024,
+    outputBudgetBytes: 1024 ** 3,
     commandTimeoutMs: 250,
     maxConnections: 3,
     maxConnectionsPerAddress: 2,
@@ -49,6 +55,10 @@ test('every limit has a flag, and the defaults are those of SPEC §9', (t) => {
     queuePerUser: 0,
     uploadStallMs: 2500,
     uploadMinRate: 1024,
+    prefixV4: 32,
+    prefixV6: 48,
+    connectRate: 0,
+    connectBurst: 5,
   });
 });
 
@@ -176,7 +186,7 @@ test('a client that stops reading is dropped once --out-buffer is exceeded, with
 test('--max-connections and --max-per-address refuse with CONNECTION_REFUSED and a reason; a freed place is reusable', async (t) => {
   for (const [limits, reason] of [
     [{ maxConnections: 2 }, 'server is full'],
-    [{ maxConnectionsPerAddress: 2 }, 'too many connections from your address'],
+    [{ maxConnectionsPerAddress: 2 }, 'too many connections from your network 127.0.0.0/24'],
   ] as const) {
     const server = await startServer(t, limits);
     const first = await HostileClient.login(t, server.port, 'first');

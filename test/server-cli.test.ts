@@ -1,6 +1,6 @@
 import test from 'ava';
 import { readFileSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Child, ROOT } from './helpers/process.js';
 import { tempDir } from './helpers/temp.js';
@@ -52,6 +52,11 @@ test('a bad flag or value gives one clear line and exit code 1', async (t) => {
     code: 1,
     stdout: '',
     stderr: "chatserver: --room-capacity needs a whole number >= 1, not 'lots'\n",
+  });
+  t.deepEqual(await run(t, ['--prefix-v4', '33']), {
+    code: 1,
+    stdout: '',
+    stderr: "chatserver: --prefix-v4 needs a whole number from 0 to 32, not '33'\n",
   });
   t.deepEqual(await run(t, ['70000']), { code: 1, stdout: '', stderr: 'chatserver: port 70000 is out of range (0-65535)\n' });
 });
@@ -127,5 +132,27 @@ test('a plugin whose constructor cannot be served, whose alias is its name, or t
     t.is(failed.code, 1, name);
     t.regex(failed.stderr.replace(/\n$/, ''), expected, name);
     t.notRegex(failed.stderr, /TypeInfo|position #|\n./, `${name}: one line, none of tsyringe's wording`);
+  }
+});
+
+test('a --config file that does not fit the plugins stops start-up with one line naming the file and the key', async (t) => {
+  const dir = await tempDir(t);
+  const cases: [string, string, RegExp][] = [
+    ['typo.toml', '[plugins.poll]\nmaxOption = 3\n', /chat\/typo\.toml: plugins\.poll\.maxOption is not a setting of this plugin; it has maxOptions$/],
+    ['type.toml', '[plugins.poll]\nmaxOptions = "three"\n', /type\.toml: plugins\.poll\.maxOptions must be a whole number, not "three"$/],
+    ['range.json', '{"plugins": {"poll": {"maxOptions": 1}}}', /range\.json: plugins\.poll\.maxOptions must be 2 to 50, not 1$/],
+    ['nobody.toml', '[plugins.pol]\nmaxOptions = 3\n', /nobody\.toml: \[plugins\.pol\] is for no plugin; the plugins are .*\bpoll\b/],
+    ['none.toml', '[plugins.join]\nx = 1\n', /none\.toml: \[plugins\.join\] is set, but \S*join\.js declares no settings$/],
+    ['broken.toml', '[plugins.poll\nmaxOptions = 3\n', /config file \S*broken\.toml:1:\d+ is not valid TOML: /],
+    ['other.toml', 'port = 5000\n', /other\.toml: 'port' is not known here; plugin settings go under \[plugins\.<name>\]$/],
+  ];
+  await mkdir(join(dir, 'chat'));
+  for (const [name, text, expected] of cases) {
+    const file = join(dir, name === 'typo.toml' ? 'chat' : '', name);
+    await writeFile(file, text);
+    const failed = await run(t, ['0', '--config', file]);
+    t.is(failed.code, 1, name);
+    t.regex(failed.stderr.replace(/\n$/, ''), expected, name);
+    t.notRegex(failed.stderr.replace(/\n$/, ''), /\n/, `${name}: one line`);
   }
 });

@@ -9,7 +9,7 @@ import type { Token } from '../tokens.js';
  */
 const PIECE = Symbol.for('chatserver:piece');
 
-export type PieceKind = 'command' | 'listener' | 'hook' | 'guard' | 'service';
+export type PieceKind = 'command' | 'listener' | 'hook' | 'guard' | 'service' | 'settings';
 
 export interface PieceRecord<M = unknown> {
   readonly kind: PieceKind;

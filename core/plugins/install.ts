@@ -11,6 +11,7 @@ import { injectionProblem } from './injection.js';
 import type { HookHandler, HookMeta, ListenerHandler, ListenerMeta } from '../pieces/listener.js';
 import type { Piece, Plugin } from './loader.js';
 import { pieceOf } from '../pieces/piece.js';
+import { resolveSettings, type SettingDecls } from '../pieces/settings.js';
 import type { Stores } from '../pieces/store.js';
 
 export interface InstallDeps {
@@ -18,6 +19,13 @@ export interface InstallDeps {
   readonly events: EventBus;
   readonly chat: ChatService;
   readonly stores: Stores;
+  readonly settings: SettingsFile;
+}
+
+/** The plugins' sections of the --config file, by plugin name. */
+export interface SettingsFile {
+  readonly path: string | null;
+  readonly sections: Readonly<Record<string, Record<string, unknown>>>;
 }
 
 const describePiece = (piece: Piece) =>
@@ -44,6 +52,19 @@ export function installBuiltinGuards(container: DependencyContainer, registry: C
   }
 }
 
+/** The plugin's section of the --config file, checked against what it declares. */
+function settingsFor(plugin: Plugin, file: SettingsFile): Readonly<Record<string, unknown>> {
+  const declared = plugin.pieces.find((p) => p.kind === 'settings');
+  const section = file.sections[plugin.name];
+  if (!declared) {
+    if (section) throw new StartupError(`${file.path}: [plugins.${plugin.name}] is set, but ${plugin.file} declares no settings`);
+    return Object.freeze({});
+  }
+  const values = resolveSettings(declared.meta as SettingDecls, section ?? {}, `plugins.${plugin.name}`);
+  if (typeof values === 'string') throw new StartupError(`${file.path ?? 'defaults'}: ${values}`);
+  return values;
+}
+
 /**
  * Builds every piece of every plugin. Each plugin gets a child container of the server's, with
  * its own Chat and Store and its services as singletons there: shared by its pieces, one per
@@ -56,10 +77,11 @@ export function installPlugins(container: DependencyContainer, plugins: readonly
     scopes.push(scope);
     scope.register(Tokens.Chat, { useValue: deps.chat.forPlugin(plugin.name) });
     scope.register(Tokens.Store, { useValue: deps.stores.namespace(plugin.name) });
+    scope.register(Tokens.Settings, { useValue: settingsFor(plugin, deps.settings) });
     for (const piece of plugin.pieces) if (piece.kind === 'service') scope.registerSingleton(piece.cls as never);
     // Services are created now, not on first use, so a broken one stops start-up.
     for (const piece of plugin.pieces) if (piece.kind === 'service') create(scope, piece, plugin.file);
-    const order = { service: 0, guard: 1, command: 2, listener: 3, hook: 3 } as const;
+    const order = { settings: 0, service: 0, guard: 1, command: 2, listener: 3, hook: 3 } as const;
     for (const piece of [...plugin.pieces].sort((a, b) => order[a.kind] - order[b.kind])) {
       const { file } = plugin;
       switch (piece.kind) {

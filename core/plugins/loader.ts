@@ -8,6 +8,7 @@ import { EVENT_NAMES, HOOK_NAMES } from '../events/events.js';
 import type { GuardMeta } from '../guards/guard.js';
 import type { HookMeta, ListenerMeta } from '../pieces/listener.js';
 import { pieceOf, type PieceKind } from '../pieces/piece.js';
+import { resolveSettings, type SettingDecls } from '../pieces/settings.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 // Keys that look like integers would be reordered by JavaScript, so a name starts with a letter.
@@ -116,6 +117,15 @@ function validatePiece(piece: Piece, file: string): void {
       return;
     case 'service':
       return;
+    case 'settings': {
+      const decls = piece.meta as SettingDecls;
+      for (const [key, decl] of Object.entries(decls)) {
+        if (!ARG_NAME.test(key)) fail(`setting name '${key}' must be letters, digits or '-', starting with a letter`);
+        const wrong = resolveSettings({ [key]: decl }, {}, 'the default of');
+        if (typeof wrong === 'string') fail(wrong.replace(`the default of.${key}`, `the default of setting '${key}'`));
+      }
+      return;
+    }
   }
 }
 
@@ -157,6 +167,7 @@ export async function discoverPlugins(dirs: readonly string[], guardNames: reado
       }
       if (!PLUGIN_NAME.test(pluginName(file))) throw new StartupError(`plugin ${shown}: its file name must be letters, digits, '.', '_' or '-' (it names the plugin)`);
       claim('plugin name', pluginName(file), shown);
+      if (pieces.filter((p) => p.kind === 'settings').length > 1) throw new StartupError(`plugin ${shown}: declares Settings more than once; one declaration holds every setting`);
       for (const piece of pieces) {
         validatePiece(piece, shown);
         if (piece.kind === 'command') {

@@ -35,6 +35,11 @@ export class TokenBucket {
     return missing > 0 ? Math.ceil((missing * 1000) / this.rate) : 0;
   }
 
+  /** Whether it has refilled, so that forgetting it changes nothing. */
+  full(now = Date.now()): boolean {
+    return this.rate <= 0 || this.refill(now) >= this.burst;
+  }
+
   private refill(now: number): number {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.rate) / 1000);
     this.refilledAt = now;

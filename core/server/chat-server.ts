@@ -12,6 +12,8 @@ export interface ServerStats {
   rooms: number;
   uploadsActive: number;
   uploadsWaiting: number;
+  /** Bytes queued to clients, over all connections (bounded by --output-budget). */
+  outputBytes: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export class ChatServer {
       rooms: this.parts.roomDirectory.size,
       uploadsActive: uploads.active,
       uploadsWaiting: uploads.waiting,
+      outputBytes: this.gateway.outputBytes,
     };
   }
 

@@ -17,10 +17,13 @@ interface Flag {
   short?: string;
 }
 
-function integer(min: number) {
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string, flag: string): number => {
     const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min) throw new StartupError(`--${flag} needs a whole number >= ${min}, not '${text}'`);
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      throw new StartupError(`--${flag} needs a whole number ${range}, not '${text}'`);
+    }
     return n;
   };
 }
@@ -31,7 +34,7 @@ const seconds = (text: string, flag: string): number => {
   return Math.round(n * 1000);
 };
 
-const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2 };
+const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
 const bytes = (text: string, flag: string): number => {
   const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
   const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
@@ -81,6 +84,7 @@ const FLAGS: Record<string, Flag> = {
   quiet: { type: 'boolean', help: 'do not copy the log to standard output' },
   'log-messages': { key: 'logMessages', type: 'boolean', help: 'log the text of broadcasts and whispers too' },
   plugins: { key: 'pluginNames', type: 'string', parse: pluginNames, arg: 'A,B', help: 'load only these commands (default: all)' },
+  config: { key: 'configFile', type: 'string', parse: (text) => resolve(text), arg: 'FILE', help: 'plugin settings, a section per plugin (.toml or .json)' },
   'plugins-dir': { type: 'string', multiple: true, arg: 'DIR', help: 'also load plugin files from DIR (repeatable)' },
   'max-username': { key: 'usernameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest username (default ${d.usernameMax})` },
   'max-room-name': { key: 'roomNameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest room name (default ${d.roomNameMax})` },
@@ -107,9 +111,14 @@ const FLAGS: Record<string, Flag> = {
   'byte-burst': { key: 'byteBurst', type: 'string', parse: bytes, arg: 'SIZE', help: 'JSON bytes past the rate before "excess flood" disconnects, at least --max-frame (default 1MiB)' },
   'frame-timeout': { key: 'frameTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds a frame may take to arrive once begun (default ${d.frameTimeoutMs / 1000})` },
   'out-buffer': { key: 'outBufferBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes per client before it is dropped (default 4MiB)' },
+  'output-budget': { key: 'outputBudgetBytes', type: 'string', parse: bytes, arg: 'SIZE', help: 'unsent bytes of all clients together; past it the furthest behind are dropped (default 128MiB)' },
   'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
-  'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
+  'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client network (default ${d.maxConnectionsPerAddress})` },
+  'prefix-v4': { key: 'prefixV4', type: 'string', parse: integer(0, 32), arg: 'BITS', help: `an IPv4 client's network is its /BITS (default ${d.prefixV4}; 32: each address)` },
+  'prefix-v6': { key: 'prefixV6', type: 'string', parse: integer(0, 128), arg: 'BITS', help: `an IPv6 client's network is its /BITS (default ${d.prefixV6})` },
+  'connect-rate': { key: 'connectRate', type: 'string', parse: integer(0), arg: 'N', help: `new connections per second per client network, 0 for no limit (default ${d.connectRate})` },
+  'connect-burst': { key: 'connectBurst', type: 'string', parse: integer(1), arg: 'N', help: `new connections at once per client network (default ${d.connectBurst})` },
   redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS)' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
   'node-lease': { key: 'nodeLeaseMs', type: 'string', parse: seconds, arg: 'SEC', help: `with --redis: seconds before a silent node's users are dropped; logins wait up to twice this after Redis restarts (default ${d.nodeLeaseMs / 1000})` },

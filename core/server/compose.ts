@@ -15,6 +15,7 @@ import { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { FileActionLog } from '../services/action-log.js';
+import { readSettingsFile } from './config-file.js';
 import { workerTag } from './workers.js';
 import { LocalDelivery } from '../services/local-delivery.js';
 import { LocalSessions } from '../services/local-sessions.js';
@@ -128,7 +129,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     const guardNames = BUILTIN_GUARDS.map((g) => (pieceOf(g)!.meta as GuardMeta).name);
     const { plugins, skipped } = await discoverPlugins([BUILTIN_PLUGINS, ...config.pluginDirs], guardNames);
     for (const file of skipped) log.action('plugin-skipped', { file, reason: 'exports no piece' });
-    scopes = installPlugins(container, selectPlugins(plugins, config.pluginNames), { registry, events, chat, stores });
+    const settings = await readSettingsFile(config.configFile);
+    const unknown = Object.keys(settings.sections).find((name) => !plugins.some((p) => p.name === name));
+    if (unknown) throw new StartupError(`${settings.path}: [plugins.${unknown}] is for no plugin; the plugins are ${plugins.map((p) => p.name).join(', ')}`);
+    scopes = installPlugins(container, selectPlugins(plugins, config.pluginNames), { registry, events, chat, stores, settings });
   } catch (error) {
     await abortStart({ log, uploads, network }, error);
     throw error;

@@ -7,9 +7,11 @@ import { FILE_RESULT, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, 
 import { usernameProblem } from '../protocol/rules.js';
 import { UserError } from '../errors.js';
 import type { LocalSessions } from '../services/local-sessions.js';
+import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import type { EventBus } from '../services/event-bus.js';
+import { Admission } from './admission.js';
 import { CommandQueue } from './command-queue.js';
 
 export interface GatewayDeps {
@@ -39,7 +41,6 @@ interface Conn {
 export class Gateway {
   private nextId = 1;
   private readonly conns = new Map<Session, Conn>();
-  private readonly perAddress = new Map<string, number>();
   private sweeper: NodeJS.Timeout | undefined;
   private draining = false;
   private readonly closedWaiters = new Set<() => void>();
@@ -52,10 +53,21 @@ export class Gateway {
     closed: (session, cause) => void this.onClosed(session, cause),
   };
 
-  constructor(private readonly deps: GatewayDeps) {}
+  private readonly output: OutputBudget;
+  private readonly admission: Admission;
+
+  constructor(private readonly deps: GatewayDeps) {
+    this.output = new OutputBudget(deps.config.outputBudgetBytes);
+    this.admission = new Admission(deps.config);
+  }
 
   get connectionCount(): number {
     return this.conns.size;
+  }
+
+  /** Bytes queued to clients and not yet taken by the kernel, over all connections. */
+  get outputBytes(): number {
+    return this.output.bytes;
   }
 
   start(): void {
@@ -68,9 +80,9 @@ export class Gateway {
   accept(socket: Socket): void {
     const { config, log } = this.deps;
     const address = socket.remoteAddress ?? '?';
-    const fromAddress = this.perAddress.get(address) ?? 0;
-    if (this.draining || this.conns.size >= config.maxConnections || fromAddress >= config.maxConnectionsPerAddress) {
-      const why = this.draining ? 'server is shutting down' : this.conns.size >= config.maxConnections ? 'server is full' : 'too many connections from your address';
+    // Counted in (by the admission) only when nothing else refuses it.
+    const why = this.draining ? 'server is shutting down' : this.conns.size >= config.maxConnections ? 'server is full' : this.admission.admit(address);
+    if (why) {
       log.action('connect-refused', { remote: `${address}:${socket.remotePort}`, reason: why });
       socket.on('error', () => {});
       socket.resume(); // drop whatever it sends
@@ -80,8 +92,7 @@ export class Gateway {
       socket.once('close', () => clearTimeout(timer));
       return;
     }
-    this.perAddress.set(address, fromAddress + 1);
-    const session = new Session(this.nextId++, socket, config, this.sessionEvents);
+    const session = new Session(this.nextId++, socket, config, this.sessionEvents, this.output);
     this.conns.set(session, { session, queue: new CommandQueue(session, this.deps.dispatcher, config, log) });
     log.action('connect', { id: session.id, remote: session.remote });
   }
@@ -250,6 +261,7 @@ export class Gateway {
   private sweep(): void {
     const { loginTimeoutMs, heartbeatMs, frameTimeoutMs } = this.deps.config;
     const now = Date.now();
+    this.admission.sweep(now);
     for (const { session, queue } of this.conns.values()) {
       queue.checkTimeout(now); // also for closed connections, whose clean-up waits for their command
       if (!session.open) continue;
@@ -301,9 +313,7 @@ export class Gateway {
   private async onClosed(session: Session, cause: string): Promise<void> {
     const { log } = this.deps;
     this.conns.get(session)?.queue.clear();
-    const left = (this.perAddress.get(session.address) ?? 1) - 1;
-    if (left === 0) this.perAddress.delete(session.address);
-    else this.perAddress.set(session.address, left);
+    this.admission.release(session.address);
     try {
       await this.release(session);
     } finally {

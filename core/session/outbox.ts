@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import type { Backlogged, OutputBudget } from './output-budget.js';
 
 // Past this many bytes queued in one turn (file chunks), copying them into one buffer costs
 // more than handing the pieces to one writev.
@@ -14,24 +15,44 @@ function flushAll(): void {
   for (const outbox of batch) outbox.flush();
 }
 
+export const OWN_LIMIT_CAUSE = 'outgoing buffer full (client not reading)';
+export const BUDGET_CAUSE = 'output backlog: over the server-wide budget, furthest behind (client not reading)';
+
 /**
  * Outgoing frames of one connection. Frames queued during one event-loop turn go out in a
  * single write, which is what lets fan-out beat one syscall per delivery. The backlog (queued
- * plus what the socket has not yet sent) is bounded: past the limit the peer is not reading,
- * and `onOverflow` is called once instead of letting server memory grow.
+ * plus what the socket has not yet sent) is bounded, by `limit` for this connection and by the
+ * server's budget for all of them: past either the peer is not reading, and `onOverflow` is
+ * called once (with the cause for the log) instead of letting server memory grow.
  */
-export class Outbox {
+export class Outbox implements Backlogged {
   private queue: Buffer[] = [];
   private queued = 0;
   private callbacks: (() => void)[] = [];
   private listed = false;
   private overflowed = false;
+  private released = false;
+  /** Bytes counted against the budget: queued, or written and not yet taken by the kernel. */
+  private counted = 0;
+  private progressed = 0;
 
   constructor(
     private readonly socket: Socket,
     private readonly limit: number,
-    private readonly onOverflow: () => void,
-  ) {}
+    private readonly budget: OutputBudget,
+    private readonly onOverflow: (cause: string) => void,
+  ) {
+    budget.join(this);
+    socket.once('close', () => this.release());
+  }
+
+  get held(): number {
+    return this.counted;
+  }
+
+  get progressAt(): number {
+    return this.progressed;
+  }
 
   /** Bytes accepted but not yet handed to the kernel. */
   get backlog(): number {
@@ -44,14 +65,11 @@ export class Outbox {
     this.queue.push(frame);
     if (onWritten) this.callbacks.push(onWritten);
     this.queued += frame.length;
-    if (this.queued + this.socket.writableLength > this.limit) {
-      this.overflowed = true;
-      this.queue = [];
-      this.queued = 0;
-      this.callbacks = [];
-      this.onOverflow();
-      return;
-    }
+    if (this.queued + this.socket.writableLength > this.limit) return this.drop(OWN_LIMIT_CAUSE);
+    if (this.counted === 0) this.progressed = this.budget.clock; // behind from now
+    this.counted += frame.length;
+    this.budget.charge(frame.length); // may drop this very outbox, if it is the furthest behind
+    if (this.overflowed) return;
     if (!this.listed) {
       this.listed = true;
       dirty.push(this);
@@ -68,20 +86,48 @@ export class Outbox {
     const queue = this.queue;
     const bulk = this.queued >= BULK_BYTES && queue.length > 1;
     const data = queue.length === 1 || bulk ? queue : [Buffer.concat(queue, this.queued)];
+    const bytes = this.queued;
     this.queue = [];
     this.queued = 0;
     const callbacks = this.callbacks;
     this.callbacks = [];
-    const done =
-      callbacks.length === 0
-        ? undefined
-        : (error?: Error | null) => {
-            if (!error) for (const callback of callbacks) callback();
-          };
+    const done = (error?: Error | null) => {
+      this.written(bytes);
+      if (!error) for (const callback of callbacks) callback();
+    };
     // File chunks go out as they are (one writev, under cork) rather than copied into one buffer.
     if (bulk) this.socket.cork();
     for (let i = 0; i < data.length - 1; i++) this.socket.write(data[i]!);
     this.socket.write(data[data.length - 1]!, done);
     if (bulk) this.socket.uncork();
+  }
+
+  shed(): void {
+    this.drop(BUDGET_CAUSE);
+  }
+
+  private drop(cause: string): void {
+    this.overflowed = true;
+    this.queue = [];
+    this.queued = 0;
+    this.callbacks = [];
+    this.release(); // the socket is destroyed next: what it holds is freed with it
+    this.onOverflow(cause);
+  }
+
+  private written(bytes: number): void {
+    if (this.released) return;
+    this.progressed = this.budget.clock;
+    this.counted -= bytes;
+    this.budget.charge(-bytes);
+  }
+
+  /** Takes this connection's bytes out of the budget, once; nothing is counted after. */
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.budget.charge(-this.counted);
+    this.counted = 0;
+    this.budget.leave(this);
   }
 }

@@ -4,6 +4,7 @@ import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
+import type { OutputBudget } from './output-budget.js';
 
 export type SessionState = 'handshake' | 'login' | 'ready' | 'closing' | 'closed';
 
@@ -64,6 +65,7 @@ export class Session {
     private readonly socket: Socket,
     limits: SessionLimits,
     private readonly events: SessionEvents,
+    output: OutputBudget,
   ) {
     this.connectedAt = this.lastSeen = Date.now();
     this.address = socket.remoteAddress ?? '?';
@@ -71,7 +73,7 @@ export class Session {
     this.decoder = new FrameDecoder(limits.maxFrameBytes);
     this.frames = new TokenBucket(limits.frameRate, limits.frameBurst, this.connectedAt);
     this.bytes = new TokenBucket(limits.byteRate, limits.byteBurst, this.connectedAt);
-    this.outbox = new Outbox(socket, limits.outBufferBytes, () => this.fail('outgoing buffer full (client not reading)'));
+    this.outbox = new Outbox(socket, limits.outBufferBytes, output, (cause) => this.fail(cause));
     socket.setNoDelay(true);
     socket.on('data', (data) => this.receive(data));
     socket.on('error', (error) => {

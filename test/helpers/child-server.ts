@@ -14,7 +14,8 @@ export interface ChildExit {
 
 /**
  * `node [--expose-gc] bin/chatserver.js` in a child process on an ephemeral loopback port, with
- * its log in a temporary folder and the stats hook on (CHATSERVER_STATS_IPC=1). Not tied to ava,
+ * its log in a temporary folder and the stats hook on (CHATSERVER_STATS_IPC=1). New connections
+ * are not throttled (`args` may set --connect-rate): tests open many from 127.0.0.1. Not tied to ava,
  * so `npm run soak` uses it too: call `kill()` when done (tests do it in t.teardown).
  */
 export class ChildServer {
@@ -40,7 +41,7 @@ export class ChildServer {
     const logFile = join(dir, 'server.log');
     const child = spawn(
       process.execPath,
-      [...(options.gc ? ['--expose-gc'] : []), 'bin/chatserver.js', '0', '--host', '127.0.0.1', '--log', logFile, '--quiet', ...args],
+      [...(options.gc ? ['--expose-gc'] : []), 'bin/chatserver.js', '0', '--host', '127.0.0.1', '--log', logFile, '--quiet', '--connect-rate', '0', ...args],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, CHATSERVER_STATS_IPC: '1' } },
     );
     const exited = new Promise<ChildExit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));

@@ -54,9 +54,10 @@ export class HostileClient {
     );
   }
 
-  static connect(t: ExecutionContext, port: number): Promise<HostileClient> {
+  /** `from` is the local address to connect from (any of 127.0.0.0/8 works on Linux); `host` the server's. */
+  static connect(t: ExecutionContext, port: number, { from, host = '127.0.0.1' }: { from?: string; host?: string } = {}): Promise<HostileClient> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+      const socket = connect({ port, host, noDelay: true, ...(from ? { localAddress: from } : {}) });
       t.teardown(() => socket.destroy());
       socket.once('error', reject);
       socket.once('connect', () => {
@@ -67,8 +68,8 @@ export class HostileClient {
   }
 
   /** Connects, says hello and logs in, answering the server's pings from then on. */
-  static async login(t: ExecutionContext, port: number, name: string): Promise<HostileClient> {
-    const client = await HostileClient.connect(t, port);
+  static async login(t: ExecutionContext, port: number, name: string, from?: string): Promise<HostileClient> {
+    const client = await HostileClient.connect(t, port, { from });
     client.answerPings();
     client.write(json({ t: 'hello', v: 1 }), json({ t: 'login', name }));
     await client.waitFor((m) => m.t === 'login-ok', `login-ok for ${name}`);

@@ -1,5 +1,8 @@
 import test from 'ava';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startTestServer } from '../../core/testing/kit.js';
+import { tempDir } from '../helpers/temp.js';
 
 test('/poll asks the room and /vote counts one vote per user, in one service shared by both commands', async (t) => {
   const server = await startTestServer({ plugins: ['join', 'poll'] });
@@ -24,4 +27,15 @@ test('two servers in one process have a poll service each', async (t) => {
   await b!.run('/join lobby');
   await a!.run('/poll q yes no');
   t.deepEqual(await b!.run('/vote 1'), ['! there is no poll in lobby; /poll starts one']);
+});
+
+test('[plugins.poll] maxOptions in the --config file bounds the choices', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'chat.toml'), '[plugins.poll]\nmaxOptions = 3\n');
+  const server = await startTestServer({ plugins: ['join', 'poll'], config: { configFile: join(dir, 'chat.toml') } });
+  t.teardown(() => server.stop());
+  const [alice] = await server.login('alice');
+  await alice.run('/join lobby');
+  t.deepEqual(await alice.run('/poll q a b c d'), ['! a poll has 2 to 3 options, not 4', '  usage: /poll [<question> <option> <option>...]']);
+  t.is((await alice.run('/poll q a b c')).at(-1), 'poll opened in lobby');
 });
