@@ -66,7 +66,7 @@ test('chatclient sending lines and a file at the advertised rates never trips th
   alice.write('/sendfile photo.jpg bob');
   alice.end();
   t.is(await alice.exited, 0, [...alice.lines, ...alice.errors].join('\n'));
-  t.true(alice.lines.includes('* sent photo.jpg to bob (3 MiB)'), alice.lines.join('\n'));
+  t.true(alice.lines.includes('* bob saved photo.jpg (3 MiB)'), alice.lines.join('\n'));
   t.false(alice.lines.some((l) => /flood|too fast|disconnected/.test(l)), alice.lines.join('\n'));
   await bob.waitForLine(`* saved photo.jpg from alice as ${join(downloads, 'photo.jpg')}`);
   for (let i = 1; i <= 20; i++) t.true(bob.lines.includes(`[whisper from alice] line ${i}`), `line ${i}`);

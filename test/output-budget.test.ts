@@ -11,7 +11,7 @@ const MAX_MESSAGES = 20_000;
 test('past --output-budget the clients furthest behind are dropped first, with the cause logged; a reading bystander gets every message', async (t) => {
   t.timeout(60_000);
   // The per-client --out-buffer (4 MiB) is never reached: only the server-wide budget drops anyone.
-  const server = await ChildServer.start(['--output-budget', String(BUDGET), '--flood-rate', '0']);
+  const server = await ChildServer.start(['--output-budget', String(BUDGET), '--flood-rate', '0', '--frame-rate', '0', '--byte-rate', '0']);
   t.teardown(() => server.kill());
   const [talker, bystander] = await Promise.all([TestClient.login(t, server.port, 'talker'), TestClient.login(t, server.port, 'bystander')]);
   await talker.join('lobby');
