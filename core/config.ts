@@ -30,6 +30,8 @@ export interface ServerConfig {
   maxConnectionsPerAddress: number;
   /** Redis URL of the network this server is a node of (SPEC §8); null for the embedded default. */
   redisUrl: string | null;
+  /** Shared by the nodes of a network: they sign what they send each other and drop what fails. */
+  networkSecret: string | null;
   /** Worker processes sharing the port (node:cluster); needs redisUrl. 0 runs in this process. */
   workers: number;
 }
@@ -66,6 +68,7 @@ export const DEFAULTS: ServerConfig = {
   // whole server. Load tests and benchmarks from 127.0.0.1 raise it (--max-per-address).
   maxConnectionsPerAddress: 64,
   redisUrl: null,
+  networkSecret: null,
   workers: 0,
 };
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULTS, type ServerConfig } from '../config.js';
 import { parseArgv } from '../argv.js';
@@ -66,6 +67,33 @@ const redisUrl = (text: string, flag: string): string => {
   return text;
 };
 
+// Long enough that guessing it is hopeless, short enough for `openssl rand -hex 16`.
+const SECRET_MIN = 16;
+
+/** A secret or URL kept in a file (so it is not on the command line, where ps shows it): its first line. */
+function fileText(path: string, flag: string): string {
+  try {
+    return readFileSync(path, 'utf8').split(/\r?\n/, 1)[0]!;
+  } catch (error) {
+    throw new StartupError(`--${flag}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** The one value given by a flag, a file flag or an environment variable, in that order; both flags is an error. */
+function fromFlagFileOrEnv(values: Record<string, unknown>, flag: string, env: string | undefined): string | undefined {
+  const given = values[flag] as string | undefined;
+  const file = values[`${flag}-file`] as string | undefined;
+  if (given !== undefined && file !== undefined) throw new StartupError(`give --${flag} or --${flag}-file, not both`);
+  return given ?? (file === undefined ? undefined : fileText(file, `${flag}-file`)) ?? (env || undefined);
+}
+
+function networkSecret(text: string): string {
+  if (text.length < SECRET_MIN) {
+    throw new StartupError(`the network secret needs at least ${SECRET_MIN} characters; make one with: openssl rand -hex 32`);
+  }
+  return text;
+}
+
 const d = DEFAULTS;
 const FLAGS: Record<string, Flag> = {
   port: { key: 'port', type: 'string', parse: integer(0), arg: 'N', help: `port to listen on (also the first argument; default ${d.port})` },
@@ -96,6 +124,12 @@ const FLAGS: Record<string, Flag> = {
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
   'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
   redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS)' },
+  'network-secret': {
+    type: 'string',
+    arg: 'SECRET',
+    help: 'nodes sign what they send each other with this shared secret, and drop what fails (ps shows it: prefer the file or $CHATSERVER_NETWORK_SECRET)',
+  },
+  'network-secret-file': { type: 'string', arg: 'FILE', help: 'read the network secret from the first line of FILE' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
@@ -112,6 +146,14 @@ export function serverUsage(): string {
     'options:',
     ...rows.map(([l, h]) => l.padEnd(width) + h),
   ].join('\n');
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** What an operator should know before the server starts, one line each. */
+export function startWarnings(config: ServerConfig): string[] {
+  if (config.redisUrl === null || config.networkSecret !== null || LOOPBACK.test(new URL(config.redisUrl).hostname)) return [];
+  return ['warning: --redis without --network-secret: anyone who can reach this Redis can send lines as any user'];
 }
 
 /** Turns chatserver's argv into a config. Throws StartupError with one clear line. */
@@ -131,6 +173,11 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     record[flag.key] = flag.parse ? flag.parse(value as string, name) : value;
   }
   if (config.redisUrl === null && env.CHATSERVER_REDIS) config.redisUrl = redisUrl(env.CHATSERVER_REDIS, 'redis (from CHATSERVER_REDIS)');
+  if (config.redisUrl === null && (values['network-secret'] !== undefined || values['network-secret-file'] !== undefined)) {
+    throw new StartupError('--network-secret needs --redis: it signs what nodes send each other');
+  }
+  const secret = config.redisUrl === null ? undefined : fromFlagFileOrEnv(values, 'network-secret', env.CHATSERVER_NETWORK_SECRET);
+  if (secret !== undefined) config.networkSecret = networkSecret(secret);
   if (config.workers > 0 && config.redisUrl === null) {
     throw new StartupError('--workers needs --redis: the workers form one network through Redis');
   }

@@ -2,10 +2,12 @@ import { encodeJsonFrame } from '../../protocol/frame.js';
 import type { ServerMessage } from '../../protocol/messages.js';
 import type { Delivery } from '../../tokens.js';
 import type { Endpoint, LocalSessions } from '../local-sessions.js';
-import { decodeEnvelope, encodeEnvelope, Kind, type Header } from './envelope.js';
+import type { DropLog } from './drop-log.js';
+import { encodeEnvelope, Kind, type Header } from './envelope.js';
 import type { LocalMembers } from './local-members.js';
 import type { RedisNetwork } from './network.js';
 import { nodeChannel, PREFIX, roomChannel } from './scripts.js';
+import type { EnvelopeSigner } from './signer.js';
 
 const ROOM_CHANNEL = roomChannel('');
 // An acknowledgement that has not come after this long never will (its node died, or Redis lost it).
@@ -26,8 +28,10 @@ export class RedisDelivery implements Delivery {
     private readonly net: RedisNetwork,
     private readonly sessions: LocalSessions,
     private readonly local: LocalMembers,
+    private readonly signer: EnvelopeSigner,
+    private readonly drops: DropLog,
   ) {
-    net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel.toString('latin1'), data));
+    net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel, data));
   }
 
   /** Listens to this node's own channel; resolves once Redis has confirmed it. */
@@ -82,12 +86,15 @@ export class RedisDelivery implements Delivery {
   }
 
   private async publish(channel: string, data: Buffer): Promise<void> {
-    await this.net.run((redis) => redis.publish(channel, data));
+    // Sealed as it is handed to the connection, so sequence numbers go out in order.
+    await this.net.run((redis) => redis.publish(channel, this.signer.seal(channel, data)));
   }
 
-  private receive(channel: string, data: Buffer): void {
-    const envelope = decodeEnvelope(data);
-    if (!envelope || envelope.origin === this.net.node) return;
+  private receive(channelBytes: Buffer, data: Buffer): void {
+    const envelope = this.signer.open(channelBytes, data);
+    if (typeof envelope === 'string') return this.drops.add(envelope);
+    if (envelope.origin === this.net.node) return;
+    const channel = channelBytes.toString('latin1');
     const { header, body } = envelope;
     switch (envelope.kind) {
       case Kind.Room:

@@ -2,6 +2,7 @@ import type { ServerConfig } from '../../config.js';
 import type { ActionLog, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { TransferNetwork } from '../uploads.js';
+import { DropLog } from './drop-log.js';
 import { LocalMembers } from './local-members.js';
 import { RedisNetwork } from './network.js';
 import { NodeLease } from './node-lease.js';
@@ -10,6 +11,7 @@ import { RedisRoomDirectory } from './redis-rooms.js';
 import { RedisUserDirectory } from './redis-users.js';
 import { RoomChannels } from './room-channels.js';
 import { PREFIX } from './scripts.js';
+import { EnvelopeSigner } from './signer.js';
 
 /** Everything that makes this server a node of a network (SPEC §8), built for the composition root. */
 export class RedisNode {
@@ -20,6 +22,7 @@ export class RedisNode {
     readonly delivery: RedisDelivery,
     private readonly lease: NodeLease,
     private readonly transferIds: { last: number },
+    private readonly drops: DropLog,
   ) {}
 
   /** Connects, subscribes and takes a lease; throws StartupError when Redis cannot be reached. */
@@ -29,7 +32,8 @@ export class RedisNode {
     const channels = new RoomChannels(net);
     const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity);
     const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name));
-    const delivery = new RedisDelivery(net, sessions, local);
+    const drops = new DropLog(log);
+    const delivery = new RedisDelivery(net, sessions, local, new EnvelopeSigner(config.networkSecret), drops);
     const transferIds = { last: 0 };
     const lease = new NodeLease({
       net, users, local, sessions, delivery, uploads, log,
@@ -46,7 +50,7 @@ export class RedisNode {
       throw error;
     }
     log.action('network-joined', { node: net.node, redis: config.redisUrl! });
-    return new RedisNode(net, users, rooms, delivery, lease, transferIds);
+    return new RedisNode(net, users, rooms, delivery, lease, transferIds, drops);
   }
 
   /** File transfers to users on other nodes, with ids unique across the network. */
@@ -64,6 +68,7 @@ export class RedisNode {
   /** After the connections have closed: give everything back and disconnect. */
   async leave(): Promise<void> {
     await this.lease.stop();
+    this.drops.stop();
     await this.net.close();
   }
 }
