@@ -32,6 +32,10 @@ export interface ServerConfig {
   redisUrl: string | null;
   /** Shared by the nodes of a network: they sign what they send each other and drop what fails. */
   networkSecret: string | null;
+  /** PEM files for a rediss:// Redis: a private CA to trust, and a client certificate and its key. */
+  redisCa: string | null;
+  redisCert: string | null;
+  redisKey: string | null;
   /** Worker processes sharing the port (node:cluster); needs redisUrl. 0 runs in this process. */
   workers: number;
 }
@@ -69,6 +73,9 @@ export const DEFAULTS: ServerConfig = {
   maxConnectionsPerAddress: 64,
   redisUrl: null,
   networkSecret: null,
+  redisCa: null,
+  redisCert: null,
+  redisKey: null,
   workers: 0,
 };
 

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULTS, type ServerConfig } from '../config.js';
 import { parseArgv } from '../argv.js';
 import { StartupError } from '../errors.js';
+import { networkArgs } from './network-args.js';
 
-type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig };
+type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig; warnings: string[] };
 
 interface Flag {
   /** ServerConfig field it sets (absent for flags handled by hand). */
@@ -59,41 +59,6 @@ const fileTypes = (text: string, flag: string): string[] => {
   return types;
 };
 
-const redisUrl = (text: string, flag: string): string => {
-  const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
-    throw new StartupError(`--${flag} needs a URL such as redis://127.0.0.1:6379, not '${text}'`);
-  }
-  return text;
-};
-
-// Long enough that guessing it is hopeless, short enough for `openssl rand -hex 16`.
-const SECRET_MIN = 16;
-
-/** A secret or URL kept in a file (so it is not on the command line, where ps shows it): its first line. */
-function fileText(path: string, flag: string): string {
-  try {
-    return readFileSync(path, 'utf8').split(/\r?\n/, 1)[0]!;
-  } catch (error) {
-    throw new StartupError(`--${flag}: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}
-
-/** The one value given by a flag, a file flag or an environment variable, in that order; both flags is an error. */
-function fromFlagFileOrEnv(values: Record<string, unknown>, flag: string, env: string | undefined): string | undefined {
-  const given = values[flag] as string | undefined;
-  const file = values[`${flag}-file`] as string | undefined;
-  if (given !== undefined && file !== undefined) throw new StartupError(`give --${flag} or --${flag}-file, not both`);
-  return given ?? (file === undefined ? undefined : fileText(file, `${flag}-file`)) ?? (env || undefined);
-}
-
-function networkSecret(text: string): string {
-  if (text.length < SECRET_MIN) {
-    throw new StartupError(`the network secret needs at least ${SECRET_MIN} characters; make one with: openssl rand -hex 32`);
-  }
-  return text;
-}
-
 const d = DEFAULTS;
 const FLAGS: Record<string, Flag> = {
   port: { key: 'port', type: 'string', parse: integer(0), arg: 'N', help: `port to listen on (also the first argument; default ${d.port})` },
@@ -123,11 +88,19 @@ const FLAGS: Record<string, Flag> = {
   'command-timeout': { key: 'commandTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `time limit per command (default ${d.commandTimeoutMs / 1000})` },
   'max-connections': { key: 'maxConnections', type: 'string', parse: integer(1), arg: 'N', help: `connections in total (default ${d.maxConnections})` },
   'max-per-address': { key: 'maxConnectionsPerAddress', type: 'string', parse: integer(1), arg: 'N', help: `connections per client address (default ${d.maxConnectionsPerAddress})` },
-  redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS)' },
+  redis: {
+    type: 'string',
+    arg: 'URL',
+    help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS_URL, which ps does not show)',
+  },
+  'redis-url-file': { type: 'string', arg: 'FILE', help: 'read the Redis URL from the first line of FILE (keeps a password out of ps)' },
+  'redis-ca': { key: 'redisCa', type: 'string', arg: 'FILE', help: "trust this CA for a rediss:// Redis's certificate (PEM)" },
+  'redis-cert': { key: 'redisCert', type: 'string', arg: 'FILE', help: 'client certificate for a rediss:// Redis that asks for one (PEM)' },
+  'redis-key': { key: 'redisKey', type: 'string', arg: 'FILE', help: 'the private key of --redis-cert (PEM)' },
   'network-secret': {
     type: 'string',
     arg: 'SECRET',
-    help: 'nodes sign what they send each other with this shared secret, and drop what fails (ps shows it: prefer the file or $CHATSERVER_NETWORK_SECRET)',
+    help: 'sign what nodes send each other with this shared secret, drop what fails (also $CHATSERVER_NETWORK_SECRET, which ps does not show)',
   },
   'network-secret-file': { type: 'string', arg: 'FILE', help: 'read the network secret from the first line of FILE' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
@@ -148,14 +121,6 @@ export function serverUsage(): string {
   ].join('\n');
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
-
-/** What an operator should know before the server starts, one line each. */
-export function startWarnings(config: ServerConfig): string[] {
-  if (config.redisUrl === null || config.networkSecret !== null || LOOPBACK.test(new URL(config.redisUrl).hostname)) return [];
-  return ['warning: --redis without --network-secret: anyone who can reach this Redis can send lines as any user'];
-}
-
 /** Turns chatserver's argv into a config. Throws StartupError with one clear line. */
 export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): Parsed {
   const options = Object.fromEntries(Object.entries(FLAGS).map(([n, f]) => [n, { type: f.type, multiple: f.multiple ?? false, ...(f.short ? { short: f.short } : {}) }]));
@@ -172,12 +137,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     if (value === undefined || !flag.key) continue;
     record[flag.key] = flag.parse ? flag.parse(value as string, name) : value;
   }
-  if (config.redisUrl === null && env.CHATSERVER_REDIS) config.redisUrl = redisUrl(env.CHATSERVER_REDIS, 'redis (from CHATSERVER_REDIS)');
-  if (config.redisUrl === null && (values['network-secret'] !== undefined || values['network-secret-file'] !== undefined)) {
-    throw new StartupError('--network-secret needs --redis: it signs what nodes send each other');
-  }
-  const secret = config.redisUrl === null ? undefined : fromFlagFileOrEnv(values, 'network-secret', env.CHATSERVER_NETWORK_SECRET);
-  if (secret !== undefined) config.networkSecret = networkSecret(secret);
+  const warnings = networkArgs(values, env, config);
   if (config.workers > 0 && config.redisUrl === null) {
     throw new StartupError('--workers needs --redis: the workers form one network through Redis');
   }
@@ -185,5 +145,5 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (values['no-log-file']) config.logFile = null;
   if (values.quiet) config.logToStdout = false;
   config.pluginDirs = ((values['plugins-dir'] as string[] | undefined) ?? []).map((dir) => resolve(dir));
-  return { kind: 'run', config };
+  return { kind: 'run', config, warnings };
 }

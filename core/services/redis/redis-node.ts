@@ -10,6 +10,7 @@ import { RedisDelivery } from './redis-delivery.js';
 import { RedisRoomDirectory } from './redis-rooms.js';
 import { RedisUserDirectory } from './redis-users.js';
 import { RoomChannels } from './room-channels.js';
+import { redact } from './redact.js';
 import { PREFIX } from './scripts.js';
 import { EnvelopeSigner } from './signer.js';
 
@@ -27,7 +28,8 @@ export class RedisNode {
 
   /** Connects, subscribes and takes a lease; throws StartupError when Redis cannot be reached. */
   static async join(config: ServerConfig, sessions: LocalSessions, log: ActionLog, uploads: () => Uploads): Promise<RedisNode> {
-    const net = await RedisNetwork.connect(config.redisUrl!, (error) => log.action('network-error', { redis: config.redisUrl!, error: error.message }));
+    const redis = redact(config.redisUrl!, config.redisUrl);
+    const net = await RedisNetwork.connect(config.redisUrl!, config, (error) => log.action('network-error', { redis, error }));
     const local = new LocalMembers();
     const channels = new RoomChannels(net);
     const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity);
@@ -49,7 +51,7 @@ export class RedisNode {
       await net.close();
       throw error;
     }
-    log.action('network-joined', { node: net.node, redis: config.redisUrl! });
+    log.action('network-joined', { node: net.node, redis });
     return new RedisNode(net, users, rooms, delivery, lease, transferIds, drops);
   }
 
