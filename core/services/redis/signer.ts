@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { decodeEnvelope, type Envelope } from './envelope.js';
 import { wellFormed } from './envelope-check.js';
 
@@ -26,11 +26,16 @@ export class EnvelopeSigner {
   private readonly heard = new Map<string, { sequence: number; at: number }>();
   private lastSweep = 0;
 
-  constructor(private readonly secret: string | null) {}
+  // Made once: taking the key from the string for each message nearly doubled the cost of signing.
+  private readonly key: KeyObject | null;
+
+  constructor(secret: string | null) {
+    this.key = secret === null ? null : createSecretKey(Buffer.from(secret, 'utf8'));
+  }
 
   /** `channel` as it goes out: ioredis sends a channel name as UTF-8. */
   seal(channel: string, envelope: Buffer): Buffer {
-    if (this.secret === null) return envelope;
+    if (this.key === null) return envelope;
     const stamp = Buffer.allocUnsafe(STAMP_BYTES);
     stamp.writeDoubleBE(Date.now(), 0);
     stamp.writeDoubleBE(++this.sequence, 8);
@@ -40,7 +45,7 @@ export class EnvelopeSigner {
 
   /** `channel` as the bytes it was heard on. */
   open(channel: Buffer, data: Buffer): Envelope | Rejection {
-    if (this.secret === null) return this.decode(data);
+    if (this.key === null) return this.decode(data);
     if (data.length < STAMP_BYTES + MAC_BYTES) return 'bad-signature';
     const signed = data.subarray(0, data.length - MAC_BYTES);
     if (!timingSafeEqual(this.mac(channel, signed), data.subarray(signed.length))) return 'bad-signature';
@@ -64,7 +69,7 @@ export class EnvelopeSigner {
   private mac(channel: Buffer, signed: Buffer): Buffer {
     const length = Buffer.allocUnsafe(4);
     length.writeUInt32BE(channel.length);
-    return createHmac('sha256', this.secret!).update(length).update(channel).update(signed).digest();
+    return createHmac('sha256', this.key!).update(length).update(channel).update(signed).digest();
   }
 
   /** A message from a node forgotten here is older than MAX_SKEW_MS, so the stamp check still drops a replay. */
