@@ -23,16 +23,15 @@ function outsider(t: ExecutionContext, url: string): Redis {
   return redis;
 }
 
-/** Node A (alice) and node B (bob, and dave in attic), with the secret given to each a different way. */
+/** Node A (alice), in this process, and node B (bob, and dave in attic), a child process with a log file. */
 async function scene(t: ExecutionContext, secret: boolean) {
   const redis = await TestRedis.start(t);
   const file = join(await tempDir(t), 'secret');
   await writeFile(file, `${SECRET}\n`);
   const [a, b] = await Promise.all([
+    startServer(t, { redisUrl: redis.url, networkSecret: secret ? SECRET : null }),
     ChildServer.start(['--redis', redis.url, ...(secret ? ['--network-secret-file', file] : [])]),
-    ChildServer.start(['--redis', redis.url], { env: secret ? { CHATSERVER_NETWORK_SECRET: SECRET } : {} }),
   ]);
-  t.teardown(() => a.kill());
   t.teardown(() => b.kill());
   const alice = await TestClient.login(t, a.port, 'alice');
   const bob = await TestClient.login(t, b.port, 'bob');
@@ -99,16 +98,21 @@ test('with --network-secret, an envelope published straight to Redis reaches nob
   t.notRegex(b.stderr, /warning/, 'no warning for a loopback Redis with a secret');
 });
 
-test('a file between signed nodes arrives whole: its chunks and their acknowledgements are signed too', async (t) => {
+test('a file between signed nodes (one given the secret by $CHATSERVER_NETWORK_SECRET) arrives whole: chunks and acknowledgements are signed too', async (t) => {
   const redis = await TestRedis.start(t);
-  const [a, b] = await Promise.all([0, 1].map(() => startServer(t, { redisUrl: redis.url, networkSecret: SECRET })));
+  const [a, b] = await Promise.all([
+    startServer(t, { redisUrl: redis.url, networkSecret: SECRET }),
+    ChildServer.start(['--redis', redis.url], { env: { CHATSERVER_NETWORK_SECRET: SECRET } }),
+  ]);
+  t.teardown(() => b.kill());
   const alice = await FileUser.login(t, a!.port, 'alice');
-  const bob = await FileUser.login(t, b!.port, 'bob');
+  const bob = await FileUser.login(t, b.port, 'bob');
   const photo = jpeg(2 * MiB);
   await alice.sendFile(await putFile(await tempDir(t), 'photo.jpg', photo), 'bob');
   const [saved] = await bob.received(1);
   t.is(sha256(await readFile(saved!.path!)), sha256(photo));
   await alice.waitProgress((p) => p.direction === 'up' && p.state === 'done', 'the upload to be done');
+  t.false(b.log().includes('network-rejected'), 'the secret from $CHATSERVER_NETWORK_SECRET is the network\'s');
 });
 
 test('a node with another secret cannot speak to the network: its users are heard by nobody', async (t) => {
