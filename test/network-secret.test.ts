@@ -15,6 +15,8 @@ import { startServer } from './helpers/server.js';
 import { tempDir } from './helpers/temp.js';
 
 const SECRET = 'correct horse battery staple';
+// Loaded before the server: this process's clock runs ten minutes fast, like a machine without NTP.
+const FAST_CLOCK = `--import=data:text/javascript,${encodeURIComponent('const now = Date.now; Date.now = () => now() + 600000;')}`;
 
 /** Anyone who can reach Redis: a plain client of its own. */
 function outsider(t: ExecutionContext, url: string): Redis {
@@ -113,6 +115,22 @@ test('a file between signed nodes (one given the secret by $CHATSERVER_NETWORK_S
   t.is(sha256(await readFile(saved!.path!)), sha256(photo));
   await alice.waitProgress((p) => p.direction === 'up' && p.state === 'done', 'the upload to be done');
   t.false(b.log().includes('network-rejected'), 'the secret from $CHATSERVER_NETWORK_SECRET is the network\'s');
+});
+
+test("a node whose clock is ten minutes fast still talks to a signed network: messages carry Redis's time", async (t) => {
+  const redis = await TestRedis.start(t);
+  const [a, b] = await Promise.all([
+    startServer(t, { redisUrl: redis.url, networkSecret: SECRET }),
+    ChildServer.start(['--redis', redis.url], { env: { CHATSERVER_NETWORK_SECRET: SECRET, NODE_OPTIONS: FAST_CLOCK } }),
+  ]);
+  t.teardown(() => b.kill());
+  const alice = await TestClient.login(t, a!.port, 'alice');
+  const bob = await TestClient.login(t, b.port, 'bob');
+  await Promise.all([alice.join('lobby'), bob.join('lobby')]);
+  await aliceSpeaks(alice, bob, 'on time');
+  bob.send('/whisper alice and back');
+  t.like(await alice.waitFor((e) => e.t === 'whisper' && e.from === 'bob'), { text: 'and back' });
+  t.false(b.log().includes('network-rejected'), b.log());
 });
 
 test('a node with another secret cannot speak to the network: its users are heard by nobody', async (t) => {

@@ -5,6 +5,7 @@ import type { TransferNetwork } from '../uploads.js';
 import { DropLog } from './drop-log.js';
 import { LocalMembers } from './local-members.js';
 import { RedisNetwork } from './network.js';
+import { NetworkClock } from './network-clock.js';
 import { NodeLease } from './node-lease.js';
 import { RedisDelivery } from './redis-delivery.js';
 import { RedisRoomDirectory } from './redis-rooms.js';
@@ -23,7 +24,8 @@ export class RedisNode {
     readonly delivery: RedisDelivery,
     private readonly lease: NodeLease,
     private readonly transferIds: { last: number },
-    private readonly drops: DropLog,
+    /** What runs a timer of its own: the log of dropped messages, the network clock. */
+    private readonly timers: { stop(): void }[],
   ) {}
 
   /** Connects, subscribes and takes a lease; throws StartupError when Redis cannot be reached. */
@@ -35,7 +37,8 @@ export class RedisNode {
     const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity);
     const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name));
     const drops = new DropLog(log);
-    const delivery = new RedisDelivery(net, sessions, local, new EnvelopeSigner(config.networkSecret), drops);
+    const clock = new NetworkClock(net);
+    const delivery = new RedisDelivery(net, sessions, local, new EnvelopeSigner(config.networkSecret, () => clock.now()), drops);
     const transferIds = { last: 0 };
     const lease = new NodeLease({
       net, users, local, sessions, delivery, uploads, log,
@@ -45,14 +48,17 @@ export class RedisNode {
       moving: () => rooms.moving,
     });
     try {
+      // Only signed messages carry the time.
+      if (config.networkSecret !== null) await clock.start();
       await delivery.start();
       await lease.start();
     } catch (error) {
+      for (const timer of [drops, clock]) timer.stop();
       await net.close();
       throw error;
     }
     log.action('network-joined', { node: net.node, redis });
-    return new RedisNode(net, users, rooms, delivery, lease, transferIds, drops);
+    return new RedisNode(net, users, rooms, delivery, lease, transferIds, [drops, clock]);
   }
 
   /** File transfers to users on other nodes, with ids unique across the network. */
@@ -70,7 +76,7 @@ export class RedisNode {
   /** After the connections have closed: give everything back and disconnect. */
   async leave(): Promise<void> {
     await this.lease.stop();
-    this.drops.stop();
+    for (const timer of this.timers) timer.stop();
     await this.net.close();
   }
 }

@@ -8,7 +8,7 @@ export type Rejection = 'malformed' | 'bad-signature' | 'stale' | 'replayed';
 // Appended to a signed envelope: when it was sent (ms) and the sender's sequence number, then the MAC.
 const STAMP_BYTES = 16;
 const MAC_BYTES = 32;
-/** A signed message older (or newer) than this by the receiver's clock is dropped as a replay. */
+/** A signed message stamped this much before (or after) it is heard is dropped as a replay. */
 export const MAX_SKEW_MS = 60_000;
 
 /**
@@ -29,7 +29,11 @@ export class EnvelopeSigner {
   // Made once: taking the key from the string for each message nearly doubled the cost of signing.
   private readonly key: KeyObject | null;
 
-  constructor(secret: string | null) {
+  /** `now`: the network's clock (NetworkClock), the same on every node. */
+  constructor(
+    secret: string | null,
+    private readonly now: () => number,
+  ) {
     this.key = secret === null ? null : createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
@@ -37,7 +41,7 @@ export class EnvelopeSigner {
   seal(channel: string, envelope: Buffer): Buffer {
     if (this.key === null) return envelope;
     const stamp = Buffer.allocUnsafe(STAMP_BYTES);
-    stamp.writeDoubleBE(Date.now(), 0);
+    stamp.writeDoubleBE(this.now(), 0);
     stamp.writeDoubleBE(++this.sequence, 8);
     const signed = Buffer.concat([envelope, stamp]);
     return Buffer.concat([signed, this.mac(Buffer.from(channel, 'utf8'), signed)]);
@@ -51,7 +55,7 @@ export class EnvelopeSigner {
     if (!timingSafeEqual(this.mac(channel, signed), data.subarray(signed.length))) return 'bad-signature';
     const envelope = this.decode(signed.subarray(0, signed.length - STAMP_BYTES));
     if (typeof envelope === 'string') return envelope;
-    const now = Date.now();
+    const now = this.now();
     if (!(Math.abs(now - signed.readDoubleBE(signed.length - STAMP_BYTES)) <= MAX_SKEW_MS)) return 'stale';
     const sequence = signed.readDoubleBE(signed.length - 8);
     const last = this.heard.get(envelope.origin);
