@@ -55,7 +55,8 @@ export class RedisNetwork {
     let lastError = '';
     let hint = '';
     const report = (error: Error) => {
-      const message = redact(error.message, url);
+      // OpenSSL's messages end in a newline; a log field or an error line must not.
+      const message = redact(error.message.trim(), url);
       hint ||= tlsHint(url, files, (error as NodeJS.ErrnoException).code);
       // One line per kind of trouble, not one per reconnect attempt.
       if (message !== lastError) onError(message);

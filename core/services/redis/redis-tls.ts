@@ -16,8 +16,10 @@ const UNTRUSTED = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'DEPTH_ZERO_SELF_SIGNED_
 export function tlsHint(url: string, files: TlsFiles, code: string | undefined): string {
   if (new URL(url).protocol !== 'rediss:') return '';
   if (!files.redisCa && UNTRUSTED.has(code ?? '')) return ' (a certificate from a private CA needs --redis-ca FILE)';
-  // TLS 1.3: a server that wants a client certificate and got none just closes the connection.
-  if (!files.redisCert && code === 'ECONNRESET') return ' (if this Redis asks for client certificates: --redis-cert FILE --redis-key FILE)';
+  // TLS 1.3: a server that wants a client certificate and got none says so, or just closes the connection.
+  if (!files.redisCert && (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || code === 'ECONNRESET')) {
+    return ' (if this Redis asks for client certificates: --redis-cert FILE --redis-key FILE)';
+  }
   return '';
 }
 
