@@ -55,6 +55,12 @@ export interface ServerConfig {
   connectBurst: number;
   /** Redis URL of the network this server is a node of (SPEC §8); null for the embedded default. */
   redisUrl: string | null;
+  /** Shared by the nodes of a network: they sign what they send each other and drop what fails. */
+  networkSecret: string | null;
+  /** PEM files for a rediss:// Redis: a private CA to trust, and a client certificate and its key. */
+  redisCa: string | null;
+  redisCert: string | null;
+  redisKey: string | null;
   /** Worker processes sharing the port (node:cluster); needs redisUrl. 0 runs in this process. */
   workers: number;
   /** A node that has not renewed its lease for this long is dead (its users are dropped) or, if alive, fenced. */
@@ -118,6 +124,10 @@ export const DEFAULTS: ServerConfig = {
   connectRate: 10,
   connectBurst: 64,
   redisUrl: null,
+  networkSecret: null,
+  redisCa: null,
+  redisCert: null,
+  redisKey: null,
   workers: 0,
   nodeLeaseMs: 5_000,
 };

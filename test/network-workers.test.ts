@@ -106,6 +106,6 @@ test('CHATSERVER_REDIS makes a node of the network like --redis, and --help list
   t.deepEqual(await probe.hvals('chat:users'), ['alice']);
   const help = Child.spawn(t, 'chatserver', ['--help']);
   await help.exit();
-  t.regex(help.stdout, /^ {2}--redis URL {2,}be a node of the network sharing this Redis.*\(also \$CHATSERVER_REDIS\)$/m);
+  t.regex(help.stdout, /^ {2}--redis URL {2,}be a node of the network sharing this Redis.*\(also \$CHATSERVER_REDIS_URL, which ps does not show\)$/m);
   t.regex(help.stdout, /^ {2}--workers N {2,}run N worker processes on the port/m);
 });

@@ -2,8 +2,9 @@ import { resolve } from 'node:path';
 import { DEFAULTS, type ServerConfig } from '../config.js';
 import { parseArgv } from '../argv.js';
 import { StartupError } from '../errors.js';
+import { networkArgs } from './network-args.js';
 
-type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig };
+type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig; warnings: string[] };
 
 interface Flag {
   /** ServerConfig field it sets (absent for flags handled by hand). */
@@ -67,14 +68,6 @@ const fileTypes = (text: string, flag: string): string[] => {
   return types;
 };
 
-const redisUrl = (text: string, flag: string): string => {
-  const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || !url.hostname) {
-    throw new StartupError(`--${flag} needs a URL such as redis://127.0.0.1:6379, not '${text}'`);
-  }
-  return text;
-};
-
 const d = DEFAULTS;
 const FLAGS: Record<string, Flag> = {
   port: { key: 'port', type: 'string', parse: integer(0), arg: 'N', help: `port to listen on (also the first argument; default ${d.port})` },
@@ -119,7 +112,21 @@ const FLAGS: Record<string, Flag> = {
   'prefix-v6': { key: 'prefixV6', type: 'string', parse: integer(0, 128), arg: 'BITS', help: `an IPv6 client's network is its /BITS (default ${d.prefixV6})` },
   'connect-rate': { key: 'connectRate', type: 'string', parse: integer(0), arg: 'N', help: `new connections per second per client network, 0 for no limit (default ${d.connectRate})` },
   'connect-burst': { key: 'connectBurst', type: 'string', parse: integer(1), arg: 'N', help: `new connections at once per client network (default ${d.connectBurst})` },
-  redis: { key: 'redisUrl', type: 'string', parse: redisUrl, arg: 'URL', help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS)' },
+  redis: {
+    type: 'string',
+    arg: 'URL',
+    help: 'be a node of the network sharing this Redis, e.g. redis://10.0.0.5:6379 (also $CHATSERVER_REDIS_URL, which ps does not show)',
+  },
+  'redis-url-file': { type: 'string', arg: 'FILE', help: 'read the Redis URL from the first line of FILE (keeps a password out of ps)' },
+  'redis-ca': { key: 'redisCa', type: 'string', arg: 'FILE', help: "trust this CA for a rediss:// Redis's certificate (PEM)" },
+  'redis-cert': { key: 'redisCert', type: 'string', arg: 'FILE', help: 'client certificate for a rediss:// Redis that asks for one (PEM)' },
+  'redis-key': { key: 'redisKey', type: 'string', arg: 'FILE', help: 'the private key of --redis-cert (PEM)' },
+  'network-secret': {
+    type: 'string',
+    arg: 'SECRET',
+    help: 'sign what nodes send each other with this shared secret, drop what fails (also $CHATSERVER_NETWORK_SECRET, which ps does not show)',
+  },
+  'network-secret-file': { type: 'string', arg: 'FILE', help: 'read the network secret from the first line of FILE' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
   'node-lease': { key: 'nodeLeaseMs', type: 'string', parse: seconds, arg: 'SEC', help: `with --redis: seconds before a silent node's users are dropped; logins wait up to twice this after Redis restarts (default ${d.nodeLeaseMs / 1000})` },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -155,7 +162,7 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     if (value === undefined || !flag.key) continue;
     record[flag.key] = flag.parse ? flag.parse(value as string, name) : value;
   }
-  if (config.redisUrl === null && env.CHATSERVER_REDIS) config.redisUrl = redisUrl(env.CHATSERVER_REDIS, 'redis (from CHATSERVER_REDIS)');
+  const warnings = networkArgs(values, env, config);
   if (config.workers > 0 && config.redisUrl === null) {
     throw new StartupError('--workers needs --redis: the workers form one network through Redis');
   }
@@ -166,5 +173,5 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (values['no-log-file']) config.logFile = null;
   if (values.quiet) config.logToStdout = false;
   config.pluginDirs = ((values['plugins-dir'] as string[] | undefined) ?? []).map((dir) => resolve(dir));
-  return { kind: 'run', config };
+  return { kind: 'run', config, warnings };
 }

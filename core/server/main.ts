@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const parsed = parseServerArgs(process.argv.slice(2));
   if (parsed.kind === 'help') return void console.log(serverUsage());
   if (parsed.kind === 'version') return void console.log(VERSION);
+  if (!isWorker()) for (const warning of parsed.warnings) process.stderr.write(`chatserver: ${warning}\n`);
   if (parsed.config.workers > 0 && !isWorker()) return runPrimary(parsed.config);
   // V8 doubles its young generation, up to 32 MiB, each time much survives a collection, as when
   // thousands of clients log in at once, and keeps it while they idle: at 10,000 idle clients that

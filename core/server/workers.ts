@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { ServerConfig } from '../config.js';
+import { redact } from '../services/redis/redact.js';
 import { VERSION } from '../version.js';
 import { StopSignals } from './signals.js';
 
@@ -32,7 +33,7 @@ export function runPrimary(config: ServerConfig): void {
     if (announced || listening.size < config.workers) return;
     announced = true;
     process.stderr.write(
-      `chatserver ${VERSION} listening on port ${message.port} with ${config.workers} workers (network ${config.redisUrl}) with /${message.commands.join(' /')}\n`,
+      `chatserver ${VERSION} listening on port ${message.port} with ${config.workers} workers (network ${redact(config.redisUrl!, config.redisUrl)}) with /${message.commands.join(' /')}\n`,
     );
   });
   cluster.on('exit', (worker, code, signal) => {

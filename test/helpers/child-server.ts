@@ -36,13 +36,13 @@ export class ChildServer {
     });
   }
 
-  static async start(args: string[], options: { gc?: boolean; startMs?: number } = {}): Promise<ChildServer> {
+  static async start(args: string[], options: { gc?: boolean; startMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ChildServer> {
     const dir = mkdtempSync(join(tmpdir(), 'chatserver-child-'));
     const logFile = join(dir, 'server.log');
     const child = spawn(
       process.execPath,
       [...(options.gc ? ['--expose-gc'] : []), 'bin/chatserver.js', '0', '--host', '127.0.0.1', '--log', logFile, '--quiet', '--connect-rate', '0', ...args],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, CHATSERVER_STATS_IPC: '1' } },
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, CHATSERVER_STATS_IPC: '1', ...options.env } },
     );
     const exited = new Promise<ChildExit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     let stderr = '';

@@ -26,7 +26,8 @@ export class Child {
   constructor(readonly process: ChildProcessWithoutNullStreams) {
     process.stdout.setEncoding('utf8').on('data', (text: string) => this.output(() => (this.stdout += text)));
     process.stderr.setEncoding('utf8').on('data', (text: string) => this.output(() => (this.stderr += text)));
-    this.exited = new Promise((resolve) => process.on('exit', (code, signal) => resolve({ code, signal })));
+    // 'close', not 'exit': by then all of the output has been read, so a test sees its last line.
+    this.exited = new Promise((resolve) => process.on('close', (code, signal) => resolve({ code, signal })));
   }
 
   static spawn(t: ExecutionContext, bin: 'chatserver' | 'chatclient', args: string[], env: NodeJS.ProcessEnv = {}): Child {

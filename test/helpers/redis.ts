@@ -5,6 +5,13 @@ import { freePort } from './server.js';
 
 const START_MS = 15_000;
 
+export interface TestRedisOptions {
+  /** Clients must AUTH with this (requirepass). */
+  password?: string;
+  /** Serve TLS only (rediss://), with these PEM files; `clientCerts` asks clients for a certificate from `ca`. */
+  tls?: { cert: string; key: string; ca: string; clientCerts: boolean };
+}
+
 /**
  * A real redis-server of the test's own, on a free loopback port, with no persistence. It can be
  * stopped and started again on the same port (a Redis outage), and is killed by its PID at the
@@ -13,22 +20,32 @@ const START_MS = 15_000;
 export class TestRedis {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly options: TestRedisOptions,
+  ) {}
 
-  static async start(t: ExecutionContext): Promise<TestRedis> {
-    const redis = new TestRedis(await freePort());
+  static async start(t: ExecutionContext, options: TestRedisOptions = {}): Promise<TestRedis> {
+    const redis = new TestRedis(await freePort(), options);
     t.teardown(() => redis.kill());
     await redis.resume();
     return redis;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const { password, tls } = this.options;
+    return `${tls ? 'rediss' : 'redis'}://${password ? `:${encodeURIComponent(password)}@` : ''}127.0.0.1:${this.port}`;
   }
 
   /** Starts redis-server (again) and resolves once it accepts connections. */
   async resume(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const { password, tls } = this.options;
+    const args = tls
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca]
+      : ['--port', String(this.port)];
+    if (tls) args.push('--tls-auth-clients', tls.clientCerts ? 'yes' : 'no');
+    if (password) args.push('--requirepass', password);
+    const child = spawn('redis-server', [...args, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;

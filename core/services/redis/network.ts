@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Redis, ReplyError } from 'ioredis';
 import { StartupError, UserError } from '../../errors.js';
+import { redact } from './redact.js';
+import { tlsHint, tlsOptions, type TlsFiles } from './redis-tls.js';
 import { Lua, type ScriptName } from './scripts.js';
 
 export const NETWORK_UNAVAILABLE = 'the network is unavailable, try again shortly';
@@ -38,22 +40,29 @@ export class RedisNetwork {
     });
   }
 
-  static async connect(url: string, onError: (error: Error) => void): Promise<RedisNetwork> {
+  /** Connects both; `onError` gets each new kind of trouble, its message already redacted. */
+  static async connect(url: string, files: TlsFiles, onError: (message: string) => void): Promise<RedisNetwork> {
+    const tls = await tlsOptions(files);
     const options = {
       lazyConnect: true,
       connectTimeout: CONNECT_TIMEOUT_MS,
       // Reconnect for ever, soon: service resumes by itself within about a second of Redis returning.
       retryStrategy: (times: number) => Math.min(100 * times, 1000),
       maxRetriesPerRequest: 0,
+      ...(tls ? { tls } : {}),
     };
     const redis = new Redis(url, { ...options, enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS });
     // The subscriber queues (un)subscribes while away; ioredis re-subscribes on reconnect.
     const subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
     let lastError = '';
+    let hint = '';
     const report = (error: Error) => {
+      // OpenSSL's messages end in a newline; a log field or an error line must not.
+      const message = redact(error.message.trim(), url);
+      hint ||= tlsHint(url, files, (error as NodeJS.ErrnoException).code);
       // One line per kind of trouble, not one per reconnect attempt.
-      if (error.message !== lastError) onError(error);
-      lastError = error.message;
+      if (message !== lastError) onError(message);
+      lastError = message;
     };
     redis.on('error', report);
     subscriber.on('error', report);
@@ -64,7 +73,8 @@ export class RedisNetwork {
       redis.disconnect();
       subscriber.disconnect();
       // ioredis rejects with "Connection is closed."; the error event before it says why.
-      throw new StartupError(`cannot reach Redis at ${url}: ${lastError || (error as Error).message}`, { cause: error });
+      const why = lastError || redact((error as Error).message, url);
+      throw new StartupError(`cannot reach Redis at ${redact(url, url)}: ${why}${hint}`, { cause: error });
     }
     return new RedisNetwork(url, redis, subscriber);
   }

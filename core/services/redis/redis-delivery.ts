@@ -3,11 +3,13 @@ import type { ServerMessage } from '../../protocol/messages.js';
 import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { RemoteRecipient } from '../uploads.js';
-import { decodeEnvelope, encodeEnvelope, Kind, type Header } from './envelope.js';
+import type { DropLog } from './drop-log.js';
+import { encodeEnvelope, Kind, type Header } from './envelope.js';
 import type { Fence } from './fence.js';
 import type { LocalMembers } from './local-members.js';
 import { unavailable, type RedisNetwork } from './network.js';
 import { nodeChannel, PREFIX, roomChannel } from './scripts.js';
+import type { EnvelopeSigner } from './signer.js';
 
 const ROOM_CHANNEL = roomChannel('');
 // An acknowledgement that has not come after this long never will (its node died, or Redis lost it).
@@ -32,8 +34,10 @@ export class RedisDelivery implements Delivery {
     private readonly local: LocalMembers,
     private readonly uploads: () => Uploads,
     private readonly fence: Fence,
+    private readonly signer: EnvelopeSigner,
+    private readonly drops: DropLog,
   ) {
-    net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel.toString('latin1'), data));
+    net.subscriber.on('messageBuffer', (channel: Buffer, data: Buffer) => this.receive(channel, data));
   }
 
   /** Listens to this node's own channel; resolves once Redis has confirmed it. */
@@ -104,15 +108,18 @@ export class RedisDelivery implements Delivery {
   /** Publishes only while this node's lease holds its token: a node that was frozen or cut off speaks for no one. */
   private async publish(channel: string, data: Buffer): Promise<void> {
     this.fence.check();
-    const sent = await this.net.script<number>('publish', [this.net.node, this.fence.token, channel, data]);
+    // Sealed as it is handed to the connection, so sequence numbers go out in order.
+    const sent = await this.net.script<number>('publish', [this.net.node, this.fence.token, channel, this.signer.seal(channel, data)]);
     if (sent === 1) return;
     this.fence.lapsed();
     throw unavailable();
   }
 
-  private receive(channel: string, data: Buffer): void {
-    const envelope = decodeEnvelope(data);
-    if (!envelope || envelope.origin === this.net.node) return;
+  private receive(channelBytes: Buffer, data: Buffer): void {
+    const envelope = this.signer.open(channelBytes, data);
+    if (typeof envelope === 'string') return this.drops.add(envelope);
+    if (envelope.origin === this.net.node) return;
+    const channel = channelBytes.toString('latin1');
     const { header, body } = envelope;
     switch (envelope.kind) {
       case Kind.Room:

@@ -2,15 +2,19 @@ import type { ServerConfig } from '../../config.js';
 import type { ActionLog, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { TransferNetwork } from '../uploads.js';
+import { DropLog } from './drop-log.js';
 import { Fence } from './fence.js';
 import { LocalMembers } from './local-members.js';
 import { RedisNetwork } from './network.js';
+import { NetworkClock } from './network-clock.js';
 import { NodeLease } from './node-lease.js';
 import { RedisDelivery } from './redis-delivery.js';
 import { RedisRoomDirectory } from './redis-rooms.js';
 import { RedisUserDirectory } from './redis-users.js';
 import { RoomChannels } from './room-channels.js';
+import { redact } from './redact.js';
 import { PREFIX } from './scripts.js';
+import { EnvelopeSigner } from './signer.js';
 
 /** Everything that makes this server a node of a network (SPEC §8), built for the composition root. */
 export class RedisNode {
@@ -21,17 +25,22 @@ export class RedisNode {
     readonly delivery: RedisDelivery,
     private readonly lease: NodeLease,
     private readonly transferIds: { last: number },
+    /** What runs a timer of its own: the log of dropped messages, the network clock. */
+    private readonly timers: { stop(): void }[],
   ) {}
 
   /** Connects, subscribes and takes a lease; throws StartupError when Redis cannot be reached. */
   static async join(config: ServerConfig, sessions: LocalSessions, log: ActionLog, uploads: () => Uploads): Promise<RedisNode> {
-    const net = await RedisNetwork.connect(config.redisUrl!, (error) => log.action('network-error', { redis: config.redisUrl!, error: error.message }));
+    const redis = redact(config.redisUrl!, config.redisUrl);
+    const net = await RedisNetwork.connect(config.redisUrl!, config, (error) => log.action('network-error', { redis, error }));
     const local = new LocalMembers();
     const fence = new Fence(config.nodeLeaseMs);
     const channels = new RoomChannels(net);
     const rooms = new RedisRoomDirectory(net, local, channels, config.roomCapacity, fence);
     const users = new RedisUserDirectory(net, (name) => rooms.leaveLocally(name), fence);
-    const delivery = new RedisDelivery(net, sessions, local, uploads, fence);
+    const drops = new DropLog(log);
+    const clock = new NetworkClock(net);
+    const delivery = new RedisDelivery(net, sessions, local, uploads, fence, new EnvelopeSigner(config.networkSecret, () => clock.now()), drops);
     const transferIds = { last: 0 };
     const lease = new NodeLease({
       net, users, local, sessions, delivery, uploads, log,
@@ -43,14 +52,17 @@ export class RedisNode {
       moving: () => rooms.moving,
     });
     try {
+      // Only signed messages carry the time.
+      if (config.networkSecret !== null) await clock.start();
       await delivery.start();
       await lease.start();
     } catch (error) {
+      for (const timer of [drops, clock]) timer.stop();
       await net.close();
       throw error;
     }
-    log.action('network-joined', { node: net.node, redis: config.redisUrl! });
-    return new RedisNode(net, users, rooms, delivery, lease, transferIds);
+    log.action('network-joined', { node: net.node, redis });
+    return new RedisNode(net, users, rooms, delivery, lease, transferIds, [drops, clock]);
   }
 
   /** File transfers to users on other nodes, with ids unique across the network. */
@@ -69,6 +81,7 @@ export class RedisNode {
   /** After the connections have closed: give everything back and disconnect. */
   async leave(): Promise<void> {
     await this.lease.stop();
+    for (const timer of this.timers) timer.stop();
     await this.net.close();
   }
 }

@@ -1,0 +1,47 @@
+import { FrameKind, HEADER_BYTES } from '../../protocol/frame.js';
+import { Kind, type Envelope } from './envelope.js';
+
+const NODE_ID = /^[0-9a-f]{16}$/;
+// Longer than any username a node accepts (a flag, but bounded well below this).
+const MAX_NAME = 256;
+
+/**
+ * Whether a decoded envelope is one a node could have sent: a known kind, a node id, header
+ * fields of the right types, for Room and User exactly one whole protocol frame as the body
+ * (it is written as is to sockets, so a torn frame would derail the recipients' streams), and
+ * for Report a save report and who made it.
+ * Whatever else a header carries is left alone.
+ */
+export function wellFormed({ kind, origin, header, body }: Envelope): boolean {
+  if (!NODE_ID.test(origin) || typeof header !== 'object' || header === null || Array.isArray(header)) return false;
+  const { to, ack, gone, reports } = header;
+  if (to !== undefined && (typeof to !== 'string' || to.length === 0 || to.length > MAX_NAME)) return false;
+  if (ack !== undefined && !(Number.isSafeInteger(ack) && ack > 0)) return false;
+  if (gone !== undefined && typeof gone !== 'boolean') return false;
+  if (reports !== undefined && !Number.isSafeInteger(reports)) return false;
+  switch (kind) {
+    case Kind.Room:
+      return to === undefined && oneFrame(body);
+    case Kind.User:
+      return to !== undefined && oneFrame(body);
+    case Kind.Ack:
+      return ack !== undefined && body.length === 0;
+    case Kind.Report:
+      return body.length === 0 && validName(header.from) && validReport(header.report);
+    default:
+      return false;
+  }
+}
+
+const validName = (name: unknown) => typeof name === 'string' && name.length > 0 && name.length <= MAX_NAME;
+
+function validReport(report: unknown): boolean {
+  if (typeof report !== 'object' || report === null) return false;
+  const { transfer, outcome, problem } = report as Record<string, unknown>;
+  return Number.isSafeInteger(transfer) && ['saved', 'failed', 'unknown'].includes(outcome as string) && (problem === undefined || (typeof problem === 'string' && problem.length <= 64));
+}
+
+function oneFrame(body: Buffer): boolean {
+  if (body.length < HEADER_BYTES || body.readUInt32BE(1) !== body.length - HEADER_BYTES) return false;
+  return body[0] === FrameKind.Json || (body[0] === FrameKind.Chunk && body.length >= HEADER_BYTES + 4);
+}
