@@ -44,6 +44,17 @@ test('SIGTERM stops the server gracefully too', async (t) => {
   t.regex(child.stdout, / shutdown reason=SIGTERM connections=1\n[^]* shutdown-complete\n$/);
 });
 
+test('a server whose terminal has gone (stdout and stderr closed) still stops on SIGTERM, and does not spin', async (t) => {
+  const { child, port } = await spawnServer(t, ['--no-log-file']);
+  const alice = await TestClient.login(t, port, 'alice');
+  child.process.stdout.destroy();
+  child.process.stderr.destroy();
+  alice.send('/join lobby'); // a log line to stdout, and so an EPIPE, before the signal
+  await alice.waitFor((e) => e.t === 'joined');
+  child.process.kill('SIGTERM');
+  t.deepEqual(await child.exit(), { code: 0, signal: null });
+});
+
 test('a second SIGINT while the shutdown waits for a connection exits at once', async (t) => {
   const { child, port } = await spawnServer(t, ['--no-log-file']);
   // A client that never closes its side, so the graceful close has to wait for it.

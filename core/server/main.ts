@@ -10,6 +10,9 @@ import { isWorker, runPrimary, serveAsWorker } from './workers.js';
 
 /** The chatserver executable: parse flags, start, stop gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  // A terminal that has gone (EPIPE) must not turn every log line into a crash, and the crash's
+  // own message into another: the server carries on, and its log file still has everything.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   const parsed = parseServerArgs(process.argv.slice(2));
   if (parsed.kind === 'help') return void console.log(serverUsage());
   if (parsed.kind === 'version') return void console.log(VERSION);
