@@ -109,10 +109,15 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Delivery, { useValue: delivery });
   container.register(Tokens.Sessions, { useValue: sessions });
   container.register(Tokens.Commands, { useValue: registry });
-  uploads = new UploadService(config, log, sessions, network?.transfers);
-  container.register(Tokens.Uploads, { useValue: uploads });
   const events = new EventBus(log);
   container.register(Tokens.Events, { useValue: events });
+  if (network) {
+    const { delivery: relay } = network;
+    events.relay = (event, payload) => relay.relayEvent(event, payload);
+    relay.onEvent = (event, payload) => events.emit(event, payload, true);
+  }
+  uploads = new UploadService(config, log, sessions, events, network?.transfers);
+  container.register(Tokens.Uploads, { useValue: uploads });
   // A room's and a user's bags go with them, in every plugin's store.
   events.listen('roomEmptied', ({ room }) => stores.clearBags(bagPrefix('room', room)), { file: 'the core' });
   events.listen('logout', ({ user }) => stores.clearBags(bagPrefix('user', user)), { file: 'the core' });

@@ -2,6 +2,9 @@ import { UserError } from '../errors.js';
 import type { ActionLog, Events } from '../tokens.js';
 import type { ChatEvents, EventName, HookEvents, HookName, HookResult } from '../events/events.js';
 
+// A server's own start and stop mean nothing to the other nodes.
+const NETWORK_EVENTS: ReadonlySet<EventName> = new Set(['login', 'logout', 'join', 'leave', 'roomCreated', 'roomEmptied', 'message', 'whisper', 'fileOffered', 'fileDelivered']);
+
 interface Origin {
   /** The plugin file, for the log line when it throws. */
   readonly file: string;
@@ -76,7 +79,17 @@ export class EventBus implements Events {
    * Tells the listeners. `remote` events happened on another server of the network and reach
    * only listeners that asked for the whole network.
    */
+  /**
+   * Set under --redis: hands what happened here to the other nodes. Every node loads the same
+   * plugins, so an event goes out only if a listener here asked for the whole network.
+   */
+  relay: ((event: EventName, payload: ChatEvents[EventName]) => Promise<void>) | undefined;
+
   emit<E extends EventName>(event: E, payload: ChatEvents[E], remote = false): void {
+    if (!remote && this.relay && NETWORK_EVENTS.has(event) && this.listeners.get(event)?.some((l) => l.network)) {
+      // Redis away: the other nodes miss it, as they miss the lines said meanwhile.
+      this.relay(event, payload).catch(() => {});
+    }
     for (const listener of this.listeners.get(event) ?? []) {
       if (remote && !listener.network) continue;
       const running = (async () => listener.run(payload as never))()

@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { encodeChunkHeader } from '../protocol/frame.js';
 import { contentProblem, extensionOf, formatBytes, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
 import type { FileOffer } from '../protocol/messages.js';
-import type { ActionLog, SaveReport, Uploads } from '../tokens.js';
+import type { ActionLog, Events, SaveReport, Uploads } from '../tokens.js';
 import type { Endpoint, LocalSessions } from './local-sessions.js';
 import { SaveReports } from './save-reports.js';
 import { SharedSemaphore } from './semaphore.js';
@@ -84,6 +84,7 @@ export class UploadService implements Uploads {
     private readonly config: ServerConfig,
     private readonly log: ActionLog,
     private readonly sessions: LocalSessions,
+    private readonly events: Pick<Events, 'emit'>,
     private readonly network?: TransferNetwork,
   ) {
     const shares = { permits: config.uploadSlots, maxWaiting: config.uploadQueue, perOwner: config.uploadsPerUser, perOwnerWaiting: config.queuePerUser };
@@ -142,6 +143,7 @@ export class UploadService implements Uploads {
     };
     if (this.slots.tryAcquire(transfer)) {
       this.transfers.set(transfer.id, transfer);
+      this.events.emit('fileOffered', { from: sender, to: recipient, file: name, size: file.size });
       this.start(transfer);
       return;
     }
@@ -151,6 +153,7 @@ export class UploadService implements Uploads {
       this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `you already have ${this.config.queuePerUser} uploads waiting; send more once they have started`);
     }
     this.transfers.set(transfer.id, transfer);
+    this.events.emit('fileOffered', { from: sender, to: recipient, file: name, size: file.size });
     this.sessions.get(sender)?.send({ t: 'upload-queued', re: requestId, transfer: transfer.id, file: name, position });
     this.log.action('file-queued', { id: transfer.id, from: sender, to: recipient, file: name, size: file.size, position });
   }
@@ -187,6 +190,7 @@ export class UploadService implements Uploads {
       return this.fail(t, `checksum mismatch: ${t.name} was corrupted on the way`, 'refused');
     }
     this.log.action('file-delivered', { id: t.id, from: t.sender, to: t.recipient, file: t.name, bytes: t.size, ms: Date.now() - t.startedAt });
+    this.events.emit('fileDelivered', { from: t.sender, to: t.recipient, file: t.name, size: t.size });
     // Delivered is not saved: the sender is told once the recipient's client says which.
     const recipient = this.sessions.get(t.recipient);
     if (t.remote) t.remote.endFile(t.id);

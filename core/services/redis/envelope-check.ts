@@ -1,9 +1,12 @@
 import { FrameKind, HEADER_BYTES } from '../../protocol/frame.js';
+import { EVENT_NAMES } from '../../events/events.js';
 import { Kind, type Envelope } from './envelope.js';
 
 const NODE_ID = /^[0-9a-f]{16}$/;
 // Longer than any username a node accepts (a flag, but bounded well below this).
 const MAX_NAME = 256;
+// Longer than any line a node lets through (the message limit is a flag, well below this).
+const MAX_TEXT = 64 * 1024;
 
 /**
  * Whether a decoded envelope is one a node could have sent: a known kind, a node id, header
@@ -28,6 +31,8 @@ export function wellFormed({ kind, origin, header, body }: Envelope): boolean {
       return ack !== undefined && body.length === 0;
     case Kind.Report:
       return body.length === 0 && validName(header.from) && validReport(header.report);
+    case Kind.Event:
+      return body.length === 0 && (EVENT_NAMES as readonly unknown[]).includes(header.event) && validPayload(header.payload);
     default:
       return false;
   }
@@ -39,6 +44,12 @@ function validReport(report: unknown): boolean {
   if (typeof report !== 'object' || report === null) return false;
   const { transfer, outcome, problem } = report as Record<string, unknown>;
   return Number.isSafeInteger(transfer) && ['saved', 'failed', 'unknown'].includes(outcome as string) && (problem === undefined || (typeof problem === 'string' && problem.length <= 64));
+}
+
+/** What the core's events carry: names, reasons and text, flags and sizes; nothing nested. */
+function validPayload(payload: unknown): boolean {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
+  return Object.values(payload).every((v) => typeof v === 'boolean' || Number.isFinite(v) || (typeof v === 'string' && v.length <= MAX_TEXT));
 }
 
 function oneFrame(body: Buffer): boolean {

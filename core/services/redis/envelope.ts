@@ -14,6 +14,8 @@ export const enum Kind {
   Ack = 3,
   /** A recipient's save report (`report`) on a transfer the receiving node runs. */
   Report = 4,
+  /** Something that happened on the origin node (`event`, `payload`), for network-wide listeners. */
+  Event = 5,
 }
 
 export interface Header {
@@ -25,6 +27,9 @@ export interface Header {
   /** On a Report: who reports, and what. */
   from?: string;
   report?: SaveReport;
+  /** On an Event: its name and what happened. */
+  event?: string;
+  payload?: Record<string, unknown>;
 }
 
 export interface Envelope {

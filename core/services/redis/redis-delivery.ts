@@ -1,5 +1,6 @@
 import { encodeJsonFrame } from '../../protocol/frame.js';
 import type { ServerMessage } from '../../protocol/messages.js';
+import type { ChatEvents, EventName } from '../../events/events.js';
 import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { RemoteRecipient } from '../uploads.js';
@@ -8,7 +9,7 @@ import { encodeEnvelope, Kind, type Header } from './envelope.js';
 import type { Fence } from './fence.js';
 import type { LocalMembers } from './local-members.js';
 import { unavailable, type RedisNetwork } from './network.js';
-import { nodeChannel, PREFIX, roomChannel } from './scripts.js';
+import { EVENTS_CHANNEL, nodeChannel, PREFIX, roomChannel } from './scripts.js';
 import type { EnvelopeSigner } from './signer.js';
 
 const ROOM_CHANNEL = roomChannel('');
@@ -42,7 +43,15 @@ export class RedisDelivery implements Delivery {
 
   /** Listens to this node's own channel; resolves once Redis has confirmed it. */
   async start(): Promise<void> {
-    await this.net.subscriber.subscribe(nodeChannel(this.net.node));
+    await this.net.subscriber.subscribe(nodeChannel(this.net.node), EVENTS_CHANNEL);
+  }
+
+  /** Set by the composition root: where events from other nodes go. */
+  onEvent: (event: EventName, payload: ChatEvents[EventName]) => void = () => {};
+
+  /** Tells the other nodes what happened here, for their network-wide listeners. */
+  relayEvent(event: EventName, payload: ChatEvents[EventName]): Promise<void> {
+    return this.publish(EVENTS_CHANNEL, encodeEnvelope(Kind.Event, this.net.node, { event, payload: { ...payload } }));
   }
 
   async toUser(user: string, message: ServerMessage): Promise<boolean> {
@@ -147,6 +156,9 @@ export class RedisDelivery implements Delivery {
       }
       case Kind.Report:
         if (header.from !== undefined && header.report !== undefined) this.uploads().saved(header.from, header.report);
+        return;
+      case Kind.Event:
+        if (channel === EVENTS_CHANNEL) this.onEvent(header.event as EventName, header.payload as ChatEvents[EventName]);
     }
   }
 

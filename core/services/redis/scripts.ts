@@ -17,10 +17,15 @@
  * chat:network        marker: this Redis holds the network's state (absent after an empty restart)
  * chat:recovery       set with a TTL: nodes that were alive when Redis lost the state and have not
  *                     re-registered yet; no name can be claimed while it exists
+ * chat:store:NS:...   plugin stores (see redis-store.ts)
+ *
+ * Channels: chat:ch:room:ROOM (a room's lines), chat:ch:node:ID (to one node), chat:ch:events
+ * (what happened, for plugins' network-wide listeners).
  */
 export const PREFIX = 'chat:';
 export const roomChannel = (roomLower: string): string => `${PREFIX}ch:room:${roomLower}`;
 export const nodeChannel = (node: string): string => `${PREFIX}ch:node:${node}`;
+export const EVENTS_CHANNEL = `${PREFIX}ch:events`;
 
 // Shared by the scripts below: record a name as held by a node; take a user out of their room
 // (deleting it when it empties), or drop a user altogether (both return the room's spelling, or false).

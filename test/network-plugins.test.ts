@@ -1,0 +1,46 @@
+import test from 'ava';
+import { TestClient } from './helpers/client.js';
+import { eventually } from './helpers/hostile.js';
+import { pluginDir } from './helpers/plugin-dir.js';
+import { TestRedis } from './helpers/redis.js';
+import { startServer } from './helpers/server.js';
+
+const SPY = `import { Command, Listener, Service } from 'chatserver/plugin-api';
+export const Heard = Service()(class { lines = []; });
+export const Everywhere = Listener({ event: 'join', network: true, inject: [Heard] })(class { constructor(h) { this.h = h; } run(e) { this.h.lines.push('network ' + e.user + ' ' + e.room); } });
+export const HereOnly = Listener({ event: 'join', inject: [Heard] })(class { constructor(h) { this.h = h; } run(e) { this.h.lines.push('here ' + e.user + ' ' + e.room); } });
+export const HeardCommand = Command({ name: 'heard', summary: 'what was heard', inject: [Heard] })(class { constructor(h) { this.h = h; } run(ctx) { ctx.reply(this.h.lines.join(', ') || 'nothing'); } });`;
+
+/** Two nodes of one network, with the spy plugin and the bundled ones, on a real redis-server. */
+async function twoNodes(t: Parameters<typeof TestRedis.start>[0]) {
+  const redis = await TestRedis.start(t);
+  const dir = pluginDir(t, { spy: SPY });
+  return Promise.all([0, 1].map(async () => (await startServer(t, { redisUrl: redis.url, pluginDirs: [dir] })).port));
+}
+
+test('a listener that asks for the network hears a join on another node; one that does not, only its own', async (t) => {
+  const [a, b] = await twoNodes(t);
+  const alice = await TestClient.login(t, a!, 'alice');
+  const bob = await TestClient.login(t, b!, 'bob');
+  await alice.join('lobby');
+  await bob.join('attic');
+  // In the order heard, which across nodes is not fixed: compared sorted.
+  const heard = async (client: TestClient) => ((await client.request('/heard')) as { text: string }).text.split(', ').sort().join(', ');
+  const expected = { alice: 'here alice lobby, network alice lobby, network bob attic', bob: 'here bob attic, network alice lobby, network bob attic' };
+  // The other node's join arrives through Redis, after the joiner's own answer: wait for it.
+  await eventually(async () => (await heard(bob)) === expected.bob && (await heard(alice)) === expected.alice, 'both nodes to hear both joins');
+  t.is(await heard(bob), expected.bob);
+  t.is(await heard(alice), expected.alice);
+});
+
+test('/topic set on one node is the topic on the other, and told to whoever joins there', async (t) => {
+  const [a, b] = await twoNodes(t);
+  const alice = await TestClient.login(t, a!, 'alice');
+  const bob = await TestClient.login(t, b!, 'bob');
+  await alice.join('lobby');
+  alice.send('/topic ship it');
+  await alice.waitFor((e) => e.t === 'notice' && e.text === 'alice set the topic of lobby: ship it');
+  await bob.join('lobby');
+  t.like(await bob.waitFor((e) => e.t === 'notice' && e.text.startsWith('topic of')), { plugin: 'topic', text: 'topic of lobby: ship it (set by alice)' });
+  t.like(await bob.request('/topic'), { t: 'reply', text: 'topic of lobby: ship it (set by alice)' });
+});
