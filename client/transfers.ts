@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { CommandLineError, parseCommandArgs, splitCommandLine } from '../core/protocol/command-line.js';
+import { classifyLine, CommandLineError, parseCommandArgs } from '../core/protocol/command-line.js';
 import { contentProblem, hasNul, extensionOf, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../core/protocol/file-rules.js';
 import { FILE_RESULT, type FileOffer, type SaveProblem, type ServerMessage } from '../core/protocol/messages.js';
 import type { ChatConnection } from './connection.js';
@@ -88,7 +88,8 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
    * Throws FileProblem (nothing sent) when a file cannot be sent. Returns the request id.
    */
   async send(line: string): Promise<number> {
-    const command = line.startsWith('/') && !line.startsWith('//') ? splitCommandLine(line) : undefined;
+    const kind = classifyLine(line);
+    const command = kind.kind === 'command' ? kind : undefined;
     const manifest = command && this.connection.command(command.name);
     const fileArgs = manifest?.args.filter((a) => a.kind === 'file') ?? [];
     if (!manifest || fileArgs.length === 0) return this.connection.send(line);

@@ -142,7 +142,8 @@ export interface CommandCatalog {
  */
 export interface Uploads {
   /** Checks an offer and starts it or queues it. Throws UserError when refused. */
-  offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void>;
+  /** `command` is the /sendfile command's context: the caller, and where the answers go. */
+  offer(command: { readonly user: string }, file: FileOffer, recipient: string): Promise<void>;
   /** A chunk of file bytes from a sender's connection. */
   chunk(sender: string, transfer: number, data: Buffer): void;
   end(sender: string, transfer: number): void;

@@ -13,7 +13,7 @@ type Context = CommandContext<typeof args>;
 export class SendFileCommand implements CommandHandler<typeof args> {
   constructor(@inject(Tokens.Uploads) private readonly uploads: Uploads) {}
 
-  async run({ user, requestId, args }: Context): Promise<void> {
-    await this.uploads.offer(user, requestId, args.filename, args.username);
+  async run(ctx: Context): Promise<void> {
+    await this.uploads.offer(ctx, ctx.args.filename, ctx.args.username);
   }
 }

@@ -1,3 +1,4 @@
+import { classifyLine } from '../../core/protocol/command-line.js';
 import type { CommandManifest } from '../../core/protocol/messages.js';
 
 /** What a word completes to: command names, online users, rooms, local paths. */
@@ -43,7 +44,7 @@ export interface Completed {
  */
 export function analyse(line: string, cursor: number, commands: readonly CommandManifest[]): Analysis {
   const head = line.slice(0, cursor);
-  if (!head.startsWith('/') || head.startsWith('//')) {
+  if (classifyLine(head).kind === 'text') {
     if (head.length === 0) return target('command', 0, '', false);
     return textWord(head, 0);
   }

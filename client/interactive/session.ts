@@ -1,3 +1,4 @@
+import { classifyLine } from '../../core/protocol/command-line.js';
 import { usernameProblem } from '../../core/protocol/rules.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
 import type { ClientOptions } from '../cli.js';
@@ -114,7 +115,7 @@ class InteractiveSession {
     transfers.on('progress', (progress) => this.progress(progress));
     for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
       if (line.trim().length === 0) continue;
-      if (line.startsWith('/') && !line.startsWith('//')) this.printAt(Date.now(), [this.p.dim(`> ${line}`)]);
+      if (classifyLine(line).kind === 'command') this.printAt(Date.now(), [this.p.dim(`> ${line}`)]);
       await this.connection.turn(); // a paste goes out at the server's pace, not refused past its burst
       try {
         await transfers.send(line);

@@ -50,8 +50,6 @@ interface BaseContext<D extends ArgDecls> {
   readonly args: InferArgs<D>;
   /** The command's declared name (also when invoked by an alias). */
   readonly command: string;
-  /** The client's id for this command line; replies and errors carry it back. */
-  readonly requestId: number;
   /** Sends a line of text to the user who ran the command, and to no one else. */
   reply(text: string): void;
 }

@@ -4,6 +4,7 @@ import { classifyLine, CommandLineError, parseCommandArgs } from '../protocol/co
 import type { FileOffer, ServerMessage } from '../protocol/messages.js';
 import type { ActionLog, RoomDirectory, UserDirectory } from '../tokens.js';
 import type { CommandContext, CommandMeta } from './decorator.js';
+import { withRequest } from './request.js';
 import { resolveArgs } from './kinds.js';
 import type { ArgDecls } from './args.js';
 import type { CommandRegistry, LoadedCommand } from './registry.js';
@@ -51,14 +52,13 @@ export class Dispatcher {
         config: this.config,
         files,
       });
-      const context: CommandContext<ArgDecls, { room: string | undefined }> = {
+      const context: CommandContext<ArgDecls, { room: string | undefined }> = withRequest({
         user: caller.user,
         args: args as CommandContext['args'],
         command: command.meta.name,
         room,
-        requestId,
-        reply: (text) => caller.send({ t: 'reply', re: requestId, text }),
-      };
+        reply: (text: string) => caller.send({ t: 'reply', re: requestId, text }),
+      }, requestId);
       await command.handler.run(context as never);
     } catch (error) {
       if (error instanceof UserError) {

@@ -1,5 +1,6 @@
 import type { Dispatcher } from '../commands/dispatcher.js';
 import type { ServerConfig } from '../config.js';
+import { classifyLine } from '../protocol/command-line.js';
 import type { FileOffer } from '../protocol/messages.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import type { Session } from '../session/session.js';
@@ -55,7 +56,8 @@ export class CommandQueue {
     if (this.refused && now - this.refusalsLoggedAt >= REFUSALS_LOGGED_EVERY_MS) this.logRefusals(now);
     const running = this.running;
     if (!running || now - running.since <= this.config.commandTimeoutMs) return;
-    const name = running.line.startsWith('/') ? running.line.split(/[ \t]/, 1)[0]!.slice(0, 33) : '/broadcast';
+    const kind = classifyLine(running.line);
+    const name = kind.kind === 'command' ? `/${kind.name.slice(0, 32)}` : 'your line';
     this.session.send({
       t: 'error',
       re: running.id,

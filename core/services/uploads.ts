@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { CHUNK_BYTES, type ServerConfig } from '../config.js';
+import { requestOf } from '../commands/request.js';
 import { UserError } from '../errors.js';
 import { encodeChunkHeader } from '../protocol/frame.js';
 import { contentProblem, extensionOf, formatBytes, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
@@ -98,7 +99,10 @@ export class UploadService implements Uploads {
     return { active: this.slots.inUse, waiting: this.slots.waiting };
   }
 
-  async offer(sender: string, requestId: number, file: FileOffer, recipient: string): Promise<void> {
+  async offer(command: { readonly user: string }, file: FileOffer, recipient: string): Promise<void> {
+    const sender = command.user;
+    const requestId = requestOf(command);
+    if (requestId === undefined) throw new TypeError("Uploads.offer needs the context of the command that offers the file (the run method's argument)");
     const name = safeFileName(file.name);
     // On a network, a recipient not connected here may be on another node.
     let transfer: Transfer | undefined;
