@@ -9,6 +9,8 @@ export interface ServerConfig {
   logMessages: boolean;
   pluginNames: string[] | null;
   pluginDirs: string[];
+  /** Installed plugin packages (--plugin), by name or folder. */
+  pluginPackages: string[];
   /** The --config file with the plugins' settings, or null. */
   configFile: string | null;
   usernameMax: number;
@@ -77,6 +79,7 @@ export const DEFAULTS: ServerConfig = {
   logMessages: false,
   pluginNames: null,
   pluginDirs: [],
+  pluginPackages: [],
   configFile: null,
   usernameMax: 16,
   roomNameMax: 32,

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TestClient } from './helpers/client.js';
-import { ROOT, spawnServer } from './helpers/process.js';
+import { Child, ROOT, spawnServer } from './helpers/process.js';
 import { tempDir } from './helpers/temp.js';
 
 /** The README's plain-JavaScript plugin example, exactly as a plugin author would copy it. */
@@ -52,4 +52,40 @@ test('--plugins selects among built-in and --plugins-dir commands alike', async 
   await alice.join('lobby');
   alice.send('/roll');
   t.regex(((await alice.waitFor((e) => e.t === 'notice')) as { text: string }).text, /^alice rolled [1-6] \(d6\)$/);
+});
+
+/** An installed plugin package: package.json lists its piece files; a helper module beside them. */
+async function dicePackage(root: string): Promise<string> {
+  const dir = join(root, 'node_modules', 'chat-dice');
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'chat-dice', type: 'module', chatserver: { pieces: ['dice.js'] } }));
+  await writeFile(join(dir, 'faces.js'), 'export const faces = (n) => `d${n}`;\n');
+  await writeFile(
+    join(dir, 'dice.js'),
+    "import { Command, arg, Tokens } from 'chatserver/plugin-api';\nimport { faces } from './faces.js';\n" +
+      "export const D = Command({ name: 'd', summary: 'name a die', args: { n: arg.word() } })(class { run(ctx) { ctx.reply(faces(ctx.args.n)); } });\n",
+  );
+  return dir;
+}
+
+test('--plugin loads an installed package by name, or a package folder by path; --plugins selects it by its name', async (t) => {
+  const root = await tempDir(t);
+  const dir = await dicePackage(root);
+  for (const [args, cwd] of [[['--plugin', 'chat-dice'], root], [['--plugin', dir, '--plugins', 'chat-dice,help'], ROOT]] as const) {
+    const { port } = await spawnServer(t, ['--no-log-file', '--quiet', ...args], cwd);
+    const alice = await TestClient.login(t, port, 'alice');
+    t.like(await alice.request('/d 20'), { t: 'reply', text: 'd20' }, args.join(' '));
+  }
+});
+
+test('a --plugin that is not installed, or whose package.json lists no pieces, stops start-up with one line', async (t) => {
+  const root = await tempDir(t);
+  const missing = Child.spawn(t, 'chatserver', ['0', '--plugin', 'chat-nothing'], {}, root);
+  t.is((await missing.exited).code, 1);
+  t.is(missing.stderr, 'chatserver: --plugin chat-nothing: no such package is installed here (npm install chat-nothing), and it is not a path\n');
+  const dir = await dicePackage(root);
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'chat-dice', type: 'module' }));
+  const bare = Child.spawn(t, 'chatserver', ['0', '--plugin', 'chat-dice'], {}, root);
+  t.is((await bare.exited).code, 1);
+  t.is(bare.stderr, 'chatserver: --plugin chat-dice: its package.json needs "chatserver": { "pieces": ["file.js", …] }, the files that export its pieces\n');
 });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { basename, dirname, isAbsolute, join, relative, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { StartupError } from '../errors.js';
 import type { CommandMeta } from '../commands/decorator.js';
@@ -129,13 +130,37 @@ function validatePiece(piece: Piece, file: string): void {
   }
 }
 
+/** Where plugins come from: folders of files (a plugin a file), and installed packages (a plugin a package). */
+export interface PluginSources {
+  readonly dirs: readonly string[];
+  /** Package names (resolved from the working directory) or paths to package folders. */
+  readonly packages: readonly string[];
+}
+
+async function importPieces(file: string, shown: string): Promise<Piece[]> {
+  let exports: Record<string, unknown>;
+  try {
+    exports = await import(pathToFileURL(file).href);
+  } catch (error) {
+    const where = error instanceof SyntaxError ? syntaxErrorAt(file, shown) : shown;
+    throw new StartupError(`plugin ${where} failed to load: ${(error as Error)?.message ?? error}`, { cause: error });
+  }
+  const pieces: Piece[] = [];
+  for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const piece = pieceOf(value);
+    if (!piece || pieces.some((p) => p.cls === value)) continue;
+    pieces.push({ kind: piece.kind, meta: piece.meta, cls: value as Piece['cls'], exportName });
+  }
+  return pieces;
+}
+
 /**
- * Imports every plugin file in the given folders (sorted, through file URLs) and returns their
- * pieces. Fails loudly, with the file's path, for a file that does not import, declares an
- * invalid piece, or reuses a plugin, command or guard name of another file (naming both).
- * Files that export no piece are helper modules: skipped.
+ * Imports every plugin file in the given folders (sorted, through file URLs) and every listed
+ * package, and returns their pieces. Fails loudly, with the file's path, for a file that does not
+ * import, declares an invalid piece, or reuses a plugin, command or guard name of another file
+ * (naming both). Files in folders that export no piece are helper modules: skipped.
  */
-export async function discoverPlugins(dirs: readonly string[], guardNames: readonly string[]): Promise<Discovered> {
+export async function discoverPlugins(sources: PluginSources, guardNames: readonly string[]): Promise<Discovered> {
   const plugins: Plugin[] = [];
   const skipped: string[] = [];
   const owner = new Map<string, string>();
@@ -144,44 +169,88 @@ export async function discoverPlugins(dirs: readonly string[], guardNames: reado
     if (other) throw new StartupError(`${what} '${key}' is declared by both ${other} and ${file}`);
     owner.set(`${what}\u0000${key}`, file);
   };
+  const add = (name: string, shown: string, pieces: Piece[]) => {
+    claim('plugin name', name, shown);
+    if (pieces.filter((p) => p.kind === 'settings').length > 1) throw new StartupError(`plugin ${shown}: declares Settings more than once; one declaration holds every setting`);
+    for (const piece of pieces) {
+      validatePiece(piece, shown);
+      if (piece.kind === 'command') {
+        const meta = piece.meta as CommandMeta;
+        for (const key of [meta.name, ...meta.aliases]) claim('command name', key, shown);
+        if (meta.plainText) claim('plain-text command', 'plain text', shown);
+      }
+      if (piece.kind === 'guard') claim('guard name', (piece.meta as GuardMeta).name, shown);
+    }
+    plugins.push({ name, file: shown, pieces });
+  };
   for (const name of guardNames) claim('guard name', name, 'the core');
-  for (const dir of dirs) {
+  for (const dir of sources.dirs) {
     for (const file of (await walk(dir)).sort()) {
       const shown = relative(process.cwd(), file) || file;
-      let exports: Record<string, unknown>;
-      try {
-        exports = await import(pathToFileURL(file).href);
-      } catch (error) {
-        const where = error instanceof SyntaxError ? syntaxErrorAt(file, shown) : shown;
-        throw new StartupError(`plugin ${where} failed to load: ${(error as Error)?.message ?? error}`, { cause: error });
-      }
-      const pieces: Piece[] = [];
-      for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-        const piece = pieceOf(value);
-        if (!piece || pieces.some((p) => p.cls === value)) continue;
-        pieces.push({ kind: piece.kind, meta: piece.meta, cls: value as Piece['cls'], exportName });
-      }
+      const pieces = await importPieces(file, shown);
       if (pieces.length === 0) {
         skipped.push(shown);
         continue;
       }
       if (!PLUGIN_NAME.test(pluginName(file))) throw new StartupError(`plugin ${shown}: its file name must be letters, digits, '.', '_' or '-' (it names the plugin)`);
-      claim('plugin name', pluginName(file), shown);
-      if (pieces.filter((p) => p.kind === 'settings').length > 1) throw new StartupError(`plugin ${shown}: declares Settings more than once; one declaration holds every setting`);
-      for (const piece of pieces) {
-        validatePiece(piece, shown);
-        if (piece.kind === 'command') {
-          const meta = piece.meta as CommandMeta;
-          for (const key of [meta.name, ...meta.aliases]) claim('command name', key, shown);
-          if (meta.plainText) claim('plain-text command', 'plain text', shown);
-        }
-        if (piece.kind === 'guard') claim('guard name', (piece.meta as GuardMeta).name, shown);
-      }
-      plugins.push({ name: pluginName(file), file: shown, pieces });
+      add(pluginName(file), shown, pieces);
     }
+  }
+  for (const spec of sources.packages) {
+    const pkg = await readPluginPackage(spec);
+    const pieces: Piece[] = [];
+    for (const file of pkg.files) {
+      const found = await importPieces(file, relative(process.cwd(), file) || file);
+      if (found.length === 0) throw new StartupError(`plugin package ${pkg.name}: ${relative(pkg.dir, file)} is listed in chatserver.pieces but exports no piece`);
+      pieces.push(...found);
+    }
+    add(pkg.name, `package ${pkg.name}`, pieces);
   }
   checkGuardRefs(plugins, guardNames);
   return { plugins: plugins.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), skipped };
+}
+
+interface PluginPackage {
+  readonly name: string;
+  readonly dir: string;
+  readonly files: readonly string[];
+}
+
+/**
+ * An installed plugin package: `package.json` names its piece files in `chatserver.pieces`.
+ * A name is resolved from the working directory, as `node` would; a path is a package folder.
+ */
+async function readPluginPackage(spec: string): Promise<PluginPackage> {
+  let manifestPath: string;
+  if (spec.startsWith('.') || isAbsolute(spec)) manifestPath = join(resolvePath(spec), 'package.json');
+  else {
+    try {
+      manifestPath = createRequire(join(process.cwd(), 'index.js')).resolve(`${spec}/package.json`);
+    } catch {
+      throw new StartupError(`--plugin ${spec}: no such package is installed here (npm install ${spec}), and it is not a path`);
+    }
+  }
+  let manifest: { name?: unknown; chatserver?: { pieces?: unknown } };
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new StartupError(`--plugin ${spec}: cannot read ${manifestPath}: ${(error as Error).message}`, { cause: error });
+  }
+  const pieces = manifest.chatserver?.pieces;
+  if (!Array.isArray(pieces) || pieces.length === 0 || !pieces.every((p) => typeof p === 'string')) {
+    throw new StartupError(`--plugin ${spec}: its package.json needs "chatserver": { "pieces": ["file.js", …] }, the files that export its pieces`);
+  }
+  const dir = dirname(manifestPath);
+  const name = typeof manifest.name === 'string' ? manifest.name : basename(dir);
+  return {
+    name,
+    dir,
+    files: pieces.map((p: string) => {
+      const file = resolvePath(dir, p);
+      if (relative(dir, file).startsWith('..')) throw new StartupError(`plugin package ${name}: piece file ${p} is outside the package`);
+      return file;
+    }),
+  };
 }
 
 function checkGuardRefs(plugins: readonly Plugin[], builtin: readonly string[]): void {

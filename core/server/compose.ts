@@ -129,10 +129,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   const chat = new ChatService(delivery, events, log, config);
   let scopes: DependencyContainer[];
   try {
-    if (config.pluginDirs.length > 0) registerPluginApiHook();
+    if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
     installBuiltinGuards(container, registry);
     const guardNames = BUILTIN_GUARDS.map((g) => (pieceOf(g)!.meta as GuardMeta).name);
-    const { plugins, skipped } = await discoverPlugins([BUILTIN_PLUGINS, ...config.pluginDirs], guardNames);
+    const { plugins, skipped } = await discoverPlugins({ dirs: [BUILTIN_PLUGINS, ...config.pluginDirs], packages: config.pluginPackages }, guardNames);
     for (const file of skipped) log.action('plugin-skipped', { file, reason: 'exports no piece' });
     const settings = await readSettingsFile(config.configFile);
     const unknown = Object.keys(settings.sections).find((name) => !plugins.some((p) => p.name === name));

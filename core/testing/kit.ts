@@ -22,6 +22,8 @@ export interface TestServerOptions {
   plugins?: string[];
   /** Folders of your own plugins, as `--plugins-dir`. */
   pluginDirs?: string[];
+  /** Plugin packages, by name or folder, as `--plugin`. */
+  packages?: string[];
   /** Any other server setting (limits, room capacity…). */
   config?: Partial<ServerConfig>;
 }
@@ -34,6 +36,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.config,
     pluginNames: options.plugins ?? null,
     pluginDirs: options.pluginDirs ?? [],
+    pluginPackages: options.packages ?? [],
   };
   return new TestServer(await compose(config));
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ExecutionContext } from 'ava';
 
@@ -30,9 +31,9 @@ export class Child {
     this.exited = new Promise((resolve) => process.on('close', (code, signal) => resolve({ code, signal })));
   }
 
-  static spawn(t: ExecutionContext, bin: 'chatserver' | 'chatclient', args: string[], env: NodeJS.ProcessEnv = {}): Child {
-    const proc = spawn(process.execPath, [`bin/${bin}.js`, ...args], {
-      cwd: ROOT,
+  static spawn(t: ExecutionContext, bin: 'chatserver' | 'chatclient', args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Child {
+    const proc = spawn(process.execPath, [join(ROOT, 'bin', `${bin}.js`), ...args], {
+      cwd,
       env: { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env },
     });
     const child = new Child(proc);
@@ -84,8 +85,8 @@ export class Child {
 }
 
 /** Starts the chatserver executable on an ephemeral port and resolves once it is listening. */
-export async function spawnServer(t: ExecutionContext, args: string[] = []): Promise<{ child: Child; port: number }> {
-  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', ...args]);
+export async function spawnServer(t: ExecutionContext, args: string[] = [], cwd = ROOT): Promise<{ child: Child; port: number }> {
+  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', ...args], {}, cwd);
   const [, port] = await Promise.race([
     child.waitFor(/listening on port (\d+)/, 'stderr'),
     child.exited.then((exit) => {
