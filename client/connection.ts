@@ -274,6 +274,10 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
         return this.write({ t: 'pong' });
       case 'pong':
         return;
+      case 'commands':
+        // What this user may use: completion and help follow it from now on.
+        this.welcome.commands = message.commands;
+        return;
       case 'shutdown':
         this.shutdownAnnounced = true;
         break;

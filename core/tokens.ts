@@ -133,6 +133,8 @@ export interface Sessions {
 /** The commands this server has loaded, for /help and the client manifest. */
 export interface CommandCatalog {
   list(): readonly CommandManifest[];
+  /** The commands `user` may use: guards with `visible` hide the others from /help and completion. */
+  forUser(user: string): Promise<readonly CommandManifest[]>;
   find(nameOrAlias: string): CommandManifest | undefined;
 }
 

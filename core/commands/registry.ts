@@ -53,6 +53,19 @@ export class CommandRegistry implements CommandCatalog {
     return this.manifest;
   }
 
+  /** The commands `user` may see: those whose every guard lets them (a guard without `visible` does). */
+  async forUser(user: string): Promise<readonly CommandManifest[]> {
+    if (![...this.byName.values()].some((c) => c.meta.guards.some((g) => this.guards.get(g.name)?.handler.visible))) return this.manifest;
+    const hidden = new Set<string>();
+    for (const command of new Set(this.byName.values())) {
+      for (const ref of command.meta.guards) {
+        const visible = this.guards.get(ref.name)?.handler.visible;
+        if (visible && !(await visible(user, ref.options as never))) hidden.add(command.meta.name);
+      }
+    }
+    return hidden.size === 0 ? this.manifest : this.manifest.filter((m) => !hidden.has(m.name));
+  }
+
   find(nameOrAlias: string): CommandManifest | undefined {
     const command = this.byName.get(nameOrAlias.toLowerCase().replace(/^\//, ''));
     return command && this.manifest.find((m) => m.name === command.meta.name);

@@ -89,6 +89,8 @@ export type ServerMessage =
   | { t: 'left'; room: string; user: string; reason: LeaveReason }
   | { t: 'notice'; text: string; plugin?: string }
   | { t: 'query-result'; re: number; items: string[] }
+  /** After login, when some commands' guards hide them from this user: the commands they may use. */
+  | { t: 'commands'; commands: CommandManifest[] }
   | { t: 'shutdown'; reason: string; graceMs: number }
   | { t: 'bye'; reason: string }
   | { t: 'ping' }

@@ -207,6 +207,8 @@ export class Gateway {
         log.action('login', { id: session.id, user: claim.name, remote: session.remote });
         session.send({ t: 'login-ok', name: claim.name });
         this.deps.events.emit('login', { user: claim.name });
+        const visible = await this.deps.registry.forUser(claim.name);
+        if (visible !== this.deps.registry.list()) session.send({ t: 'commands', commands: [...visible] });
         return;
       }
       reason = `username '${claim.holder}' is already taken`;
