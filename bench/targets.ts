@@ -32,12 +32,12 @@ export function useServerFrom(dir: string): void {
 }
 
 /** Flags that take every throttle off our server, as the peer configs do for theirs. */
-const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--frame-rate', '0', '--byte-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
+const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
 
-/** The connect-rate throttle too, on a server that has one (another checkout may be older). */
+/** The throttles that came later too, on a server that has them (another checkout may be older). */
 function throttleFlags(bin: string): string[] {
   const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout ?? '';
-  return help.includes('--connect-rate') ? ['--connect-rate', '0'] : [];
+  return ['--connect-rate', '--frame-rate', '--byte-rate'].filter((flag) => help.includes(flag)).flatMap((flag) => [flag, '0']);
 }
 
 /** Starts our server on a free loopback port; `extra` flags are appended (e.g. --redis). */
