@@ -56,7 +56,7 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
     }
     case 'whisper':
       return event.from === me
-        ? [p.whisperOut(`[whisper to ${s(event.to)}] ${s(event.text)}`)]
+        ? [p.whisperOut(`[${event.auto ? 'auto-reply' : 'whisper'} to ${s(event.to)}] ${s(event.text)}`)]
         : [p.whisper(`[${event.auto ? 'auto-reply' : 'whisper'} from ${s(event.from)}] ${s(event.text)}`)];
     case 'joined':
       return [p.notice(`* ${who(event.user)} joined ${s(event.room)}`)];

@@ -7,6 +7,7 @@ test('/away answers whispers for you until /away again, or until you log out', a
   const [alice, bob, carol] = await server.login('alice', 'bob', 'carol');
   t.deepEqual(await bob.run('/away at lunch'), ['you are away: whispers to you are answered with "at lunch"; /away again to come back']);
   t.deepEqual(await alice.run('/w bob hi'), ['[whisper to bob] hi', '[auto-reply from bob] at lunch']);
+  t.deepEqual(bob.take().slice(-2), ['[whisper from alice] hi', '[auto-reply to alice] at lunch'], 'bob sees his answer marked too');
   await carol.run('/away'); // two away users cannot answer each other forever
   t.deepEqual(await carol.run('/w bob ping'), ['[whisper to bob] ping', '[auto-reply from bob] at lunch']);
   t.deepEqual(await bob.run('/away'), ['you are back']);
