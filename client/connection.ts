@@ -277,7 +277,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
       case 'commands':
         // What this user may use: completion and help follow it from now on.
         this.welcome.commands = message.commands;
-        return;
+        break;
       case 'shutdown':
         this.shutdownAnnounced = true;
         break;

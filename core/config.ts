@@ -11,6 +11,8 @@ export interface ServerConfig {
   pluginDirs: string[];
   /** Installed plugin packages (--plugin), by name or folder. */
   pluginPackages: string[];
+  /** Development: reload the plugins when their files change. */
+  watch: boolean;
   /** The --config file with the plugins' settings, or null. */
   configFile: string | null;
   usernameMax: number;
@@ -80,6 +82,7 @@ export const DEFAULTS: ServerConfig = {
   pluginNames: null,
   pluginDirs: [],
   pluginPackages: [],
+  watch: false,
   configFile: null,
   usernameMax: 16,
   roomNameMax: 32,

@@ -32,6 +32,16 @@ export class CommandRegistry implements CommandCatalog {
     this.manifest.sort((a, b) => (a.name < b.name ? -1 : 1));
   }
 
+  /** Takes every command and guard of `other` in place of its own, in one step (a plugin reload). */
+  replace(other: CommandRegistry): void {
+    this.byName.clear();
+    for (const [key, command] of other.byName) this.byName.set(key, command);
+    this.guards.clear();
+    for (const [key, guard] of other.guards) this.guards.set(key, guard);
+    this.manifest.splice(0, this.manifest.length, ...other.manifest);
+    this.plain = other.plain;
+  }
+
   addGuard(guard: LoadedGuard): void {
     this.guards.set(guard.name, guard);
   }

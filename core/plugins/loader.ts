@@ -135,12 +135,14 @@ export interface PluginSources {
   readonly dirs: readonly string[];
   /** Package names (resolved from the working directory) or paths to package folders. */
   readonly packages: readonly string[];
+  /** Above 0, every file is imported afresh (a reload): modules are cached by their URL. */
+  readonly generation?: number;
 }
 
-async function importPieces(file: string, shown: string): Promise<Piece[]> {
+async function importPieces(file: string, shown: string, generation = 0): Promise<Piece[]> {
   let exports: Record<string, unknown>;
   try {
-    exports = await import(pathToFileURL(file).href);
+    exports = await import(pathToFileURL(file).href + (generation > 0 ? `?v=${generation}` : ''));
   } catch (error) {
     const where = error instanceof SyntaxError ? syntaxErrorAt(file, shown) : shown;
     throw new StartupError(`plugin ${where} failed to load: ${(error as Error)?.message ?? error}`, { cause: error });
@@ -187,7 +189,7 @@ export async function discoverPlugins(sources: PluginSources, guardNames: readon
   for (const dir of sources.dirs) {
     for (const file of (await walk(dir)).sort()) {
       const shown = relative(process.cwd(), file) || file;
-      const pieces = await importPieces(file, shown);
+      const pieces = await importPieces(file, shown, sources.generation);
       if (pieces.length === 0) {
         skipped.push(shown);
         continue;
@@ -200,7 +202,7 @@ export async function discoverPlugins(sources: PluginSources, guardNames: readon
     const pkg = await readPluginPackage(spec);
     const pieces: Piece[] = [];
     for (const file of pkg.files) {
-      const found = await importPieces(file, relative(process.cwd(), file) || file);
+      const found = await importPieces(file, relative(process.cwd(), file) || file, sources.generation);
       if (found.length === 0) throw new StartupError(`plugin package ${pkg.name}: ${relative(pkg.dir, file)} is listed in chatserver.pieces but exports no piece`);
       pieces.push(...found);
     }

@@ -3,6 +3,8 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { DEFAULTS, type ServerConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { BUILTIN_PLUGINS } from '../plugins/host.js';
+import { watchPlugins } from '../plugins/watch.js';
 import { abortStart, compose, type Composition } from './compose.js';
 import { Gateway } from './gateway.js';
 
@@ -22,6 +24,8 @@ export interface ServerStats {
  */
 export class ChatServer {
   private stopping: Promise<void> | undefined;
+  private watcher: { close(): void } | undefined;
+  private reloading = Promise.resolve(true);
 
   private constructor(
     readonly config: ServerConfig,
@@ -55,6 +59,7 @@ export class ChatServer {
       commands: parts.registry.list().map((c) => c.name).join(','),
     });
     parts.events.emit('started', {});
+    if (config.watch) server.watcher = watchPlugins([BUILTIN_PLUGINS, ...config.pluginDirs], () => void server.reloadPlugins());
     return server;
   }
 
@@ -82,6 +87,20 @@ export class ChatServer {
    * Graceful stop: refuse new connections, tell every client, give in-flight work the grace
    * period, close every connection, flush the log. Safe to call more than once.
    */
+  /**
+   * Loads the plugins again and swaps them in; on success every client gets the new manifest.
+   * Resolves false when they did not load (the old ones keep running; the log says why).
+   */
+  reloadPlugins(): Promise<boolean> {
+    // One at a time: a save while a reload runs gets a reload of its own after it.
+    this.reloading = this.reloading.then(async () => {
+      if (!(await this.parts.plugins.reload())) return false;
+      await this.gateway.announceCommands();
+      return true;
+    });
+    return this.reloading;
+  }
+
   stop(reason = 'stop'): Promise<void> {
     this.stopping ??= this.shutdown(reason);
     return this.stopping;
@@ -89,6 +108,7 @@ export class ChatServer {
 
   private async shutdown(reason: string): Promise<void> {
     const { log, container } = this.parts;
+    this.watcher?.close();
     log.action('shutdown', { reason, connections: this.gateway.connectionCount });
     this.parts.events.emit('stopping', {});
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
@@ -100,7 +120,7 @@ export class ChatServer {
     await closed;
     log.action('shutdown-complete', {});
     // Plugin services first (they may still log), then the server's own container.
-    for (const scope of this.parts.scopes) await scope.dispose();
+    await this.parts.plugins.dispose();
     await log.close();
     await container.dispose();
   }

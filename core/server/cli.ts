@@ -79,6 +79,7 @@ const FLAGS: Record<string, Flag> = {
   plugins: { key: 'pluginNames', type: 'string', parse: pluginNames, arg: 'A,B', help: 'load only these commands (default: all)' },
   config: { key: 'configFile', type: 'string', parse: (text) => resolve(text), arg: 'FILE', help: 'plugin settings, a section per plugin (.toml or .json)' },
   'plugins-dir': { type: 'string', multiple: true, arg: 'DIR', help: 'also load plugin files from DIR (repeatable)' },
+  watch: { key: 'watch', type: 'boolean', help: 'development: reload the plugins when their files change (clients get the new commands)' },
   plugin: { type: 'string', multiple: true, arg: 'NAME', help: 'also load the installed plugin package NAME, or the package folder at a path (repeatable)' },
   'max-username': { key: 'usernameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest username (default ${d.usernameMax})` },
   'max-room-name': { key: 'roomNameMax', type: 'string', parse: integer(1), arg: 'N', help: `longest room name (default ${d.roomNameMax})` },

@@ -1,13 +1,8 @@
 import { register } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Dispatcher } from '../commands/dispatcher.js';
-import { EventBus } from '../services/event-bus.js';
-import { BUILTIN_GUARDS } from '../guards/builtin.js';
-import type { GuardMeta } from '../guards/guard.js';
-import { installBuiltinGuards, installPlugins } from '../plugins/install.js';
-import { discoverPlugins, selectPlugins } from '../plugins/loader.js';
-import { pieceOf } from '../pieces/piece.js';
+import { CORE, EventBus } from '../services/event-bus.js';
+import { PluginHost } from '../plugins/host.js';
 import { bagPrefix, MemoryStores, type Stores } from '../pieces/store.js';
 import { RedisStores } from '../services/redis/redis-store.js';
 import { ChatService } from '../services/chat.js';
@@ -15,7 +10,6 @@ import { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { FileActionLog } from '../services/action-log.js';
-import { readSettingsFile } from './config-file.js';
 import { workerTag } from './workers.js';
 import { LocalDelivery } from '../services/local-delivery.js';
 import { LocalSessions } from '../services/local-sessions.js';
@@ -26,7 +20,7 @@ import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
 import { Tokens, type Delivery, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
 
-export const BUILTIN_PLUGINS = fileURLToPath(new URL('../../plugins/', import.meta.url));
+export { BUILTIN_PLUGINS } from '../plugins/host.js';
 
 let hookRegistered = false;
 function registerPluginApiHook(): void {
@@ -50,8 +44,8 @@ export interface Composition {
   dispatcher: Dispatcher;
   uploads: Uploads;
   events: EventBus;
-  /** One container per plugin, disposed (with its services) when the server stops. */
-  scopes: DependencyContainer[];
+  /** The loaded plugins: reloaded by --watch, disposed (with their services) when the server stops. */
+  plugins: PluginHost;
 }
 
 /**
@@ -119,29 +113,22 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   uploads = new UploadService(config, log, sessions, events, network?.transfers);
   container.register(Tokens.Uploads, { useValue: uploads });
   // A room's and a user's bags go with them, in every plugin's store.
-  events.listen('roomEmptied', ({ room }) => stores.clearBags(bagPrefix('room', room)), { file: 'the core' });
-  events.listen('logout', ({ user }) => stores.clearBags(bagPrefix('user', user)), { file: 'the core' });
+  events.listen('roomEmptied', ({ room }) => stores.clearBags(bagPrefix('room', room)), { file: CORE });
+  events.listen('logout', ({ user }) => stores.clearBags(bagPrefix('user', user)), { file: CORE });
   // Not a plugin name (those are file names, checked by the loader), so no plugin can reach it.
   container.register(Tokens.RoomMeta, { useValue: stores.namespace(':rooms') });
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });
 
   const chat = new ChatService(delivery, events, log, config);
-  let scopes: DependencyContainer[];
+  const plugins = new PluginHost({ container, config, registry, events, chat, stores, log });
   try {
     if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
-    installBuiltinGuards(container, registry);
-    const guardNames = BUILTIN_GUARDS.map((g) => (pieceOf(g)!.meta as GuardMeta).name);
-    const { plugins, skipped } = await discoverPlugins({ dirs: [BUILTIN_PLUGINS, ...config.pluginDirs], packages: config.pluginPackages }, guardNames);
-    for (const file of skipped) log.action('plugin-skipped', { file, reason: 'exports no piece' });
-    const settings = await readSettingsFile(config.configFile);
-    const unknown = Object.keys(settings.sections).find((name) => !plugins.some((p) => p.name === name));
-    if (unknown) throw new StartupError(`${settings.path}: [plugins.${unknown}] is for no plugin; the plugins are ${plugins.map((p) => p.name).join(', ')}`);
-    scopes = installPlugins(container, selectPlugins(plugins, config.pluginNames), { registry, events, chat, stores, settings });
+    await plugins.load();
   } catch (error) {
     await abortStart({ log, uploads, network }, error);
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log);
-  return { container, log, users, roomDirectory, network, rooms, sessions, registry, dispatcher, uploads, events, scopes };
+  return { container, log, users, roomDirectory, network, rooms, sessions, registry, dispatcher, uploads, events, plugins };
 }

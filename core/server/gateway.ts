@@ -97,6 +97,14 @@ export class Gateway {
     log.action('connect', { id: session.id, remote: session.remote });
   }
 
+  /** The commands changed (a plugin reload): later welcomes carry the new manifest, and everyone logged in gets theirs. */
+  async announceCommands(): Promise<void> {
+    this.welcome = undefined;
+    for (const { session } of this.conns.values()) {
+      if (session.state === 'ready' && session.user) session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user))] });
+    }
+  }
+
   /** Tells everyone the server is going down; new connections are refused from now on. */
   announceShutdown(graceMs: number): void {
     this.draining = true;

@@ -5,6 +5,9 @@ import type { ChatEvents, EventName, HookEvents, HookName, HookResult } from '..
 // A server's own start and stop mean nothing to the other nodes.
 const NETWORK_EVENTS: ReadonlySet<EventName> = new Set(['login', 'logout', 'join', 'leave', 'roomCreated', 'roomEmptied', 'message', 'whisper', 'fileOffered', 'fileDelivered']);
 
+/** The origin of the core's own listeners, which a plugin reload keeps. */
+export const CORE = 'the core';
+
 interface Origin {
   /** The plugin file, for the log line when it throws. */
   readonly file: string;
@@ -45,6 +48,14 @@ export class EventBus implements Events {
     list.push({ ...origin, run: run as HookEntry['run'] });
     list.sort((a, b) => a.order - b.order || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.hooks.set(event, list);
+  }
+
+  /** Takes the plugins' listeners and hooks of `other` in place of its own; the core's stay. */
+  replacePlugins(other: EventBus): void {
+    for (const [map, from] of [[this.listeners, other.listeners], [this.hooks, other.hooks]] as const) {
+      for (const [event, entries] of map) map.set(event as never, entries.filter((e) => e.file === CORE) as never);
+      for (const [event, entries] of from) map.set(event as never, [...(map.get(event as never) ?? []), ...entries] as never);
+    }
   }
 
   /** Whether anything listens for `event`: lets callers skip building a payload. */

@@ -88,7 +88,7 @@ export class TestServer {
 
   async stop(): Promise<void> {
     for (const user of [...this.users.values()]) await this.logout(user, 'shutdown');
-    for (const scope of this.parts.scopes) await scope.dispose();
+    await this.parts.plugins.dispose();
     await this.parts.uploads.drain(0);
     await this.parts.log.close();
   }
