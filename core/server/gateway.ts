@@ -6,6 +6,7 @@ import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
 import { FILE_RESULT, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import { UserError } from '../errors.js';
+import { depart } from '../services/departure.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
@@ -302,23 +303,11 @@ export class Gateway {
   }
 
   private async releaseUser(session: Session): Promise<void> {
-    const { rooms, users, sessions, uploads, log } = this.deps;
     if (!session.user) return;
     const reason = this.draining ? 'shutdown' : (session.endReason ?? 'connection lost');
-    try {
-      sessions.remove(session.user, session);
-      uploads.userGone(session.user);
-      // A command still running could put the user back into a room after the leave below,
-      // or see the name claimed by someone else: finish the clean-up after it.
-      await this.conns.get(session)?.queue.idle();
-      await rooms.leave(session.user, reason);
-    } catch (error) {
-      log.error(`clean-up after ${session.user} failed`, error);
-    }
-    // Released even when leaving the room failed (a network whose Redis is away), so the name is not stuck.
-    await users.release(session.user).catch((error) => log.error(`releasing ${session.user} failed`, error));
-    this.deps.events.emit('logout', { user: session.user, reason });
+    await depart(this.deps, session.user, session, reason, () => this.conns.get(session)?.queue.idle() ?? Promise.resolve());
   }
+
 
   private async onClosed(session: Session, cause: string): Promise<void> {
     const { log } = this.deps;

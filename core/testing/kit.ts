@@ -16,6 +16,7 @@ import { DEFAULTS, type ServerConfig } from '../config.js';
 import { FrameDecoder, FrameKind } from '../protocol/frame.js';
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { compose, type Composition } from '../server/compose.js';
+import { depart } from '../services/departure.js';
 
 export interface TestServerOptions {
   /** Plugin names to load (file names in `plugins/` and `pluginDirs`); default: all. */
@@ -76,13 +77,8 @@ export class TestServer {
 
   /** @internal The clean-up a connection gets when it ends. */
   async logout(user: TestUser, reason: LeaveReason): Promise<void> {
-    const { sessions, uploads, rooms, users, events } = this.parts;
     if (!this.users.delete(user.name)) return;
-    sessions.remove(user.name, user.endpoint);
-    uploads.userGone(user.name);
-    await rooms.leave(user.name, reason);
-    await users.release(user.name);
-    events.emit('logout', { user: user.name, reason });
+    await depart(this.parts, user.name, user.endpoint, reason);
     await this.settled();
   }
 
