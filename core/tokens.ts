@@ -6,7 +6,8 @@
  */
 import type { ServerConfig } from './config.js';
 import type { ChatEvents, EventName, HookEvents, HookName } from './events/events.js';
-import type { CommandManifest, FileOffer, LeaveReason, ServerMessage } from './protocol/messages.js';
+import type { Outgoing } from './events/outgoing.js';
+import type { CommandManifest, FileOffer, LeaveReason } from './protocol/messages.js';
 
 /** A symbol that remembers the type it stands for. `Symbol.for` keeps it one value across copies. */
 export type Token<T> = symbol & { readonly __type?: T };
@@ -46,8 +47,8 @@ export interface RoomDirectory {
 /** Sends messages to users wherever they are connected. */
 export interface Delivery {
   /** Returns false when the user is not online. */
-  toUser(user: string, message: ServerMessage): Promise<boolean>;
-  toRoom(room: string, message: ServerMessage): Promise<void>;
+  toUser(user: string, event: Outgoing): Promise<boolean>;
+  toRoom(room: string, event: Outgoing): Promise<void>;
 }
 
 /**

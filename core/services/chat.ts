@@ -2,7 +2,6 @@ import { UserError } from '../errors.js';
 import type { EventBus } from '../services/event-bus.js';
 import { characterCount } from '../commands/kinds.js';
 import type { ServerConfig } from '../config.js';
-import type { ServerMessage } from '../protocol/messages.js';
 import type { ActionLog, Chat, Delivery } from '../tokens.js';
 
 /**
@@ -29,8 +28,7 @@ export class ChatService {
   private async say(room: string, from: string, text: string, emote: boolean): Promise<void> {
     const line = await this.events.before('message', { user: from, room, text, emote });
     this.checkLength(line.text);
-    const ts = Date.now();
-    await this.delivery.toRoom(room, emote ? { t: 'message', room, from, text: line.text, ts, emote: true } : { t: 'message', room, from, text: line.text, ts });
+    await this.delivery.toRoom(room, { kind: 'line', room, from, text: line.text, emote });
     this.log.message('broadcast', { user: from, room, length: characterCount(line.text), ...(emote ? { emote: 1 } : {}) }, line.text);
     this.events.emit('message', line);
   }
@@ -39,7 +37,7 @@ export class ChatService {
     if (to === from) throw new UserError('WHISPER_SELF', 'you cannot whisper to yourself');
     const line = await this.events.before('whisper', { from, to, text, auto });
     this.checkLength(line.text);
-    const message: ServerMessage = { t: 'whisper', from, to, text: line.text, ts: Date.now(), ...(auto ? { auto: true as const } : {}) };
+    const message = { kind: 'whisper', from, to, text: line.text, auto } as const;
     if (!(await this.delivery.toUser(to, message))) throw new UserError('NO_SUCH_USER', `no user named '${to}' is online`);
     await this.delivery.toUser(from, message);
     this.log.message('whisper', { user: from, to, length: characterCount(line.text), ...(auto ? { auto: 1 } : {}) }, line.text);
@@ -48,7 +46,7 @@ export class ChatService {
 
   private async notice(to: { room: string } | { user: string }, text: string, plugin: string): Promise<void> {
     this.checkLength(text);
-    const message = { t: 'notice', text, plugin } as const;
+    const message = { kind: 'notice', text, plugin } as const;
     if ('room' in to) await this.delivery.toRoom(to.room, message);
     else await this.delivery.toUser(to.user, message);
   }

@@ -1,5 +1,5 @@
-import { encodeJsonFrame } from '../protocol/frame.js';
-import type { ServerMessage } from '../protocol/messages.js';
+import type { Outgoing } from '../events/outgoing.js';
+import { encodeOutgoing, toWire } from '../session/wire.js';
 import type { Delivery } from '../tokens.js';
 import type { LocalSessions } from './local-sessions.js';
 import type { MemoryRoomDirectory } from './memory-rooms.js';
@@ -11,16 +11,16 @@ export class LocalDelivery implements Delivery {
     private readonly rooms: MemoryRoomDirectory,
   ) {}
 
-  async toUser(user: string, message: ServerMessage): Promise<boolean> {
+  async toUser(user: string, event: Outgoing): Promise<boolean> {
     const endpoint = this.sessions.get(user);
-    endpoint?.send(message);
+    endpoint?.send(toWire(event));
     return endpoint !== undefined;
   }
 
-  async toRoom(room: string, message: ServerMessage): Promise<void> {
+  async toRoom(room: string, event: Outgoing): Promise<void> {
     const members = this.rooms.membersOf(room);
     if (members.size === 0) return;
-    const frame = encodeJsonFrame(message);
+    const frame = encodeOutgoing(event);
     for (const member of members) this.sessions.get(member)?.sendFrame(frame);
   }
 }

@@ -23,13 +23,13 @@ export class RoomService implements Rooms {
       throw new UserError('ROOM_FULL', `room '${result.room}' is full (${result.capacity}/${result.capacity}); try another room`);
     }
     if (result.previous) {
-      const left = { t: 'left', room: result.previous, user, reason: 'switched' } as const;
+      const left = { kind: 'left', room: result.previous, user, reason: 'switched' } as const;
       await this.delivery.toRoom(result.previous, left);
       await this.delivery.toUser(user, left);
       this.log.action('leave', { user, room: result.previous, reason: 'switched' });
       await this.left(user, result.previous, 'switched');
     }
-    await this.delivery.toRoom(result.room, { t: 'joined', room: result.room, user });
+    await this.delivery.toRoom(result.room, { kind: 'joined', room: result.room, user });
     this.log.action('join', { user, room: result.room, from: result.previous });
     if ((await this.directory.members(result.room)).length === 1) {
       await this.meta.set(metaKey(result.room), { createdBy: user, operators: [user] } satisfies Meta);
@@ -42,7 +42,7 @@ export class RoomService implements Rooms {
   async leave(user: string, reason: LeaveReason): Promise<string | undefined> {
     const room = await this.directory.leave(user);
     if (room === undefined) return undefined;
-    const left = { t: 'left', room, user, reason } as const;
+    const left = { kind: 'left', room, user, reason } as const;
     await this.delivery.toRoom(room, left);
     if (reason !== 'connection lost') await this.delivery.toUser(user, left);
     this.log.action('leave', { user, room, reason });
@@ -60,7 +60,7 @@ export class RoomService implements Rooms {
     const meta = await this.meta.get<Meta>(metaKey(room));
     if (!meta || meta.operators.includes(user)) return;
     await this.meta.set(metaKey(room), { ...meta, operators: [...meta.operators, user] } satisfies Meta);
-    await this.delivery.toRoom(room, { t: 'notice', text: `${user} is now an operator of ${room}` });
+    await this.delivery.toRoom(room, { kind: 'notice', text: `${user} is now an operator of ${room}` });
     this.log.action('operator', { room, user });
   }
 

@@ -188,7 +188,7 @@ export class NodeLease {
   private async gone(user: string, room: string): Promise<void> {
     this.deps.uploads().userGone(user);
     if (!room) return;
-    await this.deps.delivery.toRoom(room, { t: 'left', room, user, reason: 'connection lost' });
+    await this.deps.delivery.toRoom(room, { kind: 'left', room, user, reason: 'connection lost' });
     this.deps.log.action('leave', { user, room, reason: 'connection lost' });
   }
 }

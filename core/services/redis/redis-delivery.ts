@@ -1,5 +1,6 @@
 import { encodeJsonFrame } from '../../protocol/frame.js';
-import type { ServerMessage } from '../../protocol/messages.js';
+import type { Outgoing } from '../../events/outgoing.js';
+import { encodeOutgoing, toWire } from '../../session/wire.js';
 import type { ChatEvents, EventName } from '../../events/events.js';
 import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
@@ -54,7 +55,8 @@ export class RedisDelivery implements Delivery {
     return this.publish(EVENTS_CHANNEL, encodeEnvelope(Kind.Event, this.net.node, { event, payload: { ...payload } }));
   }
 
-  async toUser(user: string, message: ServerMessage): Promise<boolean> {
+  async toUser(user: string, event: Outgoing): Promise<boolean> {
+    const message = toWire(event);
     this.fence.check();
     const here = this.sessions.get(user);
     if (here) {
@@ -66,11 +68,11 @@ export class RedisDelivery implements Delivery {
     return endpoint !== undefined;
   }
 
-  async toRoom(room: string, message: ServerMessage): Promise<void> {
+  async toRoom(room: string, event: Outgoing): Promise<void> {
     this.net.check();
     this.fence.check();
     const key = room.toLowerCase();
-    const frame = encodeJsonFrame(message);
+    const frame = encodeOutgoing(event);
     for (const member of this.local.of(key)) this.sessions.get(member)?.sendFrame(frame);
     await this.publish(roomChannel(key), encodeEnvelope(Kind.Room, this.net.node, {}, frame));
   }
