@@ -116,7 +116,7 @@ export class ChatServer {
     await this.parts.uploads.drain(this.config.shutdownGraceMs);
     await this.gateway.closeAll(2_000);
     this.gateway.stop();
-    await this.parts.network?.leave();
+    await this.parts.backend.close();
     await closed;
     log.action('shutdown-complete', {});
     // Plugin services first (they may still log), then the server's own container.

@@ -3,22 +3,19 @@ import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { Dispatcher } from '../commands/dispatcher.js';
 import { CORE, EventBus } from '../services/event-bus.js';
 import { PluginHost } from '../plugins/host.js';
-import { bagPrefix, MemoryStores, type Stores } from '../pieces/store.js';
-import { RedisStores } from '../services/redis/redis-store.js';
+import { bagPrefix } from '../pieces/store.js';
 import { ChatService } from '../services/chat.js';
 import { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
 import { StartupError } from '../errors.js';
 import { FileActionLog } from '../services/action-log.js';
 import { workerTag } from './workers.js';
-import { LocalDelivery } from '../services/local-delivery.js';
 import { LocalSessions } from '../services/local-sessions.js';
-import { MemoryRoomDirectory } from '../services/memory-rooms.js';
-import { MemoryUserDirectory } from '../services/memory-users.js';
+import { MemoryBackend, type Backend } from '../services/backend.js';
 import { RedisNode } from '../services/redis/redis-node.js';
 import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
-import { Tokens, type Delivery, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
+import { Tokens, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
 
 export { BUILTIN_PLUGINS } from '../plugins/host.js';
 
@@ -36,8 +33,8 @@ export interface Composition {
   /** `size` counts this server's own users and rooms. */
   users: UserDirectory & { readonly size: number };
   roomDirectory: RoomDirectory & { readonly size: number };
-  /** Set when the server is a node of a network (--redis). */
-  network: RedisNode | undefined;
+  /** In memory, or a node of a network (--redis). */
+  backend: Backend;
   rooms: Rooms;
   sessions: LocalSessions;
   registry: CommandRegistry;
@@ -57,9 +54,9 @@ export interface Composition {
  * Undoes a start that failed part way, once for every path: what was started stops, and the
  * reason goes to the log as well as to the operator's terminal.
  */
-export async function abortStart(parts: { log: FileActionLog; uploads?: Pick<Uploads, 'drain'>; network?: RedisNode }, error: unknown): Promise<void> {
+export async function abortStart(parts: { log: FileActionLog; uploads?: Pick<Uploads, 'drain'>; backend?: Backend }, error: unknown): Promise<void> {
   await parts.uploads?.drain(0);
-  await parts.network?.leave();
+  await parts.backend?.close();
   await parts.log.closeFailed((error as Error)?.message ?? String(error));
 }
 
@@ -72,29 +69,16 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     throw new StartupError(`cannot open log file ${config.logFile}: ${(error as Error).message}`, { cause: error });
   }
   const sessions = new LocalSessions();
-  let users: Composition['users'];
-  let roomDirectory: Composition['roomDirectory'];
-  let delivery: Delivery;
-  let stores: Stores;
-  let network: RedisNode | undefined;
-  // The upload service is built after the directories, and the network only reaches it later.
+  // The upload service is built after the backend, and a network reaches it only later.
   let uploads: UploadService | undefined;
-  if (config.redisUrl) {
-    try {
-      network = await RedisNode.join(config, sessions, log, () => uploads!);
-    } catch (error) {
-      await abortStart({ log }, error);
-      throw error;
-    }
-    ({ users, rooms: roomDirectory, delivery } = network);
-    stores = new RedisStores(network.net);
-  } else {
-    const memoryRooms = new MemoryRoomDirectory(config.roomCapacity);
-    users = new MemoryUserDirectory();
-    roomDirectory = memoryRooms;
-    delivery = new LocalDelivery(sessions, memoryRooms);
-    stores = new MemoryStores();
+  let backend: Backend;
+  try {
+    backend = config.redisUrl ? await RedisNode.join(config, sessions, log, () => uploads!) : new MemoryBackend(config.roomCapacity, sessions);
+  } catch (error) {
+    await abortStart({ log }, error);
+    throw error;
   }
+  const { users, rooms: roomDirectory, delivery, stores } = backend;
   const registry = new CommandRegistry();
   container.register(Tokens.Config, { useValue: config });
   container.register(Tokens.Log, { useValue: log });
@@ -105,12 +89,12 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Commands, { useValue: registry });
   const events = new EventBus(log);
   container.register(Tokens.Events, { useValue: events });
-  if (network) {
-    const { delivery: relay } = network;
-    events.relay = (event, payload) => relay.relayEvent(event, payload);
-    relay.onEvent = (event, payload) => events.emit(event, payload, true);
+  const link = backend.events;
+  if (link) {
+    events.relay = (event, payload) => link.relay(event, payload);
+    link.onEvent = (event, payload) => events.emit(event, payload, true);
   }
-  uploads = new UploadService(config, log, sessions, events, network?.transfers);
+  uploads = new UploadService(config, log, sessions, events, backend.transfers);
   container.register(Tokens.Uploads, { useValue: uploads });
   // A room's and a user's bags go with them, in every plugin's store.
   events.listen('roomEmptied', ({ room }) => stores.clearBags(bagPrefix('room', room)), { file: CORE });
@@ -126,9 +110,9 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
     await plugins.load();
   } catch (error) {
-    await abortStart({ log, uploads, network }, error);
+    await abortStart({ log, uploads, backend }, error);
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log);
-  return { container, log, users, roomDirectory, network, rooms, sessions, registry, dispatcher, uploads, events, plugins };
+  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins };
 }

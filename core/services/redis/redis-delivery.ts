@@ -51,7 +51,7 @@ export class RedisDelivery implements Delivery {
   onEvent: (event: EventName, payload: ChatEvents[EventName]) => void = () => {};
 
   /** Tells the other nodes what happened here, for their network-wide listeners. */
-  relayEvent(event: EventName, payload: ChatEvents[EventName]): Promise<void> {
+  relay(event: EventName, payload: ChatEvents[EventName]): Promise<void> {
     return this.publish(EVENTS_CHANNEL, encodeEnvelope(Kind.Event, this.net.node, { event, payload: { ...payload } }));
   }
 

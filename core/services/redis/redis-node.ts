@@ -14,10 +14,14 @@ import { RedisUserDirectory } from './redis-users.js';
 import { RoomChannels } from './room-channels.js';
 import { redact } from './redact.js';
 import { PREFIX } from './scripts.js';
+import { RedisStores } from './redis-store.js';
+import type { Backend, EventLink } from '../backend.js';
 import { EnvelopeSigner } from './signer.js';
 
 /** Everything that makes this server a node of a network (SPEC §8), built for the composition root. */
-export class RedisNode {
+export class RedisNode implements Backend {
+  readonly stores: RedisStores;
+
   private constructor(
     readonly net: RedisNetwork,
     readonly users: RedisUserDirectory,
@@ -27,7 +31,14 @@ export class RedisNode {
     private readonly transferIds: { last: number },
     /** What runs a timer of its own: the log of dropped messages, the network clock. */
     private readonly timers: { stop(): void }[],
-  ) {}
+  ) {
+    this.stores = new RedisStores(net);
+  }
+
+  /** Events go out and come in on the network's events channel. */
+  get events(): EventLink {
+    return this.delivery;
+  }
 
   /** Connects, subscribes and takes a lease; throws StartupError when Redis cannot be reached. */
   static async join(config: ServerConfig, sessions: LocalSessions, log: ActionLog, uploads: () => Uploads): Promise<RedisNode> {
@@ -79,7 +90,7 @@ export class RedisNode {
   }
 
   /** After the connections have closed: give everything back and disconnect. */
-  async leave(): Promise<void> {
+  async close(): Promise<void> {
     await this.lease.stop();
     for (const timer of this.timers) timer.stop();
     await this.net.close();
