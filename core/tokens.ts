@@ -108,6 +108,8 @@ export interface Rooms {
   details(room: string): Promise<RoomDetails | undefined>;
   /** Makes a member of the room an operator, and tells the room. */
   addOperator(room: string, user: string): Promise<void>;
+  /** Takes operator rights away, and tells the room; the last operator's pass to the next member. */
+  removeOperator(room: string, user: string): Promise<void>;
 }
 
 export interface RoomDetails {

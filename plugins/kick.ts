@@ -1,4 +1,4 @@
-import { arg, Command, guards, inject, Tokens, UserError, type Chat, type RoomContext, type Rooms } from '../core/plugin-api.js';
+import { arg, Command, guards, inject, Tokens, UserError, type ActionLog, type Chat, type RoomContext, type Rooms } from '../core/plugin-api.js';
 
 const kickArgs = { username: arg.user(), reason: arg.text({ optional: true }) };
 
@@ -7,6 +7,7 @@ export class KickCommand {
   constructor(
     @inject(Tokens.Rooms) private readonly rooms: Rooms,
     @inject(Tokens.Chat) private readonly chat: Chat,
+    @inject(Tokens.Log) private readonly log: ActionLog,
   ) {}
 
   async run({ user, room, args }: RoomContext<typeof kickArgs>): Promise<void> {
@@ -14,7 +15,10 @@ export class KickCommand {
     if (target === user) throw new UserError('KICK_SELF', 'you cannot kick yourself; /leave leaves');
     if ((await this.rooms.current(target))?.toLowerCase() !== room.toLowerCase()) throw new UserError('NOT_IN_ROOM', `${target} is not in ${room}`);
     const text = `${target} was kicked by ${user}${args.reason ? `: ${args.reason}` : ''}`;
-    await this.chat.notice({ room }, text); // the kicked user is still in the room, and hears it too
-    await this.rooms.leave(target, 'kicked');
+    // Out first: only the server a user is connected to can move them (a network's limit, for now).
+    if (!(await this.rooms.leave(target, 'kicked'))) throw new UserError('ELSEWHERE', `${target} is connected to another server of the network, and cannot be moved out of ${room} from this one yet`);
+    await this.chat.notice({ room }, text);
+    await this.chat.notice({ user: target }, text);
+    this.log.action('kick', { by: user, user: target, room, reason: args.reason });
   }
 }

@@ -14,3 +14,13 @@ export class OpCommand {
     await this.rooms.addOperator(room, args.username);
   }
 }
+
+@Command({ name: 'deop', summary: 'Take operator rights from a member of your room (operators only)', args: opArgs, guards: [guards.roomOperator] })
+export class DeopCommand {
+  constructor(@inject(Tokens.Rooms) private readonly rooms: Rooms) {}
+
+  async run({ room, args }: RoomContext<typeof opArgs>): Promise<void> {
+    if (!(await this.rooms.details(room))?.operators.includes(args.username)) throw new UserError('NOT_OPERATOR', `${args.username} is not an operator of ${room}`);
+    await this.rooms.removeOperator(room, args.username);
+  }
+}

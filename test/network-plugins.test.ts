@@ -44,3 +44,23 @@ test('/topic set on one node is the topic on the other, and told to whoever join
   t.like(await bob.waitFor((e) => e.t === 'notice' && e.text.startsWith('topic of')), { plugin: 'topic', text: 'topic of lobby: ship it (set by alice)' });
   t.like(await bob.request('/topic'), { t: 'reply', text: 'topic of lobby: ship it (set by alice)' });
 });
+
+test('a ban set on one node keeps the user out of the room on the other', async (t) => {
+  const [a, b] = await twoNodes(t);
+  const teacher = await TestClient.login(t, a!, 'teacher');
+  const bob = await TestClient.login(t, b!, 'bob');
+  await teacher.join('class');
+  teacher.send('/ban bob 1h cheating');
+  await bob.waitFor((e) => e.t === 'notice' && e.plugin === 'ban');
+  t.like(await bob.refused('/join class'), { code: 'BANNED', message: 'you are banned from class for another 60 min: cheating' });
+});
+
+test('a member connected to another node cannot be kicked from this one, and the operator is told so, not misled', async (t) => {
+  const [a, b] = await twoNodes(t);
+  const teacher = await TestClient.login(t, a!, 'teacher');
+  const bob = await TestClient.login(t, b!, 'bob');
+  await teacher.join('class');
+  await bob.join('class');
+  t.like(await teacher.refused('/kick bob'), { code: 'ELSEWHERE', message: 'bob is connected to another server of the network, and cannot be moved out of class from this one yet' });
+  t.like(await bob.request('/who'), { text: 'in class (2): bob, teacher\nonline (2): bob, teacher' });
+});

@@ -64,6 +64,19 @@ export class RoomService implements Rooms {
     this.log.action('operator', { room, user });
   }
 
+  async removeOperator(room: string, user: string): Promise<void> {
+    const meta = await this.meta.get<Meta>(metaKey(room));
+    if (!meta?.operators.includes(user)) return;
+    const operators = meta.operators.filter((o) => o !== user);
+    await this.meta.set(metaKey(room), { ...meta, operators } satisfies Meta);
+    await this.delivery.toRoom(room, { kind: 'notice', text: `${user} is no longer an operator of ${room}` });
+    this.log.action('deop', { room, user });
+    if (operators.length === 0) {
+      const next = (await this.directory.members(room)).filter((m) => m !== user).sort(byName)[0];
+      if (next) await this.addOperator(room, next);
+    }
+  }
+
   /**
    * After a leave: listeners hear of it; an operator who left is no longer one, and when none is
    * left the next member by name inherits; an empty room's metadata goes with it.

@@ -10,8 +10,8 @@ test('the creator operates the room, can /op others and /kick members; others ca
   t.deepEqual(await alice.run('/op bob'), ['* bob is now an operator of lobby']);
   carol.take();
   await bob.run('/kick carol spamming');
-  t.deepEqual(carol.take(), ['[kick] carol was kicked by bob: spamming', '* you left lobby (kicked)']);
-  t.deepEqual(alice.take().slice(-2), ['[kick] carol was kicked by bob: spamming', '* carol left lobby (kicked)']);
+  t.deepEqual(carol.take(), ['* you left lobby (kicked)', '[kick] carol was kicked by bob: spamming']);
+  t.deepEqual(alice.take().slice(-2), ['* carol left lobby (kicked)', '[kick] carol was kicked by bob: spamming']);
 });
 
 test('when the last operator leaves, the next member by name inherits', async (t) => {
