@@ -43,7 +43,6 @@ export class Outbox implements Backlogged {
     private readonly onOverflow: (cause: string) => void,
   ) {
     budget.join(this);
-    socket.once('close', () => this.release());
   }
 
   get held(): number {
@@ -122,8 +121,11 @@ export class Outbox implements Backlogged {
     this.budget.charge(-bytes);
   }
 
-  /** Takes this connection's bytes out of the budget, once; nothing is counted after. */
-  private release(): void {
+  /**
+   * Takes this connection's bytes out of the budget, once; nothing is counted after. The session
+   * calls it when its socket closes (a listener of our own would cost a closure per connection).
+   */
+  release(): void {
     if (this.released) return;
     this.released = true;
     this.budget.charge(-this.counted);

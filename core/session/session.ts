@@ -81,6 +81,7 @@ export class Session {
     });
     socket.on('close', () => {
       clearTimeout(this.endTimer);
+      this.outbox.release();
       this.state = 'closed';
       this.events.closed(this, this.closeCause);
     });
