@@ -131,6 +131,14 @@ export interface ActionLog {
 export interface Sessions {
   /** Ends a user's connection after flushing what was queued for them. */
   disconnect(user: string, reason: LeaveReason): void;
+  /**
+   * From now on, `whom`'s room lines and whispers do not reach `user`, on any node, until
+   * `unignore` or the end of `user`'s session. False when `user` is not connected here.
+   */
+  ignore(user: string, whom: string): boolean;
+  unignore(user: string, whom: string): boolean;
+  /** Whom `user` ignores, in lower case. */
+  ignoring(user: string): readonly string[];
 }
 
 /** The commands this server has loaded, for /help and the client manifest. */

@@ -246,3 +246,12 @@ test('bytes sent while queued are refused, and a full queue answers busy', async
   t.like(await second!.waitFor((m) => m.t === 'upload-failed', 'upload-failed'), { reason: 'file bytes were sent before the upload was started' });
   t.like(server.stats(), { uploadsActive: 1, uploadsWaiting: 0 });
 });
+
+test('a file from a user the recipient ignores is refused, in words that say so', async (t) => {
+  const { server } = await setup(t);
+  const alice = await RawClient.login(t, server.port, 'alice');
+  const mallory = await RawClient.login(t, server.port, 'mallory');
+  const ignored = alice.command('/ignore mallory');
+  await alice.waitFor((m) => m.t === 'reply' && m.re === ignored, 'the ignore');
+  t.like(await mallory.offer('alice', 'notes.txt', text(100)), { t: 'error', code: 'FILE_REFUSED', message: 'alice is not taking files from you' });
+});

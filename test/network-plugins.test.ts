@@ -64,3 +64,20 @@ test('a member connected to another node cannot be kicked from this one, and the
   t.like(await teacher.refused('/kick bob'), { code: 'ELSEWHERE', message: 'bob is connected to another server of the network, and cannot be moved out of class from this one yet' });
   t.like(await bob.request('/who'), { text: 'in class (2): bob, teacher\nonline (2): bob, teacher' });
 });
+
+test('/ignore holds across nodes: lines and whispers from a user on another node do not reach you', async (t) => {
+  const [a, b] = await twoNodes(t);
+  const alice = await TestClient.login(t, a!, 'alice');
+  const troll = await TestClient.login(t, b!, 'troll');
+  const carol = await TestClient.login(t, b!, 'carol');
+  for (const c of [alice, troll, carol]) await c.join('lobby');
+  t.like(await alice.request('/ignore troll'), { t: 'reply' });
+  troll.send('/w alice psst');
+  await troll.waitFor((e) => e.t === 'whisper');
+  troll.send('hello lobby');
+  carol.send('from carol');
+  await alice.waitFor((e) => e.t === 'message' && e.text === 'from carol');
+  await carol.waitFor((e) => e.t === 'message' && e.text === 'hello lobby');
+  t.deepEqual(alice.of('whisper'), []);
+  t.false(alice.of('message').some((m) => m.from === 'troll'));
+});

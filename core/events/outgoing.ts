@@ -11,3 +11,6 @@ export type Outgoing =
   | { readonly kind: 'left'; readonly room: string; readonly user: string; readonly reason: LeaveReason }
   /** From the server when `plugin` is absent, otherwise from that plugin. */
   | { readonly kind: 'notice'; readonly text: string; readonly plugin?: string };
+
+/** Who said it, for what a recipient may ignore: lines and whispers have a sender. */
+export const senderOf = (event: Outgoing): string | undefined => (event.kind === 'line' || event.kind === 'whisper' ? event.from : undefined);

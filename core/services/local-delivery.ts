@@ -1,4 +1,4 @@
-import type { Outgoing } from '../events/outgoing.js';
+import { senderOf, type Outgoing } from '../events/outgoing.js';
 import { encodeOutgoing, toWire } from '../session/wire.js';
 import type { Delivery } from '../tokens.js';
 import type { LocalSessions } from './local-sessions.js';
@@ -12,15 +12,16 @@ export class LocalDelivery implements Delivery {
   ) {}
 
   async toUser(user: string, event: Outgoing): Promise<boolean> {
-    const endpoint = this.sessions.get(user);
-    endpoint?.send(toWire(event));
-    return endpoint !== undefined;
+    // Ignored or not, the sender is told it reached them: ignoring is the recipient's own business.
+    this.sessions.reach(user, senderOf(event))?.send(toWire(event));
+    return this.sessions.get(user) !== undefined;
   }
 
   async toRoom(room: string, event: Outgoing): Promise<void> {
     const members = this.rooms.membersOf(room);
     if (members.size === 0) return;
     const frame = encodeOutgoing(event);
-    for (const member of members) this.sessions.get(member)?.sendFrame(frame);
+    const from = senderOf(event);
+    for (const member of members) this.sessions.reach(member, from)?.sendFrame(frame);
   }
 }

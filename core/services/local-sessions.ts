@@ -11,20 +11,50 @@ export interface Endpoint {
   readonly reportsSaves?: boolean;
 }
 
+/** One user cannot make the server hold an unbounded list. */
+const MAX_IGNORED = 200;
+
 /** The logged-in connections of this server, by canonical username. */
 export class LocalSessions implements Sessions {
   private readonly byName = new Map<string, Endpoint>();
+  /** Whom each user ignores, both in lower case. */
+  private readonly ignored = new Map<string, Set<string>>();
 
   add(name: string, endpoint: Endpoint): void {
     this.byName.set(name, endpoint);
   }
 
   remove(name: string, endpoint: Endpoint): void {
-    if (this.byName.get(name) === endpoint) this.byName.delete(name);
+    if (this.byName.get(name) !== endpoint) return;
+    this.byName.delete(name);
+    this.ignored.delete(name.toLowerCase()); // ignoring lasts a session
   }
 
   get(name: string): Endpoint | undefined {
     return this.byName.get(name);
+  }
+
+  /** The user's endpoint, unless they ignore `from`. */
+  reach(name: string, from: string | undefined): Endpoint | undefined {
+    if (from !== undefined && this.ignored.get(name.toLowerCase())?.has(from.toLowerCase())) return undefined;
+    return this.byName.get(name);
+  }
+
+  ignore(user: string, whom: string): boolean {
+    if (!this.byName.has(user)) return false;
+    const set = this.ignored.get(user.toLowerCase()) ?? new Set<string>();
+    if (set.size >= MAX_IGNORED && !set.has(whom.toLowerCase())) return false;
+    set.add(whom.toLowerCase());
+    this.ignored.set(user.toLowerCase(), set);
+    return true;
+  }
+
+  unignore(user: string, whom: string): boolean {
+    return this.ignored.get(user.toLowerCase())?.delete(whom.toLowerCase()) ?? false;
+  }
+
+  ignoring(user: string): readonly string[] {
+    return [...(this.ignored.get(user.toLowerCase()) ?? [])].sort();
   }
 
   disconnect(user: string, reason: LeaveReason): void {

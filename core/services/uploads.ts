@@ -116,6 +116,7 @@ export class UploadService implements Uploads {
       sizeProblem(name, file.size, this.config.fileMaxBytes) ??
       (DIGEST.test(file.sha256) ? undefined : `${name} was offered without a valid SHA-256 digest`) ??
       (this.sessions.get(recipient) || remote ? undefined : `${recipient} is not online`) ??
+      (this.sessions.get(recipient) && !this.sessions.reach(recipient, sender) ? `${recipient} is not taking files from you` : undefined) ??
       (this.closing ? 'the server is shutting down' : undefined);
     if (problem) this.refuse(sender, recipient, name, 'FILE_REFUSED', problem);
 

@@ -22,6 +22,7 @@ export function wellFormed({ kind, origin, header, body }: Envelope): boolean {
   if (ack !== undefined && !(Number.isSafeInteger(ack) && ack > 0)) return false;
   if (gone !== undefined && typeof gone !== 'boolean') return false;
   if (reports !== undefined && !Number.isSafeInteger(reports)) return false;
+  if (header.from !== undefined && !validName(header.from)) return false;
   switch (kind) {
     case Kind.Room:
       return to === undefined && oneFrame(body);

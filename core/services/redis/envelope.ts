@@ -24,7 +24,7 @@ export interface Header {
   gone?: boolean;
   /** On a User frame (file-end): send the recipient's save report on this transfer back to the origin. */
   reports?: number;
-  /** On a Report: who reports, and what. */
+  /** On a Report: who reports, and what. On a Room or User frame: who said it (for recipients who ignore them). */
   from?: string;
   report?: SaveReport;
   /** On an Event: its name and what happened. */

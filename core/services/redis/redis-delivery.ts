@@ -1,5 +1,5 @@
 import { encodeJsonFrame } from '../../protocol/frame.js';
-import type { Outgoing } from '../../events/outgoing.js';
+import { senderOf, type Outgoing } from '../../events/outgoing.js';
 import { encodeOutgoing, toWire } from '../../session/wire.js';
 import type { ChatEvents, EventName } from '../../events/events.js';
 import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
@@ -57,13 +57,14 @@ export class RedisDelivery implements Delivery {
 
   async toUser(user: string, event: Outgoing): Promise<boolean> {
     const message = toWire(event);
+    const from = senderOf(event);
     this.fence.check();
-    const here = this.sessions.get(user);
-    if (here) {
-      here.send(message);
+    if (this.sessions.get(user)) {
+      // Ignored or not, the sender is told it reached them: ignoring is the recipient's own business.
+      this.sessions.reach(user, from)?.send(message);
       return true;
     }
-    const endpoint = await this.remote(user);
+    const endpoint = await this.remote(user, undefined, from);
     endpoint?.send(message);
     return endpoint !== undefined;
   }
@@ -73,15 +74,16 @@ export class RedisDelivery implements Delivery {
     this.fence.check();
     const key = room.toLowerCase();
     const frame = encodeOutgoing(event);
-    for (const member of this.local.of(key)) this.sessions.get(member)?.sendFrame(frame);
-    await this.publish(roomChannel(key), encodeEnvelope(Kind.Room, this.net.node, {}, frame));
+    const from = senderOf(event);
+    for (const member of this.local.of(key)) this.sessions.reach(member, from)?.sendFrame(frame);
+    await this.publish(roomChannel(key), encodeEnvelope(Kind.Room, this.net.node, from === undefined ? {} : { from }, frame));
   }
 
   /**
    * A user on another node, for file transfers: frames sent with `onWritten` are acknowledged by
    * that node once the recipient's socket has taken them (or `gone` is called if they have left).
    */
-  async remote(user: string, gone?: () => void): Promise<RemoteRecipient | undefined> {
+  async remote(user: string, gone?: () => void, from?: string): Promise<RemoteRecipient | undefined> {
     const node = await this.net.run((redis) => redis.hget(`${PREFIX}owners`, user.toLowerCase()));
     if (node === null || node === this.net.node) return undefined;
     const channel = nodeChannel(node);
@@ -91,7 +93,8 @@ export class RedisDelivery implements Delivery {
       });
     };
     return {
-      send: (message) => publish({ to: user }, encodeJsonFrame(message)),
+      // `from` lets their node drop a whisper they ignore.
+      send: (message) => publish(from === undefined ? { to: user } : { to: user, from }, encodeJsonFrame(message)),
       sendFrame: (frame, onWritten) => {
         if (!onWritten) return publish({ to: user }, frame);
         const ack = this.nextAck++;
@@ -135,10 +138,10 @@ export class RedisDelivery implements Delivery {
     switch (envelope.kind) {
       case Kind.Room:
         if (!channel.startsWith(ROOM_CHANNEL)) return;
-        for (const member of this.local.of(channel.slice(ROOM_CHANNEL.length))) this.sessions.get(member)?.sendFrame(body);
+        for (const member of this.local.of(channel.slice(ROOM_CHANNEL.length))) this.sessions.reach(member, header.from)?.sendFrame(body);
         return;
       case Kind.User: {
-        const session = header.to === undefined ? undefined : this.sessions.get(header.to);
+        const session = header.to === undefined ? undefined : this.sessions.reach(header.to, header.from);
         if (header.reports !== undefined) this.expectReport(header.reports, header.to ?? '', envelope.origin, session?.reportsSaves === true);
         if (header.ack === undefined) return void session?.sendFrame(body);
         const answer = (gone: boolean) => {
