@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { Transfers, type TransferProgress } from '../../client/transfers.js';
@@ -11,12 +10,7 @@ export const MiB = 1024 * 1024;
 export const TRANSFER_WAIT_MS = 30_000;
 export const LIMIT = 3 * MiB;
 
-/** A fresh folder under the system's temporary folder, removed when the test ends. */
-export async function tempDir(t: ExecutionContext, prefix = 'chat-files-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { tempDir } from './temp.js';
 
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
