@@ -10,7 +10,9 @@ export const MiB = 1024 * 1024;
 export const TRANSFER_WAIT_MS = 30_000;
 export const LIMIT = 3 * MiB;
 
-export { tempDir } from './temp.js';
+import { tempDir } from './temp.js';
+
+export { tempDir };
 
 export const sha256 = (data: Buffer | string): string => createHash('sha256').update(data).digest('hex');
 
