@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { Transfers, type TransferProgress } from '../../client/transfers.js';
 import { TestClient } from './client.js';
+import { tempDir } from './temp.js';
 
 export const MiB = 1024 * 1024;
 /** How long to wait for a transfer event before failing: megabytes move slowly through a loaded machine. */
 export const TRANSFER_WAIT_MS = 30_000;
 export const LIMIT = 3 * MiB;
-
-import { tempDir } from './temp.js';
 
 export { tempDir };
 
