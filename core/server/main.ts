@@ -26,6 +26,7 @@ async function main(): Promise<void> {
   const server = await ChatServer.start(parsed.config);
   if (!isWorker()) {
     process.stderr.write(`chatserver ${VERSION} listening on port ${server.port} with /${server.commands.join(' /')}\n`);
+    if (server.tls) process.stderr.write(`tls ${server.config.requireTls ? 'required' : 'on'}; certificate ${server.tls.fingerprint}\n`);
     serveDiagnostics(server);
   }
 
@@ -38,6 +39,8 @@ async function main(): Promise<void> {
       },
     ),
   );
+  // As nginx does: SIGHUP takes a renewed certificate without dropping anyone.
+  if (server.tls) process.on('SIGHUP', () => void server.reloadTls());
   if (isWorker()) serveAsWorker(server.port, server.commands, signals.handle);
   // Every known path catches its own errors; these are the last resort, so say what happened
   // and shut down cleanly rather than die mid-write.
