@@ -6,6 +6,7 @@ import { privatePki } from './helpers/pki.js';
 import { Child } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
 import { tempDir } from './helpers/temp.js';
+import { Terminal } from './helpers/terminal.js';
 
 /** A server with a --tls auto certificate (self-signed) in its own state folder. */
 async function selfSignedServer(t: ExecutionContext) {
@@ -88,4 +89,23 @@ test('--tls against a plain-only server says it does not speak TLS', async (t) =
   const child = await client(t, await tempDir(t), server.port, ['--tls']);
   t.is(child.process.exitCode, 1);
   t.regex(child.stderr, /does not speak TLS on that port \(leave out --tls\)/);
+});
+
+test('interactive: the fingerprint is shown and asked about; yes logs in and pins it, no refuses', async (t) => {
+  const { port, fingerprint } = await selfSignedServer(t);
+  const config = await tempDir(t);
+  const env = { XDG_CONFIG_HOME: config, HOME: config };
+  const no = await Terminal.run(t, ['127.0.0.1', String(port), '--tls', '--user', 'bob'], { env, columns: 200 });
+  await no.waitFor((rows) => rows.join('').includes(fingerprint));
+  await no.type('n');
+  await no.press('Enter');
+  t.is((await no.exited()).code, 1);
+  await t.throwsAsync(knownServers(config), { code: 'ENOENT' });
+
+  const yes = await Terminal.run(t, ['127.0.0.1', String(port), '--tls', '--user', 'alice'], { env, columns: 200 });
+  await yes.waitFor(/Trust it and remember it\?/);
+  await yes.type('y');
+  await yes.press('Enter');
+  await yes.waitFor('* logged in as alice');
+  t.is(await knownServers(config), `127.0.0.1:${port} ${fingerprint}\n`);
 });
