@@ -8,6 +8,7 @@ import { parseServerArgs } from '../core/server/cli.js';
 import { privatePki, type PrivatePki } from './helpers/pki.js';
 import { Child, spawnServer } from './helpers/process.js';
 import { RawClient } from './helpers/raw-client.js';
+import { TestRedis } from './helpers/redis.js';
 import { tempDir } from './helpers/temp.js';
 
 const run = promisify(execFile);
@@ -123,4 +124,17 @@ test('TLS flags that do not fit together stop start-up with one line saying what
   t.throws(() => parseServerArgs(['--require-tls']), { message: /--require-tls needs TLS: add --tls auto/ });
   t.throws(() => parseServerArgs(['--tls', 'yes']), { message: /--tls takes 'auto'/ });
   t.throws(() => parseServerArgs(['--tls', 'auto', '--tls-cert', 'c', '--tls-key', 'k']), { message: /--tls auto makes its own certificate/ });
+});
+
+test('--workers 2 with --tls auto: every worker serves the one certificate; SIGHUP to the primary reloads it in each worker', async (t) => {
+  const redis = await TestRedis.start(t);
+  const state = join(await tempDir(t), 'state');
+  const child = Child.spawn(t, 'chatserver', ['0', '--host', '127.0.0.1', '--workers', '2', '--redis', redis.url, '--no-log-file', '--tls', 'auto', '--state-dir', state]);
+  const [, port] = await child.waitFor(/listening on port (\d+) with 2 workers/, 'stderr');
+  const [, shown] = await child.waitFor(/tls on; certificate (SHA256:[0-9A-F:]+)/, 'stderr');
+  // Connections go to the workers in turn: four reach both.
+  for (const name of ['a', 'b', 'c', 'd']) t.is((await RawClient.login(t, Number(port), name, { rejectUnauthorized: false })).fingerprint, shown);
+  child.process.kill('SIGHUP');
+  await child.waitFor(/tls-reloaded[^\n]*\n[^]*tls-reloaded/);
+  t.is(child.process.exitCode, null, 'the primary is still running');
 });

@@ -42,6 +42,11 @@ export class TlsIdentity {
     }
   }
 
+  /** What the server prints at start, so users can compare the fingerprint. */
+  get banner(): string {
+    return `tls ${this.requireTls ? 'required' : 'on'}; certificate ${this.fingerprint}`;
+  }
+
   /** Reads the files again; on failure the old certificate stays in use and this rejects saying why. */
   async reload(): Promise<void> {
     const { context, fingerprint } = await load(this.certFile, this.keyFile);
