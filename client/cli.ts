@@ -7,6 +7,8 @@ export interface ClientOptions {
   user: string | undefined;
   downloads: string;
   color: boolean | undefined;
+  /** --tls: a CA file to trust (--ca) and the certificate fingerprint expected (--fingerprint). */
+  tls: { ca?: string; fingerprint?: string } | undefined;
 }
 
 export type ClientArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: ClientOptions };
@@ -18,6 +20,12 @@ stdin from a pipe or file the first line is the username and every further line 
 
 options:
   --user NAME       log in as NAME without asking
+  --tls             connect with TLS; the certificate must be from a CA the system trusts,
+                    or one you trusted before (pinned in ~/.config/chatclient/known_servers)
+  --ca FILE         trust this CA (PEM) for the server's certificate (implies --tls)
+  --fingerprint SHA256:...
+                    trust the server's self-signed certificate with this fingerprint, as
+                    the server printed it at start (implies --tls; for scripts)
   --downloads DIR   where received files are saved (default ./downloads)
   --no-color        no colours (NO_COLOR=1 does the same)
   --color           colours even when stdout is not a terminal
@@ -31,6 +39,9 @@ export function parseClientArgs(argv: string[]): ClientArgs {
     argv,
     {
       user: { type: 'string' },
+      tls: { type: 'boolean' },
+      ca: { type: 'string' },
+      fingerprint: { type: 'string' },
       downloads: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
@@ -54,6 +65,15 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       user: values.user,
       downloads: resolve(values.downloads ?? 'downloads'),
       color: values['no-color'] ? false : values.color ? true : undefined,
+      tls: tlsOptions(values),
     },
   };
+}
+
+function tlsOptions(values: { tls?: boolean; ca?: string; fingerprint?: string }): ClientOptions['tls'] {
+  if (!values.tls && values.ca === undefined && values.fingerprint === undefined) return undefined;
+  if (values.fingerprint !== undefined && !/^SHA256:([0-9A-F]{2}:){31}[0-9A-F]{2}$/i.test(values.fingerprint.trim())) {
+    throw new UsageError(`--fingerprint needs the form the server prints, SHA256:AB:CD:... (32 pairs), not '${values.fingerprint}'`);
+  }
+  return { ...(values.ca !== undefined ? { ca: resolve(values.ca) } : {}), ...(values.fingerprint !== undefined ? { fingerprint: values.fingerprint } : {}) };
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { connect as tcpConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { encodeChunkHeader, encodeJsonFrame, FrameDecoder, FrameKind, type Frame } from '../core/protocol/frame.js';
 import {
   parseServerMessage,
@@ -11,6 +12,7 @@ import {
   type ServerMessage,
 } from '../core/protocol/messages.js';
 import { FloodPacer } from './flood-pacer.js';
+import type { PeerCertificate } from './trust.js';
 
 export interface ConnectOptions {
   host: string;
@@ -20,6 +22,18 @@ export interface ConnectOptions {
   clientName?: string;
   /** Protocol features to declare in the hello: `Transfers.features` when the client saves files. */
   features?: string[];
+  /** Connect with TLS. */
+  tls?: TlsConnectOptions;
+}
+
+export interface TlsConnectOptions {
+  /** PEM of the CA(s) to trust instead of the system's. */
+  ca?: string | Buffer;
+  /**
+   * Decides on the certificate the server showed (client/trust.ts: CA, pinned, or asks);
+   * rejects with the reason to refuse. Its time does not count against the connect timeout.
+   */
+  verify: (peer: PeerCertificate) => Promise<void>;
 }
 
 export interface Welcome {
@@ -60,7 +74,15 @@ const REASONS: Record<string, string> = {
   EHOSTUNREACH: 'host unreachable',
   ENOTFOUND: 'unknown host',
   ECONNRESET: 'connection reset by the server',
+  ERR_SSL_WRONG_VERSION_NUMBER: 'the server does not speak TLS on that port (leave out --tls)',
+  ERR_SSL_PACKET_LENGTH_TOO_LONG: 'the server does not speak TLS on that port (leave out --tls)',
 };
+
+/** Node gives an OpenSSL code such as DEPTH_ZERO_SELF_SIGNED_CERT (typed as an Error). */
+function why(error: Error | string | null | undefined): string | undefined {
+  if (!error) return undefined;
+  return typeof error === 'string' ? error.toLowerCase().replaceAll('_', ' ') : error.message;
+}
 
 /**
  * A client connection: handshake, login, command lines out, a typed stream of server events in.
@@ -103,20 +125,45 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
   static connect(options: ConnectOptions): Promise<ChatConnection> {
     const address = `${options.host}:${options.port}`;
     return new Promise((resolve, reject) => {
-      const socket = tcpConnect({ host: options.host, port: options.port, noDelay: true });
+      const { tls } = options;
+      // The check is ours (checkTrust), so the handshake must not refuse before we have seen the certificate.
+      const secureOptions: ConnectionOptions = { host: options.host, port: options.port, rejectUnauthorized: false };
+      if (!isIP(options.host)) secureOptions.servername = options.host;
+      if (tls?.ca) secureOptions.ca = tls.ca;
+      const socket = tls
+        ? tlsConnect(secureOptions).setNoDelay(true)
+        : tcpConnect({ host: options.host, port: options.port, noDelay: true });
       const decoder = new FrameDecoder(16 * 1024 * 1024);
+      let failed = false;
       const fail = (reason: string) => {
+        failed = true;
         socket.destroy();
         clearTimeout(timer);
         reject(new ConnectError(address, reason));
       };
-      const timer = setTimeout(() => fail('timed out'), options.timeoutMs ?? 10_000);
+      let timer = setTimeout(() => fail('timed out'), options.timeoutMs ?? 10_000);
       socket.once('error', (error: NodeJS.ErrnoException) => fail(REASONS[error.code ?? ''] ?? error.message));
       socket.once('close', () => fail('the server closed the connection during the handshake'));
-      socket.once('connect', () => {
+      const hello = () => {
         const features = options.features?.length ? { features: options.features } : {};
         socket.write(encodeJsonFrame({ t: 'hello', v: PROTOCOL_VERSION, client: options.clientName ?? 'chatclient', ...features }));
-      });
+      };
+      if (!tls) socket.once('connect', hello);
+      else {
+        socket.once('secureConnect', () => {
+          const secure = socket as TLSSocket;
+          const peer = { fingerprint: `SHA256:${secure.getPeerX509Certificate()?.fingerprint256}`, authorized: secure.authorized, reason: why(secure.authorizationError) };
+          clearTimeout(timer); // the user may take a while to answer
+          tls.verify(peer).then(
+            () => {
+              if (failed) return;
+              timer = setTimeout(() => fail('timed out'), options.timeoutMs ?? 10_000);
+              hello();
+            },
+            (error: Error) => fail(error.message),
+          );
+        });
+      }
       const onData = (data: Buffer) => {
         let frames: Frame[];
         try {

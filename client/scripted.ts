@@ -5,6 +5,7 @@ import { ChatConnection, ConnectError } from './connection.js';
 import { formatEvent, formatTransfer, palette } from './format.js';
 import { hangingRows, MIN_INDENT } from './interactive/layout.js';
 import { FileProblem, Transfers } from './transfers.js';
+import { secureWith } from './trust.js';
 
 export interface ScriptIo {
   input: Readable;
@@ -33,9 +34,10 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
     return next.done ? undefined : next.value;
   };
 
+  const tls = secureWith(options);
   let connection: ChatConnection;
   try {
-    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features] });
+    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features], ...(tls ? { tls } : {}) });
   } catch (error) {
     io.errors.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;

@@ -69,6 +69,15 @@ export interface ServerConfig {
   workers: number;
   /** A node that has not renewed its lease for this long is dead (its users are dropped) or, if alive, fenced. */
   nodeLeaseMs: number;
+  /** PEM files of the server's TLS certificate and key (reloaded on SIGHUP), or null. */
+  tlsCert: string | null;
+  tlsKey: string | null;
+  /** --tls auto: a self-signed certificate, made on first start in stateDir. */
+  tlsAuto: boolean;
+  /** Refuse connections that do not start TLS. */
+  requireTls: boolean;
+  /** Where the server keeps what outlives a run (the --tls auto certificate). */
+  stateDir: string;
 }
 
 export const CHUNK_BYTES = 64 * 1024;
@@ -136,6 +145,11 @@ export const DEFAULTS: ServerConfig = {
   redisKey: null,
   workers: 0,
   nodeLeaseMs: 5_000,
+  tlsCert: null,
+  tlsKey: null,
+  tlsAuto: false,
+  requireTls: false,
+  stateDir: './chatserver-state',
 };
 
 export function limitsOf(c: ServerConfig): Limits {

@@ -1,3 +1,4 @@
+import Enquirer from 'enquirer';
 import { classifyLine } from '../../core/protocol/command-line.js';
 import { usernameProblem } from '../../core/protocol/rules.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
@@ -6,6 +7,7 @@ import { ChatConnection, ConnectError, type CloseInfo } from '../connection.js';
 import { formatEvent, formatTransfer, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { FileProblem, Transfers, type TransferProgress } from '../transfers.js';
+import { secureWith } from '../trust.js';
 import { ChatPrompt } from './chat-prompt.js';
 import { choiceRows, Completer } from './completer.js';
 import { routeConsole } from './console-route.js';
@@ -28,14 +30,21 @@ export interface TerminalIo {
  */
 export async function runInteractive(options: ClientOptions, io: TerminalIo): Promise<number> {
   const colour = options.color ?? (io.stdout.isTTY === true && io.stdout.hasColors());
+  const tls = secureWith(options, (question) => confirm(question, io));
   let connection: ChatConnection;
   try {
-    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features] });
+    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features], ...(tls ? { tls } : {}) });
   } catch (error) {
     io.stderr.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;
   }
   return new InteractiveSession(connection, new ChatPrompt(io.stdin, io.stdout), palette(colour), options).run();
+}
+
+/** A y/n question before the chat prompt starts (enquirer's Confirm; Ctrl+C answers no). */
+async function confirm(question: string, io: TerminalIo): Promise<boolean> {
+  const { Confirm } = Enquirer as unknown as { Confirm: new (options: object) => { run(): Promise<boolean> } };
+  return new Confirm({ name: 'trust', message: question, initial: false, stdin: io.stdin, stdout: io.stdout }).run().catch(() => false);
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -6,7 +6,8 @@ import { VERSION } from '../version.js';
 import { BUILTIN_PLUGINS } from '../plugins/host.js';
 import { watchPlugins } from '../plugins/watch.js';
 import { abortStart, compose, type Composition } from './compose.js';
-import { Gateway } from './gateway.js';
+import { Gateway, type Sniffer } from './gateway.js';
+import { TlsIdentity } from './tls.js';
 
 export interface ServerStats {
   connections: number;
@@ -32,13 +33,18 @@ export class ChatServer {
     private readonly parts: Composition,
     private readonly gateway: Gateway,
     private readonly listener: Server,
+    /** The TLS certificate served on the port, or null for plain only. */
+    readonly tls: TlsIdentity | null,
   ) {}
 
   static async start(overrides: Partial<ServerConfig> = {}): Promise<ChatServer> {
     const config: ServerConfig = { ...DEFAULTS, ...overrides };
+    const tls = await TlsIdentity.fromConfig(config);
     const parts = await compose(config);
     const gateway = new Gateway({ ...parts, config, serverName: `chatserver/${VERSION}` });
-    const listener = createServer({ noDelay: true }, (socket) => gateway.accept(socket));
+    // With TLS the first byte tells a handshake from a chat frame, so one port serves both.
+    const sniff: Sniffer | undefined = tls ? (socket, handOver, gone) => tls.sniff(socket, config.loginTimeoutMs, handOver, gone) : undefined;
+    const listener = createServer({ noDelay: true }, (socket) => gateway.accept(socket, sniff));
     try {
       await new Promise<void>((resolve, reject) => {
         listener.once('error', reject);
@@ -51,11 +57,12 @@ export class ChatServer {
     }
     listener.on('error', (error) => parts.log.error('listener error', error));
     gateway.start();
-    const server = new ChatServer(config, parts, gateway, listener);
+    const server = new ChatServer(config, parts, gateway, listener, tls);
     parts.log.action('start', {
       version: VERSION,
       port: server.port,
       host: config.host || 'all',
+      tls: tls ? (config.requireTls ? 'required' : 'on') : 'off',
       commands: parts.registry.list().map((c) => c.name).join(','),
     });
     parts.events.emit('started', {});
@@ -99,6 +106,19 @@ export class ChatServer {
       return true;
     });
     return this.reloading;
+  }
+
+  /** SIGHUP: reads the TLS certificate and key again; connections already made keep theirs. */
+  async reloadTls(): Promise<boolean> {
+    if (!this.tls) return false;
+    try {
+      await this.tls.reload();
+      this.parts.log.action('tls-reloaded', { certificate: this.tls.fingerprint });
+      return true;
+    } catch (error) {
+      this.parts.log.action('tls-reload-failed', { reason: (error as Error).message });
+      return false;
+    }
   }
 
   stop(reason = 'stop'): Promise<void> {

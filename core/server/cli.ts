@@ -68,6 +68,11 @@ const fileTypes = (text: string, flag: string): string[] => {
   return types;
 };
 
+const tlsMode = (text: string, flag: string): boolean => {
+  if (text !== 'auto') throw new StartupError(`--${flag} takes 'auto' (a self-signed certificate); for your own use --tls-cert and --tls-key`);
+  return true;
+};
+
 const d = DEFAULTS;
 const FLAGS: Record<string, Flag> = {
   port: { key: 'port', type: 'string', parse: integer(0), arg: 'N', help: `port to listen on (also the first argument; default ${d.port})` },
@@ -131,6 +136,11 @@ const FLAGS: Record<string, Flag> = {
   'network-secret-file': { type: 'string', arg: 'FILE', help: 'read the network secret from the first line of FILE' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
   'node-lease': { key: 'nodeLeaseMs', type: 'string', parse: seconds, arg: 'SEC', help: `with --redis: seconds before a silent node's users are dropped; logins wait up to twice this after Redis restarts (default ${d.nodeLeaseMs / 1000})` },
+  'tls-cert': { key: 'tlsCert', type: 'string', parse: (text) => resolve(text), arg: 'FILE', help: 'serve TLS on the same port with this certificate (PEM; SIGHUP reloads it)' },
+  'tls-key': { key: 'tlsKey', type: 'string', parse: (text) => resolve(text), arg: 'FILE', help: 'the private key of --tls-cert (PEM)' },
+  tls: { key: 'tlsAuto', type: 'string', parse: tlsMode, arg: 'auto', help: 'serve TLS with a self-signed certificate made on first start in --state-dir' },
+  'require-tls': { key: 'requireTls', type: 'boolean', help: 'refuse connections that do not use TLS' },
+  'state-dir': { key: 'stateDir', type: 'string', parse: (text) => resolve(text), arg: 'DIR', help: `where the server keeps its state (default ${d.stateDir})` },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
 };
@@ -172,6 +182,9 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     throw new StartupError(`--byte-burst (${config.byteBurst}) must be at least --max-frame (${config.maxFrameBytes}), or the largest frame could never be read`);
   }
   if (config.port > 65535) throw new StartupError(`port ${config.port} is out of range (0-65535)`);
+  if ((config.tlsCert === null) !== (config.tlsKey === null)) throw new StartupError('--tls-cert and --tls-key go together: the certificate and its private key');
+  if (config.tlsAuto && config.tlsCert) throw new StartupError('--tls auto makes its own certificate: leave out --tls-cert and --tls-key, or --tls auto');
+  if (config.requireTls && !config.tlsAuto && !config.tlsCert) throw new StartupError('--require-tls needs TLS: add --tls auto, or --tls-cert and --tls-key');
   if (values['no-log-file']) config.logFile = null;
   if (values.quiet) config.logToStdout = false;
   config.pluginDirs = ((values['plugins-dir'] as string[] | undefined) ?? []).map((dir) => resolve(dir));

@@ -15,6 +15,9 @@ import type { EventBus } from '../services/event-bus.js';
 import { Admission } from './admission.js';
 import { CommandQueue } from './command-queue.js';
 
+/** Waits to see what a connection speaks, then hands it over (maybe wrapped), or calls `gone` once it has closed. */
+export type Sniffer = (socket: Socket, handOver: (socket: Socket) => void, gone: () => void) => void;
+
 export interface GatewayDeps {
   config: ServerConfig;
   log: ActionLog;
@@ -43,6 +46,8 @@ export class Gateway {
   private nextId = 1;
   private readonly conns = new Map<Session, Conn>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Connections that have not yet said whether they speak TLS. */
+  private readonly sniffing = new Set<Socket>();
   private draining = false;
   private readonly closedWaiters = new Set<() => void>();
   /** The welcome (limits and command manifest) is the same for every connection: encoded once. */
@@ -78,11 +83,16 @@ export class Gateway {
     this.sweeper.unref();
   }
 
-  accept(socket: Socket): void {
+  /**
+   * A new connection. With a `sniff` (TLS on the port), the session starts once it has said
+   * whether it speaks TLS; until then it counts against the limits like any other.
+   */
+  accept(socket: Socket, sniff?: Sniffer): void {
     const { config, log } = this.deps;
     const address = socket.remoteAddress ?? '?';
     // Counted in (by the admission) only when nothing else refuses it.
-    const why = this.draining ? 'server is shutting down' : this.conns.size >= config.maxConnections ? 'server is full' : this.admission.admit(address);
+    const full = this.conns.size + this.sniffing.size >= config.maxConnections;
+    const why = this.draining ? 'server is shutting down' : full ? 'server is full' : this.admission.admit(address);
     if (why) {
       log.action('connect-refused', { remote: `${address}:${socket.remotePort}`, reason: why });
       socket.on('error', () => {});
@@ -93,6 +103,23 @@ export class Gateway {
       socket.once('close', () => clearTimeout(timer));
       return;
     }
+    if (!sniff) return this.open(socket);
+    this.sniffing.add(socket);
+    sniff(
+      socket,
+      (spoken) => {
+        this.sniffing.delete(socket);
+        this.open(spoken);
+      },
+      () => {
+        this.sniffing.delete(socket);
+        this.admission.release(address);
+      },
+    );
+  }
+
+  private open(socket: Socket): void {
+    const { config, log } = this.deps;
     const session = new Session(this.nextId++, socket, config, this.sessionEvents, this.output);
     this.conns.set(session, { session, queue: new CommandQueue(session, this.deps.dispatcher, config, log) });
     log.action('connect', { id: session.id, remote: session.remote });
@@ -114,6 +141,7 @@ export class Gateway {
 
   /** Ends every connection and resolves when all are closed (destroying stragglers at the deadline). */
   async closeAll(deadlineMs: number): Promise<void> {
+    for (const socket of this.sniffing) socket.destroy(); // not a word yet: nothing to lose
     for (const { session } of this.conns.values()) session.end('shutdown', 'server shutting down');
     if (this.conns.size === 0) return;
     await new Promise<void>((resolve) => {

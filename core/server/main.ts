@@ -6,6 +6,7 @@ import { ChatServer } from './chat-server.js';
 import { parseServerArgs, serverUsage } from './cli.js';
 import { serveDiagnostics } from './diagnostics.js';
 import { StopSignals } from './signals.js';
+import { TlsIdentity } from './tls.js';
 import { isWorker, runPrimary, serveAsWorker } from './workers.js';
 
 /** The chatserver executable: parse flags, start, stop gracefully on SIGINT/SIGTERM. */
@@ -17,14 +18,23 @@ async function main(): Promise<void> {
   if (parsed.kind === 'help') return void console.log(serverUsage());
   if (parsed.kind === 'version') return void console.log(VERSION);
   if (!isWorker()) for (const warning of parsed.warnings) process.stderr.write(`chatserver: ${warning}\n`);
-  if (parsed.config.workers > 0 && !isWorker()) return runPrimary(parsed.config);
+  if (parsed.config.workers > 0 && !isWorker()) {
+    // Made here, once, so that every worker serves the same --tls auto certificate.
+    const tls = await TlsIdentity.fromConfig(parsed.config);
+    if (tls) process.stderr.write(`${tls.banner}\n`);
+    return runPrimary(parsed.config);
+  }
   // V8 doubles its young generation, up to 32 MiB, each time much survives a collection, as when
   // thousands of clients log in at once, and keeps it while they idle: at 10,000 idle clients that
   // was about a third of the server's memory. Kept at its initial size, GC costs a little more CPU
   // under full load. (Only the executable: it is process-wide.)
   setFlagsFromString('--semi-space-growth-factor=1');
   const server = await ChatServer.start(parsed.config);
+  // As nginx does: SIGHUP takes a renewed certificate without dropping anyone. Set before
+  // "listening" is printed, so that no SIGHUP can come in between and end the process.
+  if (server.tls) process.on('SIGHUP', () => void server.reloadTls());
   if (!isWorker()) {
+    if (server.tls) process.stderr.write(`${server.tls.banner}\n`);
     process.stderr.write(`chatserver ${VERSION} listening on port ${server.port} with /${server.commands.join(' /')}\n`);
     serveDiagnostics(server);
   }

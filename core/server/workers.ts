@@ -61,6 +61,8 @@ export function runPrimary(config: ServerConfig): void {
     },
     () => killAll('SIGKILL'),
   );
+  // SIGHUP (a renewed TLS certificate) is for the workers, which serve it; it must not end the primary.
+  if (config.tlsCert || config.tlsAuto) process.on('SIGHUP', () => killAll('SIGHUP'));
   for (let i = 0; i < config.workers; i++) fork();
 }
 

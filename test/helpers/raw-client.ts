@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import type { ExecutionContext } from 'ava';
 import { encodeJsonFrame, FrameDecoder, FrameKind } from '../../core/protocol/frame.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
@@ -35,15 +36,28 @@ export class RawClient {
     return new RawClient(socket);
   }
 
-  /** Handshake and login, as the client library would do them. */
-  static async login(t: ExecutionContext, port: number, name: string): Promise<RawClient> {
-    const client = await RawClient.connect(t, port);
+  /** Over TLS (`options` say what to trust); `socket` is then a TLSSocket. */
+  static async connectTls(t: ExecutionContext, port: number, options: ConnectionOptions = {}): Promise<RawClient> {
+    const socket = tlsConnect({ host: '127.0.0.1', port, ...options });
+    t.teardown(() => void socket.destroy());
+    await once(socket, 'secureConnect');
+    return new RawClient(socket);
+  }
+
+  /** Handshake and login, as the client library would do them (over TLS when `tls` is given). */
+  static async login(t: ExecutionContext, port: number, name: string, tls?: ConnectionOptions): Promise<RawClient> {
+    const client = await (tls ? RawClient.connectTls(t, port, tls) : RawClient.connect(t, port));
     client.send({ t: 'hello', v: 1 });
     await client.waitFor((m) => m.t === 'welcome');
     client.send({ t: 'login', name });
     const answer = await client.waitFor((m) => m.t === 'login-ok' || m.t === 'login-refused');
     if (answer.t !== 'login-ok') throw new Error(`login as ${name} refused`);
     return client;
+  }
+
+  /** The server's certificate fingerprint, as chatclient shows it (TLS connections only). */
+  get fingerprint(): string {
+    return `SHA256:${(this.socket as TLSSocket).getPeerX509Certificate()!.fingerprint256}`;
   }
 
   send(message: unknown): void {
