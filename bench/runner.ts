@@ -46,7 +46,7 @@ export async function runPlan(plan: Plan): Promise<Outcome> {
         say(`${job.workload} ${job.case} on ${server}${plan.runs > 1 ? ` (run ${run}/${plan.runs})` : ''}`);
         let target: Target | undefined;
         try {
-          target = server === 'ours' && plan.targets ? external(plan.targets) : await startTarget(server);
+          target = server === 'ours' && plan.targets ? external(plan.targets) : await startTarget(server, job.serverFlags);
           const measured = await job.run(target);
           runs.get(server)!.push(measured);
           say(`  ${Object.entries(measured.row.metrics).map(([k, v]) => `${k} ${v}`).join(', ')}`);

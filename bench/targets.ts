@@ -110,6 +110,15 @@ async function startPeer(kind: 'ngircd' | 'inspircd'): Promise<Target> {
   };
 }
 
-export function startTarget(kind: ServerKind): Promise<Target> {
-  return kind === 'ours' ? startOurs() : startPeer(kind);
+/** `extra`: flags for our server that a case needs (TLS); the peers take none. */
+export function startTarget(kind: ServerKind, extra: string[] = []): Promise<Target> {
+  return kind === 'ours' ? startOurs(extra) : startPeer(kind);
 }
+
+/** The same server reached over TLS: clients connect to the same port with a handshake first. */
+export function overTls(target: Target): Target {
+  return { ...target, addresses: target.addresses.map((a) => ({ ...a, tls: true })) };
+}
+
+/** `--tls auto` in one folder kept between runs (made once, reused); plain clients refused, so every figure is encrypted. */
+export const TLS_FLAGS = ['--tls', 'auto', '--require-tls', '--state-dir', join(tmpdir(), 'chatserver-bench-tls')];

@@ -3,7 +3,7 @@ import { Cohort } from '../bench/cohort.js';
 import type { Client } from '../bench/drivers/types.js';
 import { comparisonTable } from '../bench/report.js';
 import type { Row } from '../bench/results.js';
-import { external, startOurs } from '../bench/targets.js';
+import { external, overTls, startOurs, TLS_FLAGS } from '../bench/targets.js';
 import { Traffic } from '../bench/traffic.js';
 import { fanout } from '../bench/workloads/steady.js';
 import { startServer } from './helpers/server.js';
@@ -66,4 +66,12 @@ test('the side-by-side table gives ours/theirs of each compared metric from the 
   t.regex(lines[0]!, /metric\s+ours\s+ngircd\s+ours\/ngircd\s+inspircd\s+ours\/inspircd\s+better/);
   t.regex(lines.find((l) => l.includes('p99 ms'))!, /2\s+8\s+0\.25×\s+1\s+2\.00×\s+lower$/);
   t.regex(lines.find((l) => l.includes('knee'))!, /30,000\s+< 5,000\s+n\/a\s+60,000\s+0\.50×\s+higher$/);
+});
+
+test('the bench reaches a --tls auto server over TLS: the fan-out is delivered whole', async (t) => {
+  const target = await startOurs(TLS_FLAGS);
+  t.teardown(() => target.stop());
+  const { metrics } = await fanout(overTls(target), { clients: 16, rate: 4, seconds: 0.5 });
+  t.is(metrics['delivered %'], 100);
+  t.is(metrics.errors, 0);
 });

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { deferred, type Address, type Client, type Deferred, type Sink } from './types.js';
 
 /**
@@ -16,7 +17,9 @@ export abstract class SocketClient implements Client {
     readonly name: string,
     protected readonly sink: Sink,
   ) {
-    this.socket = connect({ host: address.host, port: address.port, noDelay: true });
+    const { host, port } = address;
+    // Writes before the handshake completes wait for it, so the drivers need not know.
+    this.socket = address.tls ? tlsConnect({ host, port, rejectUnauthorized: false }).setNoDelay(true) : connect({ host, port, noDelay: true });
     this.socket.on('error', (error) => this.fail(error));
     this.socket.on('close', () => this.fail(new Error(`${name}: connection closed`)));
   }

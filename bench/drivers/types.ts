@@ -2,6 +2,8 @@
 export interface Address {
   host: string;
   port: number;
+  /** Connect with TLS (the bench's servers have a self-signed certificate: not verified). */
+  tls?: boolean;
 }
 
 export interface Sink {

@@ -106,7 +106,7 @@ export async function files(target: Target, chatClients: number, pairs: number, 
     const mbps = received / 2 ** 20 / ((performance.now() - t0) / 1000);
     return {
       workload: 'files',
-      case: `${pairs} × 3 MiB + ${chatClients} chatting`,
+      case: `${pairs} × 3 MiB + ${chatClients} chatting${target.addresses[0]!.tls ? ', TLS' : ''}`,
       server: target.kind,
       compare: ['MB/s'],
       metrics: {

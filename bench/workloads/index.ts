@@ -1,6 +1,6 @@
 import type { Plan } from '../cli.js';
 import type { Ramp, Row } from '../results.js';
-import type { Target } from '../targets.js';
+import { overTls, TLS_FLAGS, type Target } from '../targets.js';
 import { files } from './files.js';
 import { idle } from './idle.js';
 import { saturation } from './saturation.js';
@@ -19,6 +19,8 @@ export interface Job {
   case: string;
   /** False for cases that exist only in our protocol (files) or need our own servers (network). */
   peers: boolean;
+  /** Flags our server needs for this case. */
+  serverFlags?: string[];
   run(target: Target): Promise<Measured>;
 }
 
@@ -55,6 +57,8 @@ export function jobsOf(plan: Plan): Job[] {
       case 'files': {
         const chat = plan.quick ? 150 : 300;
         jobs.push({ workload, case: `5 × 3 MiB + ${chat} chatting`, peers: false, run: row((t) => files(t, chat, 5, plan.seconds)) });
+        // The same over TLS, beside it: what encryption costs in throughput and chat latency.
+        jobs.push({ workload, case: `5 × 3 MiB + ${chat} chatting, TLS`, peers: false, serverFlags: TLS_FLAGS, run: row((t) => files(overTls(t), chat, 5, plan.seconds)) });
         break;
       }
     }

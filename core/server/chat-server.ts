@@ -62,7 +62,7 @@ export class ChatServer {
       version: VERSION,
       port: server.port,
       host: config.host || 'all',
-      tls: tls ? (config.requireTls ? 'required' : 'on') : 'off',
+      tls: tls ? (config.requireTls ? 'required' : 'on') : undefined,
       commands: parts.registry.list().map((c) => c.name).join(','),
     });
     parts.events.emit('started', {});
