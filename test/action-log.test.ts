@@ -44,7 +44,7 @@ test('the log has one timestamped line for every action, and message lines carry
   t.true(Date.now() - Date.parse(times[0]!) < 60_000);
 
   const expected = [
-    / start version=\S+ port=\d+ host=127\.0\.0\.1 tls=off commands=/,
+    / start version=\S+ port=\d+ host=127\.0\.0\.1 commands=/,
     / connect id=1 remote=127\.0\.0\.1:\d+$/,
     / login id=1 user=alice remote=127\.0\.0\.1:\d+$/,
     / connect id=2 remote=127\.0\.0\.1:\d+$/,
