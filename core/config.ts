@@ -69,6 +69,10 @@ export interface ServerConfig {
   workers: number;
   /** A node that has not renewed its lease for this long is dead (its users are dropped) or, if alive, fenced. */
   nodeLeaseMs: number;
+  /** The folder of the server's lasting state (accounts.sqlite), created on first start. */
+  stateDir: string;
+  /** Only registered names may log in. */
+  accountsOnly: boolean;
 }
 
 export const CHUNK_BYTES = 64 * 1024;
@@ -136,6 +140,8 @@ export const DEFAULTS: ServerConfig = {
   redisKey: null,
   workers: 0,
   nodeLeaseMs: 5_000,
+  stateDir: './chatserver-state',
+  accountsOnly: false,
 };
 
 export function limitsOf(c: ServerConfig): Limits {

@@ -131,6 +131,8 @@ const FLAGS: Record<string, Flag> = {
   'network-secret-file': { type: 'string', arg: 'FILE', help: 'read the network secret from the first line of FILE' },
   workers: { key: 'workers', type: 'string', parse: integer(1), arg: 'N', help: 'run N worker processes on the port, one network through --redis (default: 1 process)' },
   'node-lease': { key: 'nodeLeaseMs', type: 'string', parse: seconds, arg: 'SEC', help: `with --redis: seconds before a silent node's users are dropped; logins wait up to twice this after Redis restarts (default ${d.nodeLeaseMs / 1000})` },
+  'state-dir': { key: 'stateDir', type: 'string', parse: (text) => resolve(text), arg: 'DIR', help: `folder of lasting state, the accounts database among it (default ${d.stateDir})` },
+  'accounts-only': { key: 'accountsOnly', type: 'boolean', help: 'only registered names may log in (an admin adds the accounts)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
 };
