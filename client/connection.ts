@@ -42,7 +42,7 @@ export interface Welcome {
   commands: CommandManifest[];
 }
 
-export type LoginResult = { ok: true; name: string } | { ok: false; reason: string; attemptsLeft: number };
+export type LoginResult = { ok: true; name: string } | { ok: false; reason: string; attemptsLeft: number; needsPassword?: true };
 
 /** How a connection ended: `bye` (the server ended it and said why), `lost`, or `closed` by us. */
 export interface CloseInfo {
@@ -198,7 +198,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
   }
 
   /** Tries a username. On refusal the same connection may try again (until the server's limit). */
-  login(name: string): Promise<LoginResult> {
+  login(name: string, password?: string): Promise<LoginResult> {
     return new Promise((resolve, reject) => {
       const onEvent = (event: ServerMessage) => {
         if (event.t === 'login-ok') {
@@ -207,7 +207,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
           resolve({ ok: true, name: event.name });
         } else if (event.t === 'login-refused') {
           done();
-          resolve({ ok: false, reason: event.reason, attemptsLeft: event.attemptsLeft });
+          resolve({ ok: false, reason: event.reason, attemptsLeft: event.attemptsLeft, ...(event.needsPassword ? { needsPassword: true as const } : {}) });
         }
       };
       const onClose = (info: CloseInfo) => {
@@ -220,7 +220,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
       };
       this.on('event', onEvent);
       this.on('close', onClose);
-      this.write({ t: 'login', name });
+      this.write(password === undefined ? { t: 'login', name } : { t: 'login', name, password });
     });
   }
 

@@ -76,8 +76,10 @@ export interface ServerConfig {
   tlsAuto: boolean;
   /** Refuse connections that do not start TLS. */
   requireTls: boolean;
-  /** Where the server keeps what outlives a run (the --tls auto certificate). */
+  /** Where the server keeps what outlives a run: accounts.sqlite, the --tls auto certificate. */
   stateDir: string;
+  /** Only registered names may log in. */
+  accountsOnly: boolean;
 }
 
 export const CHUNK_BYTES = 64 * 1024;
@@ -150,6 +152,7 @@ export const DEFAULTS: ServerConfig = {
   tlsAuto: false,
   requireTls: false,
   stateDir: './chatserver-state',
+  accountsOnly: false,
 };
 
 export function limitsOf(c: ServerConfig): Limits {

@@ -177,8 +177,28 @@ export interface SaveReport {
   problem?: string;
 }
 
+export type Role = 'admin' | 'moderator';
+
+export interface AccountInfo {
+  name: string;
+  role: Role | undefined;
+}
+
+/** Registered names, their password hashes and roles. Passwords go in and are never given back. */
+export interface Accounts {
+  find(name: string): Promise<AccountInfo | undefined>;
+  /** Whether `password` is the account's, compared in constant time; false for no such account. */
+  verify(name: string, password: string): Promise<boolean>;
+  /** False when the name (ignoring case) is already registered. */
+  add(name: string, password: string, role?: Role): Promise<boolean>;
+  setPassword(name: string, password: string): Promise<boolean>;
+  list(): Promise<AccountInfo[]>;
+  close(): void;
+}
+
 export const Tokens = {
   Config: token<ServerConfig>('config'),
+  Accounts: token<Accounts>('accounts'),
   Users: token<UserDirectory>('users'),
   RoomDirectory: token<RoomDirectory>('room-directory'),
   Rooms: token<Rooms>('rooms'),

@@ -65,7 +65,7 @@ export interface FileOffer {
 
 export type ClientMessage =
   | { t: 'hello'; v: number; client?: string; features?: string[] }
-  | { t: 'login'; name: string }
+  | { t: 'login'; name: string; password?: string }
   | { t: 'cmd'; id: number; line: string; files?: FileOffer[] }
   | { t: 'query'; id: number; what: 'users' | 'rooms' }
   | { t: 'upload-end'; transfer: number }
@@ -80,7 +80,8 @@ export type LeaveReason = 'left' | 'switched' | 'quit' | 'connection lost' | 'sh
 export type ServerMessage =
   | { t: 'welcome'; v: number; server: string; limits: Limits; commands: CommandManifest[] }
   | { t: 'login-ok'; name: string }
-  | { t: 'login-refused'; reason: string; attemptsLeft: number }
+  /** `needsPassword`: the name is registered; log in again with its password. */
+  | { t: 'login-refused'; reason: string; attemptsLeft: number; needsPassword?: true }
   | { t: 'reply'; re?: number; text: string }
   | { t: 'error'; re?: number; code: string; message: string }
   | { t: 'message'; room: string; from: string; text: string; ts: number; emote?: true }
@@ -156,7 +157,7 @@ function checkClientMessage(payload: Buffer): ClientMessage | undefined {
     case 'hello':
       return isInt(m.v) && (m.client === undefined || isStr(m.client, 200)) && (m.features === undefined || isList(m.features)) ? (m as ClientMessage) : undefined;
     case 'login':
-      return isStr(m.name, 1024) ? (m as ClientMessage) : undefined;
+      return isStr(m.name, 1024) && (m.password === undefined || isStr(m.password, 1024)) ? (m as ClientMessage) : undefined;
     case 'cmd':
       return isInt(m.id) && isStr(m.line) && (m.files === undefined || (Array.isArray(m.files) && m.files.length <= 8 && m.files.every(isOffer)))
         ? (m as ClientMessage)

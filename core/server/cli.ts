@@ -141,6 +141,7 @@ const FLAGS: Record<string, Flag> = {
   tls: { key: 'tlsAuto', type: 'string', parse: tlsMode, arg: 'auto', help: 'serve TLS with a self-signed certificate made on first start in --state-dir' },
   'require-tls': { key: 'requireTls', type: 'boolean', help: 'refuse connections that do not use TLS' },
   'state-dir': { key: 'stateDir', type: 'string', parse: (text) => resolve(text), arg: 'DIR', help: `where the server keeps its state (default ${d.stateDir})` },
+  'accounts-only': { key: 'accountsOnly', type: 'boolean', help: 'only registered names may log in (an admin adds the accounts)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
 };

@@ -15,7 +15,8 @@ import { MemoryBackend, type Backend } from '../services/backend.js';
 import { RedisNode } from '../services/redis/redis-node.js';
 import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
-import { Tokens, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
+import { SqliteAccounts } from '../services/accounts/accounts.js';
+import { Tokens, type Accounts, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
 
 export { BUILTIN_PLUGINS } from '../plugins/host.js';
 
@@ -41,6 +42,7 @@ export interface Composition {
   dispatcher: Dispatcher;
   uploads: Uploads;
   events: EventBus;
+  accounts: Accounts;
   /** The loaded plugins: reloaded by --watch, disposed (with their services) when the server stops. */
   plugins: PluginHost;
 }
@@ -79,7 +81,16 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     throw error;
   }
   const { users, rooms: roomDirectory, delivery, stores } = backend;
+  let accounts: Accounts;
+  try {
+    // Under --redis each node opens the file at its own --state-dir: shared only if they point at one file.
+    accounts = new SqliteAccounts(config.stateDir);
+  } catch (error) {
+    await abortStart({ log, backend }, error);
+    throw new StartupError(`cannot open the accounts database in ${config.stateDir}: ${(error as Error).message}`, { cause: error });
+  }
   const registry = new CommandRegistry();
+  container.register(Tokens.Accounts, { useValue: accounts });
   container.register(Tokens.Config, { useValue: config });
   container.register(Tokens.Log, { useValue: log });
   container.register(Tokens.Users, { useValue: users });
@@ -110,9 +121,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
     await plugins.load();
   } catch (error) {
+    accounts.close();
     await abortStart({ log, uploads, backend }, error);
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log);
-  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins };
+  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins, accounts };
 }

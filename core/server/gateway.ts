@@ -10,10 +10,11 @@ import { depart } from '../services/departure.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
-import type { ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
+import type { Accounts, ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import type { EventBus } from '../services/event-bus.js';
 import { Admission } from './admission.js';
 import { CommandQueue } from './command-queue.js';
+import { LoginGate, type Refusal } from './login-gate.js';
 
 /** Waits to see what a connection speaks, then hands it over (maybe wrapped), or calls `gone` once it has closed. */
 export type Sniffer = (socket: Socket, handOver: (socket: Socket) => void, gone: () => void) => void;
@@ -29,6 +30,7 @@ export interface GatewayDeps {
   uploads: Uploads;
   events: EventBus;
   serverName: string;
+  accounts: Accounts;
 }
 
 interface Conn {
@@ -61,10 +63,12 @@ export class Gateway {
 
   private readonly output: OutputBudget;
   private readonly admission: Admission;
+  private readonly gate: LoginGate;
 
   constructor(private readonly deps: GatewayDeps) {
     this.output = new OutputBudget(deps.config.outputBudgetBytes);
     this.admission = new Admission(deps.config);
+    this.gate = new LoginGate(deps.accounts, deps.config.accountsOnly);
   }
 
   get connectionCount(): number {
@@ -223,6 +227,16 @@ export class Gateway {
     const { config, users, log, sessions } = this.deps;
     const name = message.name;
     let reason = usernameProblem(name, config.usernameMax);
+    let refusal: Refusal | undefined;
+    if (!reason) {
+      session.claiming = true;
+      try {
+        refusal = await this.gate.check(name, message.password, session.address);
+        if (refusal) reason = refusal.reason;
+      } finally {
+        session.claiming = false;
+      }
+    }
     if (!reason) {
       session.claiming = true;
       let claim;
@@ -254,7 +268,7 @@ export class Gateway {
     const attemptsLeft = config.loginAttempts - session.loginAttempts;
     log.action('login-refused', { id: session.id, name: name.slice(0, 64), reason });
     if (!session.open) return;
-    session.send({ t: 'login-refused', reason, attemptsLeft });
+    session.send({ t: 'login-refused', reason, attemptsLeft, ...(refusal?.needsPassword ? { needsPassword: true } : {}) });
     if (attemptsLeft <= 0) session.end('quit', 'too many failed login attempts');
   }
 

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { ChatServer } from '../../core/server/chat-server.js';
 import { DEFAULTS, type ServerConfig } from '../../core/config.js';
+import { tempDir } from './temp.js';
 
 /** A real server on an ephemeral loopback port, stopped when the test ends. No log output. */
 export async function startServer(t: ExecutionContext, overrides: Partial<ServerConfig> = {}): Promise<ChatServer> {
@@ -16,6 +17,7 @@ export async function startServer(t: ExecutionContext, overrides: Partial<Server
     logToStdout: false,
     maxConnectionsPerAddress: DEFAULTS.maxConnections,
     connectRate: 0,
+    stateDir: overrides.stateDir ?? (await tempDir(t)),
     ...overrides,
   });
   t.teardown(() => server.stop());
