@@ -32,7 +32,7 @@ export class RoomService implements Rooms {
     await this.delivery.toRoom(result.room, { kind: 'joined', room: result.room, user });
     this.log.action('join', { user, room: result.room, from: result.previous });
     if ((await this.directory.members(result.room)).length === 1) {
-      await this.meta.set(metaKey(result.room), { createdBy: user, operators: [user] } satisfies Meta);
+      await this.meta.set(metaKey(result.room), { name: result.room, createdBy: user, operators: [user] } satisfies Meta);
       this.events.emit('roomCreated', { room: result.room, by: user });
     }
     this.events.emit('join', result.previous ? { user, room: result.room, previous: result.previous } : { user, room: result.room });
@@ -50,10 +50,10 @@ export class RoomService implements Rooms {
     return room;
   }
 
+  // One store read: guards call this for every command they check, and slow mode for every line.
   async details(room: string): Promise<RoomDetails | undefined> {
-    const name = (await this.directory.list()).find((r) => r.name.toLowerCase() === room.toLowerCase())?.name;
-    const meta = name === undefined ? undefined : await this.meta.get<Meta>(metaKey(name));
-    return name === undefined ? undefined : { name, createdBy: meta?.createdBy ?? '', operators: meta?.operators ?? [] };
+    const meta = await this.meta.get<Meta>(metaKey(room));
+    return meta && { name: meta.name, createdBy: meta.createdBy, operators: meta.operators };
   }
 
   async addOperator(room: string, user: string): Promise<void> {
@@ -110,6 +110,8 @@ export class RoomService implements Rooms {
 }
 
 interface Meta {
+  /** The room's spelling, as its creator typed it. */
+  name: string;
   createdBy: string;
   operators: string[];
 }

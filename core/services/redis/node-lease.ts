@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ActionLog, Delivery, Uploads } from '../../tokens.js';
+import { toWire } from '../../session/wire.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { LocalMembers } from './local-members.js';
 import type { RedisNetwork } from './network.js';
@@ -179,8 +180,8 @@ export class NodeLease {
     } else if (status === 'full' && room) {
       counts.full++;
       leaveLocally(name);
-      endpoint?.send({ t: 'left', room: room.name, user: name, reason: 'connection lost' });
-      endpoint?.send({ t: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
+      endpoint?.send(toWire({ kind: 'left', room: room.name, user: name, reason: 'connection lost' }));
+      endpoint?.send(toWire({ kind: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` }));
     }
   }
 
