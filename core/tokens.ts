@@ -7,7 +7,7 @@
 import type { ServerConfig } from './config.js';
 import type { ChatEvents, EventName, HookEvents, HookName } from './events/events.js';
 import type { Outgoing } from './events/outgoing.js';
-import type { CommandManifest, FileOffer, LeaveReason } from './protocol/messages.js';
+import type { CommandManifest, FileOffer, LeaveReason, Role } from './protocol/messages.js';
 
 /** A symbol that remembers the type it stands for. `Symbol.for` keeps it one value across copies. */
 export type Token<T> = symbol & { readonly __type?: T };
@@ -145,7 +145,7 @@ export interface Sessions {
 export interface CommandCatalog {
   list(): readonly CommandManifest[];
   /** The commands `user` may use: guards with `visible` hide the others from /help and completion. */
-  forUser(user: string): Promise<readonly CommandManifest[]>;
+  forUser(user: string, role?: Role): Promise<readonly CommandManifest[]>;
   find(nameOrAlias: string): CommandManifest | undefined;
 }
 
@@ -177,23 +177,46 @@ export interface SaveReport {
   problem?: string;
 }
 
-export type Role = 'admin' | 'moderator';
+export type { Role };
+
+export const ROLES: readonly Role[] = ['admin', 'moderator'];
 
 export interface AccountInfo {
   name: string;
   role: Role | undefined;
+  /** The password is one-time (a roster import): the next login must set a new one. */
+  mustChange: boolean;
+  /** When it was registered (ms since the epoch). */
+  created: number;
 }
 
-/** Registered names, their password hashes and roles. Passwords go in and are never given back. */
+/**
+ * Registered names, their password hashes and roles. Passwords go in and are never given back.
+ * Names are unique ignoring case; each method takes any spelling.
+ */
 export interface Accounts {
   find(name: string): Promise<AccountInfo | undefined>;
   /** Whether `password` is the account's, compared in constant time; false for no such account. */
   verify(name: string, password: string): Promise<boolean>;
   /** False when the name (ignoring case) is already registered. */
-  add(name: string, password: string, role?: Role): Promise<boolean>;
-  setPassword(name: string, password: string): Promise<boolean>;
+  add(name: string, password: string, options?: { role?: Role; mustChange?: boolean }): Promise<boolean>;
+  /** Sets a new password (and clears `mustChange`, unless given); false for no such account. */
+  setPassword(name: string, password: string, options?: { mustChange?: boolean }): Promise<boolean>;
+  setRole(name: string, role: Role | undefined): Promise<boolean>;
+  remove(name: string): Promise<boolean>;
   list(): Promise<AccountInfo[]>;
-  close(): void;
+  close(): void | Promise<void>;
+}
+
+/** Whether `role` includes `needed`: an admin has every moderator's powers. */
+export function hasRole(role: Role | undefined, needed: Role): boolean {
+  return role === 'admin' || role === needed;
+}
+
+/** Who a logged-in user is: a guest, or the owner of a registered name (with its role, if any). */
+export interface Identity {
+  readonly registered: boolean;
+  readonly role: Role | undefined;
 }
 
 export const Tokens = {

@@ -135,6 +135,7 @@ test('the dispatcher given any line either runs the command with arguments that 
           room: ROOM.test(value),
           text: value.trim().length > 0 && characterCount(value) <= 50,
           file: false,
+          secret: false,
         }[spec.kind];
         if (!fits) return false;
       }

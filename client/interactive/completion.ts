@@ -54,6 +54,7 @@ export function analyse(line: string, cursor: number, commands: readonly Command
   if (!command) return { ok: false, reason: `${name} is not a command here; /help lists them` };
   let pos = name.length;
   for (const spec of command.args) {
+    if (spec.kind === 'secret') continue; // asked for apart from the line
     while (pos < head.length && (head[pos] === ' ' || head[pos] === '\t')) pos++;
     if (spec.kind === 'text') return textWord(head, pos);
     const token = readToken(head, pos);

@@ -6,6 +6,8 @@ export interface ArgSpec {
   readonly kind: ArgKind;
   readonly optional: boolean;
   readonly description?: string;
+  /** A `secret` the client asks for twice. */
+  readonly confirm?: boolean;
 }
 
 /** What `arg.user()` and its siblings return: an argument waiting for its name (its key). */
@@ -13,6 +15,7 @@ export interface ArgDecl<K extends ArgKind = ArgKind, O extends boolean = boolea
   readonly kind: K;
   readonly optional: O;
   readonly description?: string;
+  readonly confirm?: boolean;
 }
 
 /** A command's arguments, by name, in the order they are typed. */
@@ -25,6 +28,7 @@ interface KindValues {
   room: string;
   text: string;
   file: FileOffer;
+  secret: string;
 }
 
 type RequiredArgs<D extends ArgDecls> = { [N in keyof D as D[N]['optional'] extends true ? never : N]: KindValues[D[N]['kind']] };
@@ -42,12 +46,20 @@ function make<K extends ArgKind>(kind: K) {
   return build;
 }
 
+/** A secret: `confirm` makes the client ask twice (a new password). */
+function secret(options: { optional: true; confirm?: boolean; description?: string }): ArgDecl<'secret', true>;
+function secret(options?: { optional?: false; confirm?: boolean; description?: string }): ArgDecl<'secret', false>;
+function secret(options: { optional?: boolean; confirm?: boolean; description?: string } = {}): ArgDecl<'secret'> {
+  return Object.freeze({ kind: 'secret' as const, optional: options.optional ?? false, description: options.description, confirm: options.confirm === true });
+}
+
 /**
  * Argument builders, one per kind; the key a builder is given under is the argument's name. The
  * core parses and checks each kind before the plugin runs: `word` one token; `user` an online
  * user (case-insensitive, given to the plugin in its canonical spelling); `room` a valid room
  * name; `text` the rest of the line (must be last); `file` a file the client uploads (the plugin
- * receives its offer: name, size, digest).
+ * receives its offer: name, size, digest); `secret` a password the client asks for, hidden, and
+ * sends beside the line, never in it (the plugin receives the string; nothing logs it).
  *
  * @example
  * args: { username: arg.user(), message: arg.text() }
@@ -58,6 +70,7 @@ export const arg = {
   room: make('room'),
   text: make('text'),
   file: make('file'),
+  secret,
 };
 
 /** The declaration as the core keeps it: in key order, each with its name. */
@@ -66,13 +79,13 @@ export function argSpecs(decls: ArgDecls): readonly ArgSpec[] {
     throw new TypeError('args must be an object of arguments by name, such as { username: arg.user(), message: arg.text() }');
   }
   return Object.freeze(
-    Object.entries(decls).map(([name, d]) => Object.freeze({ name, kind: d?.kind, optional: d?.optional === true, description: d?.description })),
+    Object.entries(decls).map(([name, d]) => Object.freeze({ name, kind: d?.kind, optional: d?.optional === true, description: d?.description, ...(d?.confirm ? { confirm: true } : {}) })),
   );
 }
 
 /** `/whisper <username> <message...>` from the declaration. */
 export function usageOf(name: string, args: readonly ArgSpec[]): string {
-  const parts = args.map((a) => {
+  const parts = args.filter((a) => a.kind !== 'secret').map((a) => {
     const label = a.kind === 'text' ? `${a.name}...` : a.name;
     return a.optional ? `[${label}]` : `<${label}>`;
   });

@@ -1,6 +1,6 @@
 import type { GuardDecl, GuardRef, Provided } from '../guards/guard.js';
 import { definePiece, injectableWith, pieceOf } from '../pieces/piece.js';
-import type { Token } from '../tokens.js';
+import type { Identity, Token } from '../tokens.js';
 import { argSpecs, usageOf, type ArgDecls, type ArgSpec, type InferArgs } from './args.js';
 
 /** What a plugin declares, once, about its command. */
@@ -47,6 +47,8 @@ export interface CommandMeta {
 interface BaseContext<D extends ArgDecls> {
   /** Canonical name of the user who ran the command. */
   readonly user: string;
+  /** Guest or account, and its role (`guards.role` checks it declaratively). */
+  readonly identity: Identity;
   readonly args: InferArgs<D>;
   /** The command's declared name (also when invoked by an alias). */
   readonly command: string;

@@ -2,7 +2,7 @@ import type { ServerConfig } from '../config.js';
 import { ArgumentError, UserError } from '../errors.js';
 import { classifyLine, CommandLineError, parseCommandArgs } from '../protocol/command-line.js';
 import type { FileOffer, ServerMessage } from '../protocol/messages.js';
-import type { ActionLog, RoomDirectory, UserDirectory } from '../tokens.js';
+import type { ActionLog, Identity, RoomDirectory, UserDirectory } from '../tokens.js';
 import type { CommandContext, CommandMeta } from './decorator.js';
 import { withRequest } from './request.js';
 import { resolveArgs } from './kinds.js';
@@ -12,8 +12,18 @@ import type { CommandRegistry, LoadedCommand } from './registry.js';
 /** The user a command line came from, as the dispatcher needs to see them. */
 export interface Caller {
   readonly user: string;
+  /** Guest or account, and its role; a caller without one is a guest. */
+  readonly identity?: Identity;
   send(message: ServerMessage): void;
 }
+
+/** What a command line may carry beside its text: uploads offered and secrets asked for by the client. */
+export interface Attachments {
+  readonly files?: readonly FileOffer[];
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
 
 /**
  * Turns one command line into a plugin call: finds the command by name or alias, parses and
@@ -36,7 +46,7 @@ export class Dispatcher {
     return kind.kind === 'command' && this.registry.get(kind.name)?.meta.floodExempt === true;
   }
 
-  async dispatch(caller: Caller, requestId: number, line: string, files: readonly FileOffer[] = []): Promise<void> {
+  async dispatch(caller: Caller, requestId: number, line: string, { files = [], secrets = {} }: Attachments = {}): Promise<void> {
     const kind = classifyLine(line);
     const command = kind.kind === 'command' ? this.registry.get(kind.name) : this.registry.plainText();
     const name = kind.kind === 'command' ? kind.name : (command?.meta.name ?? 'text');
@@ -46,14 +56,17 @@ export class Dispatcher {
         throw new UserError('UNKNOWN_COMMAND', `unknown command '/${clip(name)}'; type /help for the list`);
       }
       const room = command.meta.guards.length > 0 ? await this.rooms.roomOf(caller.user) : undefined;
-      await this.guard(command, caller.user, room);
+      const identity = caller.identity ?? GUEST;
+      await this.guard(command, caller.user, identity, room);
       const args = await resolveArgs(command.meta, parseLine(command.meta, kind.kind === 'command' ? kind.rest : kind.text), {
         users: this.users,
         config: this.config,
         files,
+        secrets,
       });
       const context: CommandContext<ArgDecls, { room: string | undefined }> = withRequest({
         user: caller.user,
+        identity,
         args: args as CommandContext['args'],
         command: command.meta.name,
         room,
@@ -72,10 +85,10 @@ export class Dispatcher {
   }
 
   /** Runs the command's guards in order; the first refusal is the user's answer. */
-  private async guard(command: LoadedCommand, user: string, room: string | undefined): Promise<void> {
+  private async guard(command: LoadedCommand, user: string, identity: Identity, room: string | undefined): Promise<void> {
     for (const ref of command.meta.guards) {
       const guard = this.registry.guard(ref.name)!; // the loader checked every name
-      const refusal = await guard.handler.check({ user, command: command.meta.name, room }, ref.options as never);
+      const refusal = await guard.handler.check({ user, role: identity.role, command: command.meta.name, room }, ref.options as never);
       if (refusal !== undefined) throw new UserError(guard.code, refusal);
     }
   }

@@ -10,6 +10,7 @@ export interface KindEnv {
   users: UserDirectory;
   config: ServerConfig;
   files: readonly FileOffer[];
+  secrets: Readonly<Record<string, string>>;
 }
 
 /** Counts characters as people do (code points), not UTF-16 units. */
@@ -32,6 +33,12 @@ export async function resolveArgs(meta: CommandMeta, raw: RawArgs, env: KindEnv)
   const out: Record<string, unknown> = {};
   let offered: FileOffer | undefined; // refusals after a file argument say which file was not sent
   for (const spec of meta.args) {
+    if (spec.kind === 'secret') {
+      const secret = env.secrets[spec.name];
+      if (secret !== undefined) out[spec.name] = secret;
+      else if (!spec.optional) throw new ArgumentError(`<${spec.name}> is a secret the client asks for and sends apart from the line, and this client does not; use an up-to-date chatclient`, spec.name, meta.usage);
+      continue;
+    }
     const value = raw[spec.name];
     if (value === undefined) continue;
     switch (spec.kind) {

@@ -1,5 +1,5 @@
 import { inject } from 'tsyringe';
-import { Tokens, type Rooms } from '../tokens.js';
+import { hasRole, Tokens, type Role, type Rooms } from '../tokens.js';
 import { Guard, type GuardContext, type GuardHandler } from './guard.js';
 
 @Guard({ name: 'inRoom', code: 'NOT_IN_ROOM' })
@@ -11,11 +11,20 @@ export class InRoomGuard implements GuardHandler {
 export class RoomOperatorGuard implements GuardHandler {
   constructor(@inject(Tokens.Rooms) private readonly rooms: Rooms) {}
 
-  check = async ({ user, room, command }: GuardContext) => {
+  check = async ({ user, role, room, command }: GuardContext) => {
     if (room === undefined) return 'you are not in a room; /join a room first';
+    if (role !== undefined) return undefined; // moderators and admins act in every room
     const details = await this.rooms.details(room);
     return details?.operators.includes(user) ? undefined : `only an operator of ${room} can use /${command}`;
   };
+}
+
+/** An account's role, or one above it: an admin may do whatever a moderator may. */
+@Guard({ name: 'role', code: 'NOT_PERMITTED' })
+export class RoleGuard implements GuardHandler<{ role: Role }> {
+  check = ({ role, command }: GuardContext, options: { role: Role }) =>
+    hasRole(role, options.role) ? undefined : `/${command} is for ${options.role === 'admin' ? 'admins' : 'moderators and admins'} only`;
+  visible = (_user: string, options: { role: Role }, role: Role | undefined) => hasRole(role, options.role);
 }
 
 /** Cooldowns are per server: this instance's clock, by user and command, pruned as it grows. */
@@ -34,4 +43,4 @@ export class CooldownGuard implements GuardHandler<{ seconds: number }> {
   };
 }
 
-export const BUILTIN_GUARDS = [InRoomGuard, RoomOperatorGuard, CooldownGuard] as const;
+export const BUILTIN_GUARDS = [InRoomGuard, RoomOperatorGuard, RoleGuard, CooldownGuard] as const;

@@ -1,9 +1,11 @@
-import type { Token } from '../tokens.js';
+import type { Role, Token } from '../tokens.js';
 import { definePiece, injectableWith } from '../pieces/piece.js';
 
 /** What a guard knows of the command about to run. */
 export interface GuardContext {
   readonly user: string;
+  /** The caller's role: admins and moderators may do more. */
+  readonly role: Role | undefined;
   readonly command: string;
   /** The caller's room when the command arrived, if any. */
   readonly room: string | undefined;
@@ -17,7 +19,7 @@ export interface GuardContext {
  */
 export interface GuardHandler<O = undefined> {
   readonly check: (context: GuardContext, options: O) => Promise<string | undefined> | string | undefined;
-  readonly visible?: (user: string, options: O) => Promise<boolean> | boolean;
+  readonly visible?: (user: string, options: O, role: Role | undefined) => Promise<boolean> | boolean;
 }
 
 export interface GuardOptions {
@@ -68,6 +70,11 @@ export const guards = {
   inRoom: ref<{ readonly room: string }>('inRoom'),
   /** The caller is an operator of their room (which implies `inRoom`). Refused with NOT_OPERATOR. */
   roomOperator: ref<{ readonly room: string }>('roomOperator'),
+  /**
+   * The caller's account has this role or a higher one (admin is above moderator). Refused
+   * with NOT_PERMITTED, and hidden from /help and completion for everyone else.
+   */
+  role: (role: Role) => ref('role', { role }),
   /** At most one use per `seconds` per user. Refused with COOLDOWN, saying how long to wait. */
   cooldown: (seconds: number) => ref('cooldown', { seconds }),
 };

@@ -78,6 +78,7 @@ export function parseCommandArgs(command: Declared, rest: string): RawArgs {
   const values: RawArgs = {};
   let pos = skipSpace(rest, 0);
   for (const spec of command.args) {
+    if (spec.kind === 'secret') continue; // never on the line
     if (pos >= rest.length) {
       if (!spec.optional) throw new CommandLineError(`missing <${spec.name}>`, spec.name);
       values[spec.name] = undefined;

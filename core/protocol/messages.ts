@@ -1,13 +1,19 @@
 /** Protocol v1 messages. Both sides import these types; see docs/PROTOCOL.md. */
 export const PROTOCOL_VERSION = 1;
 
-export type ArgKind = 'word' | 'user' | 'room' | 'text' | 'file';
+/** An account's role: admins may do all that moderators may, in every room. */
+export type Role = 'admin' | 'moderator';
+
+/** `secret`: never typed on the line; the client asks for it (hidden) and sends it in `cmd.secrets`. */
+export type ArgKind = 'word' | 'user' | 'room' | 'text' | 'file' | 'secret';
 
 export interface ArgManifest {
   name: string;
   kind: ArgKind;
   optional: boolean;
   description?: string;
+  /** A secret the client asks for twice (a new password). */
+  confirm?: true;
 }
 
 export interface CommandManifest {
@@ -65,8 +71,10 @@ export interface FileOffer {
 
 export type ClientMessage =
   | { t: 'hello'; v: number; client?: string; features?: string[] }
-  | { t: 'login'; name: string; password?: string }
-  | { t: 'cmd'; id: number; line: string; files?: FileOffer[] }
+  /** `serverPassword`: the server's own (`--password-file`); `newPassword`: replaces a one-time password. */
+  | { t: 'login'; name: string; password?: string; newPassword?: string; serverPassword?: string }
+  /** `secrets`: the command's `secret` arguments by name, kept off the line (and so out of any echo or history). */
+  | { t: 'cmd'; id: number; line: string; files?: FileOffer[]; secrets?: Record<string, string> }
   | { t: 'query'; id: number; what: 'users' | 'rooms' }
   | { t: 'upload-end'; transfer: number }
   | { t: 'upload-cancel'; transfer: number; reason?: string }
@@ -79,9 +87,13 @@ export type LeaveReason = 'left' | 'switched' | 'quit' | 'connection lost' | 'sh
 
 export type ServerMessage =
   | { t: 'welcome'; v: number; server: string; limits: Limits; commands: CommandManifest[] }
-  | { t: 'login-ok'; name: string }
-  /** `needsPassword`: the name is registered; log in again with its password. */
-  | { t: 'login-refused'; reason: string; attemptsLeft: number; needsPassword?: true }
+  /** `registered`: the name is an account (guests have neither field); `role`: its role, if any. */
+  | { t: 'login-ok'; name: string; registered?: true; role?: Role }
+  /**
+   * What to send again: `needsServerPassword` the server's password; `needsPassword` the name is
+   * registered, so its password; `needsNewPassword` the password was one-time, so a new one too.
+   */
+  | { t: 'login-refused'; reason: string; attemptsLeft: number; needsPassword?: true; needsNewPassword?: true; needsServerPassword?: true }
   | { t: 'reply'; re?: number; text: string }
   | { t: 'error'; re?: number; code: string; message: string }
   | { t: 'message'; room: string; from: string; text: string; ts: number; emote?: true }
@@ -115,6 +127,9 @@ export type ServerMessageOf<T extends ServerMessage['t']> = Extract<ServerMessag
 
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 const isStr = (v: unknown, max = 65_536): v is string => typeof v === 'string' && v.length <= max;
+
+const isSecrets = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length <= 4 && Object.entries(v).every(([k, s]) => k.length <= 64 && isStr(s, 1024));
 
 const isList = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 16 && v.every((s) => isStr(s, 64));
 
@@ -157,9 +172,12 @@ function checkClientMessage(payload: Buffer): ClientMessage | undefined {
     case 'hello':
       return isInt(m.v) && (m.client === undefined || isStr(m.client, 200)) && (m.features === undefined || isList(m.features)) ? (m as ClientMessage) : undefined;
     case 'login':
-      return isStr(m.name, 1024) && (m.password === undefined || isStr(m.password, 1024)) ? (m as ClientMessage) : undefined;
+      return isStr(m.name, 1024) && [m.password, m.newPassword, m.serverPassword].every((p) => p === undefined || isStr(p, 1024)) ? (m as ClientMessage) : undefined;
     case 'cmd':
-      return isInt(m.id) && isStr(m.line) && (m.files === undefined || (Array.isArray(m.files) && m.files.length <= 8 && m.files.every(isOffer)))
+      return isInt(m.id) &&
+        isStr(m.line) &&
+        (m.files === undefined || (Array.isArray(m.files) && m.files.length <= 8 && m.files.every(isOffer))) &&
+        (m.secrets === undefined || isSecrets(m.secrets))
         ? (m as ClientMessage)
         : undefined;
     case 'query':

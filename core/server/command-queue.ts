@@ -10,6 +10,7 @@ interface Pending {
   id: number;
   line: string;
   files: readonly FileOffer[];
+  secrets: Readonly<Record<string, string>> | undefined;
 }
 
 // Commands a client may have waiting behind the one running; more is refused, not buffered.
@@ -39,7 +40,7 @@ export class CommandQueue {
     this.flood = new TokenBucket(config.floodRate, config.floodBurst);
   }
 
-  push(id: number, line: string, files: readonly FileOffer[]): void {
+  push(id: number, line: string, files: readonly FileOffer[], secrets?: Readonly<Record<string, string>>): void {
     if (!this.dispatcher.floodExempt(line) && !this.admit(id, 'this line was not sent')) return;
     if (this.waiting.length >= MAX_WAITING) {
       this.session.send({ t: 'error', re: id, code: 'BUSY', message: 'too many commands waiting; this line was not run' });
@@ -47,8 +48,8 @@ export class CommandQueue {
       return;
     }
     // Straight to run when idle, the usual case: an idle connection keeps no array storage.
-    if (this.running) this.waiting.push({ id, line, files });
-    else this.run({ id, line, files });
+    if (this.running) this.waiting.push({ id, line, files, secrets });
+    else this.run({ id, line, files, secrets });
   }
 
   /** Gives up on a command that has run past the time limit, so the connection moves on. */
@@ -117,7 +118,7 @@ export class CommandQueue {
     if (!this.session.open) return this.settle();
     const running = { id: item.id, line: item.line, since: Date.now() };
     this.running = running;
-    this.dispatcher.dispatch(this.session, item.id, item.line, item.files).finally(() => {
+    this.dispatcher.dispatch(this.session, item.id, item.line, item).finally(() => {
       if (this.running !== running) return; // timed out already; the queue moved on
       this.running = undefined;
       this.next();

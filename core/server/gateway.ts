@@ -275,7 +275,7 @@ export class Gateway {
   private onReady(session: Session, message: ClientMessage): void {
     switch (message.t) {
       case 'cmd':
-        this.conns.get(session)?.queue.push(message.id, message.line, message.files ?? []);
+        this.conns.get(session)?.queue.push(message.id, message.line, message.files ?? [], message.secrets);
         return;
       case 'query':
         if (!this.conns.get(session)?.queue.admit(message.id, 'this query was not answered')) return;

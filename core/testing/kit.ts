@@ -17,6 +17,14 @@ import { FrameDecoder, FrameKind } from '../protocol/frame.js';
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { compose, type Composition } from '../server/compose.js';
 import { depart } from '../services/departure.js';
+import type { Identity, Role } from '../tokens.js';
+
+export interface TestLogin {
+  name: string;
+  role?: Role;
+  /** Default: true when a role is given. */
+  registered?: boolean;
+}
 
 export interface TestServerOptions {
   /** Plugin names to load (file names in `plugins/` and `pluginDirs`); default: all. */
@@ -48,13 +56,17 @@ export class TestServer {
 
   constructor(readonly parts: Composition) {}
 
-  /** Logs users in, in order; refused names throw with the server's reason. */
-  async login(...names: string[]): Promise<TestUser[]> {
+  /**
+   * Logs users in, in order; refused names throw with the server's reason. A name alone is a
+   * guest; `{ name, role }` the owner of a registered account with that role (no password asked).
+   */
+  async login(...logins: (string | TestLogin)[]): Promise<TestUser[]> {
     const users: TestUser[] = [];
-    for (const name of names) {
+    for (const login of logins) {
+      const { name, role, registered = role !== undefined } = typeof login === 'string' ? { name: login } : login;
       const claim = await this.parts.users.claim(name);
       if (!claim.ok) throw new Error(`username '${claim.holder}' is already taken`);
-      const user = new TestUser(claim.name, this);
+      const user = new TestUser(claim.name, this, Object.freeze({ registered, role }));
       this.users.set(claim.name, user);
       this.parts.sessions.add(claim.name, user.endpoint);
       this.parts.events.emit('login', { user: claim.name });
@@ -70,8 +82,8 @@ export class TestServer {
   }
 
   /** @internal */
-  async dispatch(user: TestUser, line: string): Promise<void> {
-    await this.parts.dispatcher.dispatch({ user: user.name, send: (m) => user.record(m) }, this.nextRequest++, line);
+  async dispatch(user: TestUser, line: string, secrets?: Record<string, string>): Promise<void> {
+    await this.parts.dispatcher.dispatch({ user: user.name, identity: user.identity, send: (m) => user.record(m) }, this.nextRequest++, line, { secrets });
     await this.settled();
   }
 
@@ -107,12 +119,16 @@ export class TestUser {
   constructor(
     readonly name: string,
     private readonly server: TestServer,
+    readonly identity: Identity,
   ) {}
 
-  /** Types a line; resolves with what this user saw because of it. */
-  async run(line: string): Promise<string[]> {
+  /**
+   * Types a line; resolves with what this user saw because of it. `secrets` are what the client
+   * would have asked for (hidden) for the command's `arg.secret()` arguments, by name.
+   */
+  async run(line: string, secrets?: Record<string, string>): Promise<string[]> {
     const from = this.lines.length;
-    await this.server.dispatch(this, line);
+    await this.server.dispatch(this, line, secrets);
     return this.lines.slice(from);
   }
 

@@ -1,32 +1,17 @@
 import type Database from 'better-sqlite3';
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { Accounts, AccountInfo, Role } from '../../tokens.js';
 import { openStateDatabase } from './database.js';
-
-const N = 16384;
-const R = 8;
-const P = 1;
-const KEY_BYTES = 32;
-
-function hashPassword(password: string): string {
-  const salt = randomBytes(16);
-  const hash = scryptSync(password, salt, KEY_BYTES, { N, r: R, p: P });
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${hash.toString('base64')}`;
-}
-
-function matches(password: string, stored: string): boolean {
-  const [kind, n, r, p, salt, hash] = stored.split('$');
-  if (kind !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return timingSafeEqual(actual, expected);
-}
+import { hashPassword, matches } from './password-hash.js';
 
 interface Row {
   name: string;
   hash: string;
   role: Role | null;
+  must_change: number;
+  created: number;
 }
+
+const info = (row: Row): AccountInfo => ({ name: row.name, role: row.role ?? undefined, mustChange: row.must_change === 1, created: row.created });
 
 /** Accounts in the state folder's SQLite file: they survive restarts. */
 export class SqliteAccounts implements Accounts {
@@ -37,12 +22,12 @@ export class SqliteAccounts implements Accounts {
   }
 
   private row(name: string): Row | undefined {
-    return this.db.prepare('SELECT name, hash, role FROM accounts WHERE key = ?').get(name.toLowerCase()) as Row | undefined;
+    return this.db.prepare('SELECT name, hash, role, must_change, created FROM accounts WHERE key = ?').get(name.toLowerCase()) as Row | undefined;
   }
 
   async find(name: string): Promise<AccountInfo | undefined> {
     const row = this.row(name);
-    return row && { name: row.name, role: row.role ?? undefined };
+    return row && info(row);
   }
 
   async verify(name: string, password: string): Promise<boolean> {
@@ -50,20 +35,30 @@ export class SqliteAccounts implements Accounts {
     return row !== undefined && matches(password, row.hash);
   }
 
-  async add(name: string, password: string, role?: Role): Promise<boolean> {
+  async add(name: string, password: string, options: { role?: Role; mustChange?: boolean } = {}): Promise<boolean> {
     const result = this.db
-      .prepare('INSERT OR IGNORE INTO accounts (key, name, hash, role, created) VALUES (?, ?, ?, ?, ?)')
-      .run(name.toLowerCase(), name, hashPassword(password), role ?? null, Date.now());
+      .prepare('INSERT OR IGNORE INTO accounts (key, name, hash, role, must_change, created) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(name.toLowerCase(), name, hashPassword(password), options.role ?? null, options.mustChange ? 1 : 0, Date.now());
     return result.changes === 1;
   }
 
-  async setPassword(name: string, password: string): Promise<boolean> {
-    return this.db.prepare('UPDATE accounts SET hash = ? WHERE key = ?').run(hashPassword(password), name.toLowerCase()).changes === 1;
+  async setPassword(name: string, password: string, options: { mustChange?: boolean } = {}): Promise<boolean> {
+    return (
+      this.db.prepare('UPDATE accounts SET hash = ?, must_change = ? WHERE key = ?').run(hashPassword(password), options.mustChange ? 1 : 0, name.toLowerCase())
+        .changes === 1
+    );
+  }
+
+  async setRole(name: string, role: Role | undefined): Promise<boolean> {
+    return this.db.prepare('UPDATE accounts SET role = ? WHERE key = ?').run(role ?? null, name.toLowerCase()).changes === 1;
+  }
+
+  async remove(name: string): Promise<boolean> {
+    return this.db.prepare('DELETE FROM accounts WHERE key = ?').run(name.toLowerCase()).changes === 1;
   }
 
   async list(): Promise<AccountInfo[]> {
-    const rows = this.db.prepare('SELECT name, role FROM accounts ORDER BY key').all() as Row[];
-    return rows.map((r) => ({ name: r.name, role: r.role ?? undefined }));
+    return (this.db.prepare('SELECT name, hash, role, must_change, created FROM accounts ORDER BY key').all() as Row[]).map(info);
   }
 
   close(): void {

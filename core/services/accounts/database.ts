@@ -11,6 +11,8 @@ const MIGRATIONS: readonly string[] = [
      role TEXT,
      created INTEGER NOT NULL
    )`,
+  // A roster import's one-time passwords: the first login must replace them.
+  `ALTER TABLE accounts ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0`,
 ];
 
 /** Opens (creating the folder and file on first start) the state database, migrated to the latest schema. */
