@@ -15,7 +15,7 @@ import { MemoryBackend, type Backend } from '../services/backend.js';
 import { RedisNode } from '../services/redis/redis-node.js';
 import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
-import { SqliteAccounts } from '../services/accounts/accounts.js';
+import { openAccounts } from '../services/accounts/open.js';
 import { Tokens, type Accounts, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
 
 export { BUILTIN_PLUGINS } from '../plugins/host.js';
@@ -83,8 +83,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   const { users, rooms: roomDirectory, delivery, stores } = backend;
   let accounts: Accounts;
   try {
-    // Under --redis each node opens the file at its own --state-dir: shared only if they point at one file.
-    accounts = new SqliteAccounts(config.stateDir);
+    accounts = await openAccounts(config);
   } catch (error) {
     await abortStart({ log, backend }, error);
     throw new StartupError(`cannot open the accounts database in ${config.stateDir}: ${(error as Error).message}`, { cause: error });
