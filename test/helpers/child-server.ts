@@ -41,7 +41,7 @@ export class ChildServer {
     const logFile = join(dir, 'server.log');
     const child = spawn(
       process.execPath,
-      [...(options.gc ? ['--expose-gc'] : []), 'bin/chatserver.js', '0', '--host', '127.0.0.1', '--log', logFile, '--quiet', '--connect-rate', '0', ...args],
+      [...(options.gc ? ['--expose-gc'] : []), 'bin/chatserver.js', '0', '--host', '127.0.0.1', '--log', logFile, '--quiet', '--connect-rate', '0', ...(args.includes('--state-dir') ? [] : ['--state-dir', join(dir, 'state')]), ...args],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, CHATSERVER_STATS_IPC: '1', ...options.env } },
     );
     const exited = new Promise<ChildExit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
