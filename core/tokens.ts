@@ -213,6 +213,16 @@ export function hasRole(role: Role | undefined, needed: Role): boolean {
   return role === 'admin' || role === needed;
 }
 
+/** Who users are, and their own accounts, for plugins (/register, /password, /whois). */
+export interface Identities {
+  /** A user online anywhere on the network; undefined for someone who is not. */
+  of(user: string): Promise<Identity | undefined>;
+  /** Registers the name `user` is logged in under, with this password; they own it from now on. UserError when it is taken or weak. */
+  register(user: string, password: string): Promise<void>;
+  /** Replaces `user`'s password once `current` is shown to be theirs. UserError otherwise. */
+  changePassword(user: string, current: string, next: string): Promise<void>;
+}
+
 /** Who a logged-in user is: a guest, or the owner of a registered name (with its role, if any). */
 export interface Identity {
   readonly registered: boolean;
@@ -222,6 +232,8 @@ export interface Identity {
 export const Tokens = {
   Config: token<ServerConfig>('config'),
   Accounts: token<Accounts>('accounts'),
+  /** Who users are: guests or accounts' owners, and their roles. */
+  Identities: token<Identities>('identities'),
   Users: token<UserDirectory>('users'),
   RoomDirectory: token<RoomDirectory>('room-directory'),
   Rooms: token<Rooms>('rooms'),

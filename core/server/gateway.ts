@@ -11,6 +11,7 @@ import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { Accounts, ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import type { EventBus } from '../services/event-bus.js';
+import type { IdentityService } from '../services/identities.js';
 import { Admission } from './admission.js';
 import { CommandQueue } from './command-queue.js';
 import { Login } from './login.js';
@@ -30,6 +31,7 @@ export interface GatewayDeps {
   events: EventBus;
   serverName: string;
   accounts: Accounts;
+  identities: IdentityService;
 }
 
 interface Conn {
@@ -132,7 +134,7 @@ export class Gateway {
   async announceCommands(): Promise<void> {
     this.welcome = undefined;
     for (const { session } of this.conns.values()) {
-      if (session.state === 'ready' && session.user) session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user, session.identity.role))] });
+      if (session.state === 'ready' && session.user) session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user, this.deps.sessions.identity(session.user)?.role))] });
     }
   }
 

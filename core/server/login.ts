@@ -4,9 +4,10 @@ import { UserError } from '../errors.js';
 import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import type { EventBus } from '../services/event-bus.js';
+import type { IdentityService } from '../services/identities.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import type { Session } from '../session/session.js';
-import type { Accounts, ActionLog, UserDirectory } from '../tokens.js';
+import type { Accounts, ActionLog, Identity, UserDirectory } from '../tokens.js';
 import { LoginGate, type Refusal } from './login-gate.js';
 
 export interface LoginDeps {
@@ -17,6 +18,7 @@ export interface LoginDeps {
   registry: CommandRegistry;
   events: EventBus;
   accounts: Accounts;
+  identities: IdentityService;
 }
 
 type LoginMessage = Extract<ClientMessage, { t: 'login' }>;
@@ -62,10 +64,12 @@ export class Login {
     }
   }
 
-  private async welcome(session: Session, name: string, identity: Session['identity']): Promise<void> {
+  private async welcome(session: Session, name: string, identity: Identity): Promise<void> {
     const { log, sessions, events, registry } = this.deps;
-    session.loggedIn(name, identity);
-    sessions.add(name, session);
+    session.loggedIn(name);
+    sessions.add(name, session, identity);
+    // Other nodes' /whois may then fall back on the accounts: no reason to refuse the login.
+    await this.deps.identities.loggedIn(name, identity).catch((error) => log.error(`publishing who ${name} is failed`, error));
     log.action('login', { id: session.id, user: name, remote: session.remote, account: identity.registered ? 'yes' : undefined, role: identity.role });
     session.send({ t: 'login-ok', name, ...(identity.registered ? { registered: true } : {}), ...(identity.role ? { role: identity.role } : {}) });
     events.emit('login', { user: name });
