@@ -30,6 +30,8 @@ export {
   type Chat,
   type CommandCatalog,
   type Identities,
+  type PluginControl,
+  type ReloadResult,
   type Identity,
   type Role,
   type RoomInfo,

@@ -118,8 +118,9 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });
 
-  const chat = new ChatService(delivery, events, log, config);
+  const chat = new ChatService(delivery, users, events, log, config);
   const plugins = new PluginHost({ container, config, registry, events, chat, stores, log });
+  container.register(Tokens.Plugins, { useValue: plugins });
   try {
     if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
     await plugins.load();

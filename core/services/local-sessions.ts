@@ -74,10 +74,12 @@ export class LocalSessions implements Sessions {
     return [...(this.ignored.get(user.toLowerCase()) ?? [])].sort();
   }
 
-  disconnect(user: string, reason: LeaveReason): void {
+  disconnect(user: string, reason: LeaveReason, text?: string): boolean {
     // Asked for by a command: a quit is the user's own, anything else a command's doing.
     const quit = reason === 'quit';
-    this.byName.get(user)?.end(reason, quit ? 'goodbye' : reason, quit ? 'user quit' : `ended by a command (${reason})`);
+    const endpoint = this.byName.get(user);
+    endpoint?.end(reason, text ?? (quit ? 'goodbye' : reason), quit ? 'user quit' : `ended by a command (${reason})`);
+    return endpoint !== undefined;
   }
 
   get size(): number {
