@@ -166,6 +166,8 @@ export interface Uploads {
   cancel(sender: string, transfer: number, reason: string): void;
   /** A recipient's client says whether it saved a file it received whole. */
   saved(recipient: string, report: SaveReport): void;
+  /** Whether a file is on its way to or from the user. */
+  busy(user: string): boolean;
   /** The user's connection is gone: cancel what they send, queue or receive. */
   userGone(user: string): void;
   /** Shutdown: cancel queued uploads, let active ones finish within `graceMs`, cancel the rest. */
@@ -224,6 +226,12 @@ export interface Identities {
   register(user: string, password: string): Promise<void>;
   /** Replaces `user`'s password once `current` is shown to be theirs. UserError otherwise. */
   changePassword(user: string, current: string, next: string): Promise<void>;
+  /**
+   * Gives a user of this server a new name, on the rules of a login (a registered one needs
+   * its password); their room sees them leave and come back under it. Resolves with the name
+   * as spelled, and the room they could not go back into, if so; UserError when refused.
+   */
+  rename(user: string, to: string, password?: string): Promise<{ name: string; lostRoom?: { room: string; why: string } }>;
 }
 
 /** A server ban: a name, or an address prefix (`10.0.0.0/24`, `2001:db8::/48`, one address). */

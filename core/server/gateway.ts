@@ -1,39 +1,27 @@
 import type { Socket } from 'node:net';
 import type { Dispatcher } from '../commands/dispatcher.js';
-import type { CommandRegistry } from '../commands/registry.js';
-import { limitsOf, type ServerConfig } from '../config.js';
+import { limitsOf } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
 import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
 import { UserError } from '../errors.js';
 import { depart } from '../services/departure.js';
-import type { LocalSessions } from '../services/local-sessions.js';
 import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
-import type { Accounts, ActionLog, ServerBans, Rooms, Uploads, UserDirectory } from '../tokens.js';
-import type { EventBus } from '../services/event-bus.js';
-import type { IdentityService } from '../services/identities.js';
+import type { Rooms, Uploads } from '../tokens.js';
 import { Admission } from './admission.js';
 import { CommandQueue } from './command-queue.js';
 import { checkLiveness, sweepPeriod } from './heartbeat.js';
-import { Login } from './login.js';
+import { Login, type LoginDeps } from './login.js';
 
 /** Waits to see what a connection speaks, then hands it over (maybe wrapped), or calls `gone` once it has closed. */
 export type Sniffer = (socket: Socket, handOver: (socket: Socket) => void, gone: () => void) => void;
 
-export interface GatewayDeps {
-  config: ServerConfig;
-  log: ActionLog;
-  users: UserDirectory;
+/** What a login needs, and the rest of a connection's life. */
+export interface GatewayDeps extends LoginDeps {
   rooms: Rooms;
-  sessions: LocalSessions;
   dispatcher: Dispatcher;
-  registry: CommandRegistry;
   uploads: Uploads;
-  events: EventBus;
   serverName: string;
-  accounts: Accounts;
-  bans: ServerBans;
-  identities: IdentityService;
 }
 
 interface Conn {

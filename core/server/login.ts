@@ -5,6 +5,7 @@ import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import type { EventBus } from '../services/event-bus.js';
 import type { IdentityService } from '../services/identities.js';
+import type { PasswordThrottle } from '../services/accounts/throttle.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import type { Session } from '../session/session.js';
 import type { Accounts, ActionLog, Identity, ServerBans, UserDirectory } from '../tokens.js';
@@ -20,6 +21,7 @@ export interface LoginDeps {
   accounts: Accounts;
   bans: ServerBans;
   identities: IdentityService;
+  throttle: PasswordThrottle;
 }
 
 type LoginMessage = Extract<ClientMessage, { t: 'login' }>;
@@ -33,7 +35,7 @@ export class Login {
   private readonly gate: LoginGate;
 
   constructor(private readonly deps: LoginDeps) {
-    this.gate = new LoginGate(deps.accounts, deps.bans, deps.config.accountsOnly, deps.config.serverPassword);
+    this.gate = new LoginGate(deps.accounts, deps.bans, deps.throttle, deps.config.accountsOnly, deps.config.serverPassword);
   }
 
   async attempt(session: Session, message: LoginMessage): Promise<void> {

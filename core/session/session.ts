@@ -101,6 +101,11 @@ export class Session {
     this.reportsSaves = features.includes(FILE_RESULT);
   }
 
+  renamed(name: string): void {
+    this.user = name;
+    this.send({ t: 'renamed', name });
+  }
+
   /** Asks the peer for a sign of life (the heartbeat). */
   ping(now: number): void {
     this.pingSent = now;
