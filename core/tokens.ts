@@ -106,6 +106,8 @@ export interface Rooms {
   list(): Promise<RoomInfo[]>;
   /** Who created the room and who operates it; undefined when the room does not exist. */
   details(room: string): Promise<RoomDetails | undefined>;
+  /** The member `from` is `to` from now on (/nick): the room sees them leave and come back; operator rights stay. */
+  rename(from: string, to: string): Promise<{ room?: string; lost?: string }>;
   /** Makes a member of the room an operator, and tells the room. */
   addOperator(room: string, user: string): Promise<void>;
   /** Takes operator rights away, and tells the room; the last operator's pass to the next member. */

@@ -44,23 +44,14 @@ export async function renameUser(deps: RenameDeps, from: string, to: string, pas
   const identity = await admit(deps, from, to, password);
   const claim = await users.claim(to);
   if (!claim.ok) throw new UserError('NAME_TAKEN', `username '${claim.holder}' is already taken`);
-  const room = await rooms.current(from);
-  if (room) await rooms.leave(from, `renamed to ${claim.name}`);
   sessions.rename(from, claim.name, identity);
+  const moved = await rooms.rename(from, claim.name);
   await users.release(from);
   events.emit('logout', { user: from, reason: 'renamed' });
   await deps.published(claim.name, identity).catch((error) => log.error(`publishing who ${claim.name} is failed`, error));
   events.emit('login', { user: claim.name });
   log.action('nick', { user: from, to: claim.name });
-  if (room) {
-    try {
-      await rooms.join(claim.name, room);
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      return { name: claim.name, lostRoom: { room, why: error.message } };
-    }
-  }
-  return { name: claim.name };
+  return moved.lost ? { name: claim.name, lostRoom: { room: moved.room!, why: moved.lost } } : { name: claim.name };
 }
 
 async function admit(deps: RenameDeps, from: string, to: string, password: string | undefined): Promise<Identity> {

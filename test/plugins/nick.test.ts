@@ -8,8 +8,9 @@ test('/nick renames you on the login rules; the room sees you leave and come bac
   await alice!.run('/join lab');
   await bob!.run('/join lab');
   bob!.take();
-  t.deepEqual(await alice!.run('/nick alicia'), ['* you left lab (renamed to alicia)', '* you are now known as alicia', '* you joined lab']);
-  t.deepEqual(bob!.take(), ['* alice left lab (renamed to alicia)', '* alicia joined lab']);
+  t.deepEqual(await alice!.run('/nick alicia'), ['* you are now known as alicia', '* alice left lab (renamed to alicia)', '* you joined lab']);
+  t.deepEqual(bob!.take(), ['* alice left lab (renamed to alicia)', '* alicia joined lab'], 'no operator rights changed hands');
+  t.deepEqual((await server.parts.rooms.details('lab'))?.operators, ['alicia']);
   t.is(alice!.name, 'alicia');
   t.deepEqual(await bob!.run('/w alicia hi'), ['[whisper to alicia] hi']);
   t.deepEqual(await bob!.run('/w alice hi'), ["! no user named 'alice' is online"]);
