@@ -141,7 +141,7 @@ export class ChatServer {
     log.action('shutdown-complete', {});
     // Plugin services first (they may still log), then the server's own container.
     await this.parts.plugins.dispose();
-    this.parts.accounts.close();
+    await this.parts.accounts.close();
     await log.close();
     await container.dispose();
   }

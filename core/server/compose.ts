@@ -83,9 +83,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   const { users, rooms: roomDirectory, delivery, stores } = backend;
   let accounts: Accounts;
   try {
-    accounts = await openAccounts(config);
+    accounts = await openAccounts(config, log);
   } catch (error) {
     await abortStart({ log, backend }, error);
+    if (error instanceof StartupError) throw error; // Redis not reached: says so itself
     throw new StartupError(`cannot open the accounts database in ${config.stateDir}: ${(error as Error).message}`, { cause: error });
   }
   const registry = new CommandRegistry();
@@ -120,7 +121,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
     await plugins.load();
   } catch (error) {
-    accounts.close();
+    await accounts.close();
     await abortStart({ log, uploads, backend }, error);
     throw error;
   }

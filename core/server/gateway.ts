@@ -233,6 +233,11 @@ export class Gateway {
       try {
         refusal = await this.gate.check(name, message.password, session.address);
         if (refusal) reason = refusal.reason;
+      } catch (error) {
+        // Accounts that cannot be read (a network whose Redis is away): not the user's fault, no attempt used.
+        if (!(error instanceof UserError) || !session.open) throw error;
+        session.send({ t: 'login-refused', reason: error.message, attemptsLeft: config.loginAttempts - session.loginAttempts });
+        return;
       } finally {
         session.claiming = false;
       }
