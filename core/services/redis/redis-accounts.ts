@@ -8,9 +8,10 @@ import { PREFIX } from './scripts.js';
 const NAMES = `${PREFIX}accounts`;
 const recordKey = (lower: string): string => `${PREFIX}account:${lower}`;
 
-/** What is read from Redis is bounded: a record this big, or a name this long, is nobody's. */
+// Read as plain HMGET, not a script: reads go on while Redis pauses writes (CLIENT PAUSE WRITE).
+const FIELDS = ['name', 'hash', 'role', 'mustChange', 'created', 'v', 'mac'] as const;
+/** What is read from Redis is bounded: a field this long, or a name, is nobody's. */
 const MAX_FIELD_BYTES = 1024;
-const MAX_FIELDS = 16;
 const MAX_ACCOUNTS = 100_000;
 const MAX_LOGGED = 10_000;
 // Updates racing on one account retry; a record that keeps changing under us is an attack or a bug.
@@ -35,20 +36,11 @@ return 1`,
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 return 1`,
   },
-  /** KEYS record; ARGV max fields, max bytes -> field, value, ... or {'!'} when too big to be an account. */
-  accountRead: {
-    numberOfKeys: 1,
-    lua: `if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[1]) then return {'!'} end
-local all = redis.call('HGETALL', KEYS[1])
-for i = 1, #all do if #all[i] > tonumber(ARGV[2]) then return {'!'} end end
-return all`,
-  },
 } as const;
 
 type Scripted = Redis & {
   accountAdd(record: string, names: string, lower: string, ...fields: string[]): Promise<number>;
   accountUpdate(record: string, version: string, ...fields: string[]): Promise<number>;
-  accountRead(record: string, maxFields: number, maxBytes: number): Promise<string[]>;
 };
 
 const flat = (record: AccountRecord): string[] => Object.entries(record).flat();
@@ -107,10 +99,10 @@ export class RedisAccounts implements Accounts {
     const names = await this.run(() => this.names());
     const replies = await this.run(async () => {
       const pipeline = this.redis.pipeline();
-      for (const lower of names) (pipeline as unknown as Scripted).accountRead(recordKey(lower), MAX_FIELDS, MAX_FIELD_BYTES);
+      for (const lower of names) pipeline.hmget(recordKey(lower), ...FIELDS);
       const replies = (await pipeline.exec()) ?? [];
       for (const [error] of replies) if (error) throw error;
-      return replies.map(([, reply]) => reply as string[]);
+      return replies.map(([, reply]) => reply as (string | null)[]);
     });
     return names
       .map((lower, i) => this.check(lower, replies[i])?.info)
@@ -136,16 +128,15 @@ export class RedisAccounts implements Accounts {
   }
 
   private async read(lower: string): Promise<{ info: AccountInfo; record: AccountRecord } | undefined> {
-    const reply = await this.run(() => this.redis.accountRead(recordKey(lower), MAX_FIELDS, MAX_FIELD_BYTES));
-    return this.check(lower, reply);
+    return this.check(lower, await this.run(() => this.redis.hmget(recordKey(lower), ...FIELDS)));
   }
 
-  /** A reply of accountRead as an account, or undefined (logged once per name) when it is none. */
-  private check(lower: string, reply: string[] | undefined): { info: AccountInfo; record: AccountRecord } | undefined {
-    if (!reply || reply.length === 0) return undefined;
+  /** The FIELDS of a record as an account, or undefined (logged once per name) when they make none. */
+  private check(lower: string, values: (string | null)[]): { info: AccountInfo; record: AccountRecord } | undefined {
+    if (values.every((value) => value === null)) return undefined;
     const record: Partial<AccountRecord> = {};
-    for (let i = 0; i + 1 < reply.length; i += 2) (record as Record<string, string>)[reply[i]!] = reply[i + 1]!;
-    const info = reply[0] === '!' ? 'too big' : unseal(this.secret, lower, record);
+    for (const [i, field] of FIELDS.entries()) if (values[i] !== null) record[field] = values[i]!;
+    const info = values.some((value) => value !== null && Buffer.byteLength(value) > MAX_FIELD_BYTES) ? 'too big' : unseal(this.secret, lower, record);
     if (typeof info !== 'string') return { info, record: record as AccountRecord };
     if (this.log && !this.logged.has(lower) && this.logged.size < MAX_LOGGED) {
       this.logged.add(lower);
