@@ -17,7 +17,7 @@ const MAX_LOGGED = 10_000;
 // Updates racing on one account retry; a record that keeps changing under us is an attack or a bug.
 const UPDATE_TRIES = 5;
 
-export const accountsUnavailable = (): UserError => new UserError('ACCOUNTS_UNAVAILABLE', 'accounts cannot be checked right now (the network is unavailable); try again shortly');
+const accountsUnavailable = (): UserError => new UserError('ACCOUNTS_UNAVAILABLE', 'accounts cannot be checked right now (the network is unavailable); try again shortly');
 
 // Scripts take their keys as KEYS, so Redis knows what they touch.
 const SCRIPTS = {
@@ -75,7 +75,7 @@ export class RedisAccounts implements Accounts {
 
   async add(name: string, password: string, options: { role?: Role; mustChange?: boolean } = {}): Promise<boolean> {
     const lower = name.toLowerCase();
-    const record = this.seal(lower, { name, hash: hashPassword(password), role: options.role ?? '', mustChange: options.mustChange ? '1' : '0', created: String(Date.now()), v: '1' });
+    const record = seal(this.secret, lower, { name, hash: hashPassword(password), role: options.role ?? '', mustChange: options.mustChange ? '1' : '0', created: String(Date.now()), v: '1' });
     return (await this.run(() => this.redis.accountAdd(recordKey(lower), NAMES, lower, ...flat(record)))) === 1;
   }
 
@@ -151,14 +151,10 @@ export class RedisAccounts implements Accounts {
       const found = await this.read(lower);
       if (!found) return false;
       const { v } = found.record;
-      const record = this.seal(lower, { ...found.record, ...change, v: String(Number(v) + 1) });
+      const record = seal(this.secret, lower, { ...found.record, ...change, v: String(Number(v) + 1) });
       if ((await this.run(() => this.redis.accountUpdate(recordKey(lower), v, ...flat(record)))) === 1) return true;
     }
     throw new Error(`account ${lower} kept changing while it was being updated`);
-  }
-
-  private seal(lower: string, record: AccountRecord): AccountRecord {
-    return seal(this.secret, lower, record);
   }
 
   /** Runs a command; losing Redis becomes the user-facing error, while a script's own bug stays a bug. */
