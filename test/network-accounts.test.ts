@@ -1,13 +1,13 @@
 import test from 'ava';
 import { Redis } from 'ioredis';
 import { DEFAULTS } from '../core/config.js';
-import { UserError } from '../core/errors.js';
+import { StartupError, UserError } from '../core/errors.js';
 import { openAccounts } from '../core/services/accounts/open.js';
 import type { Accounts, ActionLog } from '../core/tokens.js';
 import { TestClient } from './helpers/client.js';
 import { eventually } from './helpers/hostile.js';
 import { TestRedis } from './helpers/redis.js';
-import { startServer } from './helpers/server.js';
+import { freePort, startServer } from './helpers/server.js';
 import { tempDir } from './helpers/temp.js';
 
 const SECRET = 'a network secret of the test';
@@ -168,4 +168,11 @@ test('without a network secret, records carry no MAC and are taken as they are',
   t.like(await accounts.find('alice'), { role: 'moderator' }, 'whoever can write Redis is trusted: that is what the secret is for');
   await direct.hset('chat:account:alice', 'role', 'root');
   t.is(await accounts.find('alice'), undefined, 'but a record must still be well formed');
+});
+
+test('openAccounts with a Redis it cannot reach fails to start, naming the URL with its password masked', async (t) => {
+  const url = `redis://:hunter2-secret@127.0.0.1:${await freePort()}`;
+  const error = await t.throwsAsync(openAccounts({ ...DEFAULTS, stateDir: await tempDir(t), redisUrl: url }), { instanceOf: StartupError });
+  t.regex(error!.message, /^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: /);
+  t.notRegex(error!.message, /hunter2/);
 });
