@@ -90,10 +90,11 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   let accounts: Accounts;
   let bans: ServerBans;
   try {
-    accounts = await openAccounts(config);
+    accounts = await openAccounts(config, log);
     bans = await openServerBans(config);
   } catch (error) {
     await abortStart({ log, backend }, error);
+    if (error instanceof StartupError) throw error; // Redis not reached: says so itself
     throw new StartupError(`cannot open the accounts database in ${config.stateDir}: ${(error as Error).message}`, { cause: error });
   }
   const registry = new CommandRegistry();
