@@ -91,7 +91,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   let bans: ServerBans;
   try {
     accounts = await openAccounts(config, log);
-    bans = await openServerBans(config);
+    bans = await openServerBans(config, log);
   } catch (error) {
     await abortStart({ log, backend }, error);
     if (error instanceof StartupError) throw error; // Redis not reached: says so itself

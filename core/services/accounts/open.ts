@@ -3,6 +3,7 @@ import type { Accounts, ActionLog, ServerBans } from '../../tokens.js';
 import { COMMANDS, openConnections } from '../redis/connect.js';
 import { redact } from '../redis/redact.js';
 import { RedisAccounts } from '../redis/redis-accounts.js';
+import { RedisServerBans } from '../redis/redis-bans.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteServerBans } from './server-bans.js';
 
@@ -21,7 +22,10 @@ export async function openAccounts(config: AccountsConfig, log?: ActionLog): Pro
   return new RedisAccounts(connection!, config.networkSecret, log);
 }
 
-/** The server bans this configuration keeps: beside the accounts. */
-export async function openServerBans(config: Pick<ServerConfig, 'stateDir'>): Promise<ServerBans> {
-  return new SqliteServerBans(config.stateDir);
+/** The server bans this configuration keeps: beside the accounts, in Redis or in the SQLite file. */
+export async function openServerBans(config: AccountsConfig, log?: ActionLog): Promise<ServerBans> {
+  if (!config.redisUrl) return new SqliteServerBans(config.stateDir);
+  const redis = redact(config.redisUrl, config.redisUrl);
+  const [connection] = await openConnections(config.redisUrl, config, [COMMANDS], (error) => log?.action('network-error', { redis, error, part: 'server bans' }));
+  return new RedisServerBans(connection!, config.networkSecret, log);
 }

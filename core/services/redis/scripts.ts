@@ -23,6 +23,8 @@
  *                     and, with a network secret, mac (see account-seal.ts). Kept for good: only
  *                     a Redis that persists (appendonly yes) keeps accounts across a restart
  * chat:accounts       set   the account names (lower case), for listing them (redis-accounts.ts)
+ * chat:server-bans    hash  target ('name:bob', 'address:10.0.0.0/24') -> JSON { ban, mac } with, under a
+ *                     network secret, an HMAC (redis-bans.ts); expired ones dropped as read
  *
  * Channels: chat:ch:room:ROOM (a room's lines), chat:ch:node:ID (to one node), chat:ch:events
  * (what happened, for plugins' network-wide listeners).
