@@ -158,7 +158,7 @@ test('a running server lets an imported name in only with its one-time password'
   t.like(await login(other, { name: 'bo', password: 'bos new secret' }), { t: 'login-ok', name: 'bo' });
 });
 
-test('on a terminal the password is asked twice and never shown', async (t) => {
+test('on a terminal the password is asked twice and never shown; Ctrl+C adds nothing', async (t) => {
   const dir = await tempDir(t);
   const add = await Terminal.run(t, ['accounts', 'add', 'zoe', '--state-dir', dir], { program: 'chatserver' });
   await add.waitFor('password:');
@@ -168,7 +168,7 @@ test('on a terminal the password is asked twice and never shown', async (t) => {
   await add.type('typed secret');
   await add.press('Enter');
   t.like(await add.exited(), { code: 0 });
-  const screen = (await add.screen()).join('\n');
+  const screen = (await add.screen({ joined: true })).join('\n');
   t.regex(screen, /added 'zoe'/);
   t.false(screen.includes('typed secret'));
 
@@ -180,7 +180,15 @@ test('on a terminal the password is asked twice and never shown', async (t) => {
   await differ.type('second secret');
   await differ.press('Enter');
   t.like(await differ.exited(), { code: 1, restored: true });
-  t.regex((await differ.screen()).join('\n'), /the two passwords differ; nothing was changed/);
+  t.regex((await differ.screen({ joined: true })).join('\n'), /the two passwords differ; nothing was changed/);
+
+  const cancelled = await Terminal.run(t, ['accounts', 'add', 'yan', '--state-dir', dir], { program: 'chatserver' });
+  await cancelled.waitFor('password:');
+  await cancelled.type('half');
+  await cancelled.press('C-c');
+  t.like(await cancelled.exited(), { code: 1, restored: true });
+  t.regex((await cancelled.screen({ joined: true })).join('\n'), /chatserver accounts: cancelled/);
+  t.deepEqual((await listed(t, dir)).map(([name]) => name), ['zoe']);
 
   const server = await ChildServer.start(['--state-dir', dir]);
   t.teardown(() => server.kill());

@@ -106,14 +106,23 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
     async run(accounts, [file], values) {
       const { rows, problems } = roster(file!);
       // Opened before any account exists, so that a bad --out cannot lose the passwords.
-      const out = values.out === undefined ? 1 : createPrivate(values.out as string);
-      const imported = await importRoster(accounts, rows);
-      writeSync(out, ['name,password', ...imported.created.map((c) => `${c.name},${c.password}`)].join('\n') + '\n');
-      if (out !== 1) closeSync(out);
-      const failed = [...problems, ...imported.problems].sort((a, b) => a.line - b.line);
+      const fd = values.out === undefined ? undefined : createPrivate(values.out as string);
+      const write = (line: string) => void (fd === undefined ? process.stdout.write(`${line}\n`) : writeSync(fd, `${line}\n`));
+      let count = 0;
+      write('name,password');
+      try {
+        const taken = await importRoster(accounts, rows, (name, password) => {
+          count++;
+          write(`${name},${password}`);
+        });
+        problems.push(...taken);
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+      const failed = problems.sort((a, b) => a.line - b.line);
       for (const { line, problem } of failed) process.stderr.write(`${file}, line ${line}: ${problem}\n`);
       const where = values.out === undefined ? '' : `; their passwords are in ${values.out}`;
-      process.stderr.write(`created ${imported.created.length} account${imported.created.length === 1 ? '' : 's'}${where}; ${failed.length} row${failed.length === 1 ? '' : 's'} failed\n`);
+      process.stderr.write(`created ${count} account${count === 1 ? '' : 's'}${where}; ${failed.length} row${failed.length === 1 ? '' : 's'} failed\n`);
       return failed.length === 0 ? 0 : 1;
     },
   },

@@ -62,16 +62,16 @@ export function oneTimePassword(): string {
 }
 
 /**
- * Registers each row with a one-time password, leaving names that are already registered as
- * they are (those are problems too). Returns the passwords, to hand out.
+ * Registers each row with a one-time password, handed to `created` at once (so that a failure
+ * part-way loses none of those already made), leaving names that are already registered as
+ * they are: those are problems too.
  */
-export async function importRoster(accounts: Accounts, rows: RosterRow[]): Promise<{ created: { name: string; password: string }[]; problems: RosterProblem[] }> {
-  const created: { name: string; password: string }[] = [];
+export async function importRoster(accounts: Accounts, rows: RosterRow[], created: (name: string, password: string) => void): Promise<RosterProblem[]> {
   const problems: RosterProblem[] = [];
   for (const row of rows) {
     const password = oneTimePassword();
-    if (await accounts.add(row.name, password, { role: row.role, mustChange: true })) created.push({ name: row.name, password });
+    if (await accounts.add(row.name, password, { role: row.role, mustChange: true })) created(row.name, password);
     else problems.push({ line: row.line, problem: `'${row.name}' is already registered; left as it is` });
   }
-  return { created, problems };
+  return problems;
 }
