@@ -1,7 +1,5 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { parseArgv } from '../argv.js';
 import { DEFAULTS } from '../config.js';
 import { usernameProblem } from '../protocol/rules.js';
@@ -9,6 +7,7 @@ import { openAccounts } from '../services/accounts/open.js';
 import { passwordProblem } from '../services/accounts/password-hash.js';
 import { importRoster, parseRoster } from '../services/accounts/roster.js';
 import { ROLES, type Accounts, type Role } from '../tokens.js';
+import { hiddenPrompt } from './hidden-prompt.js';
 
 const PROGRAM = 'chatserver accounts';
 const PASSWORD_ENV = 'CHATSERVER_ACCOUNT_PASSWORD';
@@ -228,21 +227,12 @@ async function newPassword(values: Values): Promise<string> {
 
 async function typedTwice(): Promise<string> {
   if (!process.stdin.isTTY) throw new Refused(`standard input is not a terminal to type the password in: give --password-file FILE or set $${PASSWORD_ENV}`);
-  // Readline edits the line as usual, but draws it on an output that discards everything.
-  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const rl = createInterface({ input: process.stdin, output: muted, terminal: true });
-  let fail: (error: Refused) => void = () => {};
-  rl.on('close', () => fail(new Refused('no password given')));
-  rl.on('SIGINT', () => fail(new Refused('cancelled')));
-  const ask = (question: string) =>
-    new Promise<string>((resolve, reject) => {
-      fail = reject;
-      process.stderr.write(question);
-      rl.question('', (answer) => {
-        process.stderr.write('\n');
-        resolve(answer);
-      });
-    });
+  const prompt = hiddenPrompt();
+  const ask = async (question: string) => {
+    const reply = await prompt.ask(question);
+    if ('ended' in reply) throw new Refused(reply.ended === 'cancelled' ? 'cancelled' : 'no password given');
+    return reply.answer;
+  };
   try {
     const first = await ask('password: ');
     const problem = passwordProblem(first);
@@ -250,7 +240,7 @@ async function typedTwice(): Promise<string> {
     if ((await ask('again: ')) !== first) throw new Refused('the two passwords differ; nothing was changed');
     return first;
   } finally {
-    rl.close();
+    prompt.close();
   }
 }
 
