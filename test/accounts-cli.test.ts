@@ -51,6 +51,9 @@ test('--help lists every subcommand and option; mistakes get one clear line and 
   t.regex(server.stdout, /^ {7}chatserver accounts SUBCOMMAND/m);
 
   t.deepEqual(await accounts(t, dir, ['frob']), { code: 1, stdout: '', stderr: "chatserver accounts: unknown subcommand 'frob' (see chatserver accounts --help)\n" });
+  const early = Child.spawn(t, 'chatserver', ['accounts', '--state-dir', dir, 'list']);
+  t.is((await early.exit()).code, 1);
+  t.is(early.stderr, 'chatserver accounts: the subcommand comes first, then its options: chatserver accounts SUBCOMMAND [options] (see chatserver accounts --help)\n');
   t.deepEqual(await accounts(t, dir, ['list', '--bogus']), { code: 1, stdout: '', stderr: "chatserver accounts: unknown option '--bogus' (see chatserver accounts list --help)\n" });
   t.like(await accounts(t, dir, ['role', 'alice']), { code: 1, stderr: 'chatserver accounts: usage: chatserver accounts role NAME ROLE [options] (see chatserver accounts role --help)\n' });
   const bare = Child.spawn(t, 'chatserver', ['accounts']);

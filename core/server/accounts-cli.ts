@@ -136,6 +136,7 @@ export async function runAccountsCli(argv: string[]): Promise<number> {
   }
   const subcommand = SUBCOMMANDS[name];
   try {
+    if (!subcommand && name.startsWith('-')) throw new Refused(`the subcommand comes first, then its options: ${PROGRAM} SUBCOMMAND [options] (see ${PROGRAM} --help)`);
     if (!subcommand) throw new Refused(`unknown subcommand '${name}' (see ${PROGRAM} --help)`);
     const flags = { ...subcommand.flags, ...COMMON };
     const options = Object.fromEntries(Object.entries(flags).map(([n, f]) => [n, { type: f.type, ...(f.short ? { short: f.short } : {}) }]));
