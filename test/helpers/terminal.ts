@@ -29,7 +29,8 @@ export interface TerminalOptions {
 
 /**
  * A real terminal for the interactive client: a tmux server of its own (a private socket in a
- * temporary folder; the server is killed and the folder removed at teardown) running `chatclient` (or `chatserver`) in a pane. After the client exits, the pane shows
+ * temporary folder; the server is killed and the folder removed at teardown) running `chatclient`
+ * (or `chatserver`) in a pane. After the client exits, the pane shows
  * `[exited N, terminal restored|changed]`, comparing `stty -g` before and after.
  */
 export class Terminal {
