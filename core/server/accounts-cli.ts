@@ -3,7 +3,10 @@ import { resolve } from 'node:path';
 import { parseArgv } from '../argv.js';
 import { DEFAULTS } from '../config.js';
 import { usernameProblem } from '../protocol/rules.js';
-import { openAccounts } from '../services/accounts/open.js';
+import { StartupError } from '../errors.js';
+import { openAccounts, type AccountsConfig } from '../services/accounts/open.js';
+import { redact } from '../services/redis/redact.js';
+import { networkArgs } from './network-args.js';
 import { passwordProblem } from '../services/accounts/password-hash.js';
 import { importRoster, parseRoster } from '../services/accounts/roster.js';
 import { ROLES, type Accounts, type Role } from '../tokens.js';
@@ -34,6 +37,12 @@ interface Subcommand {
 
 const COMMON: Record<string, Flag> = {
   'state-dir': { type: 'string', arg: 'DIR', help: `the server's state folder, which keeps the accounts (default ${DEFAULTS.stateDir})` },
+  // A network keeps its accounts in Redis: the same flags (and environment) as its nodes.
+  'redis-url-file': { type: 'string', arg: 'FILE', help: "a network's accounts: the Redis URL from the first line of FILE (or $CHATSERVER_REDIS_URL)" },
+  'network-secret-file': { type: 'string', arg: 'FILE', help: "the network's secret, which signs its accounts (or $CHATSERVER_NETWORK_SECRET)" },
+  'redis-ca': { type: 'string', arg: 'FILE', help: "trust this CA for a rediss:// Redis's certificate" },
+  'redis-cert': { type: 'string', arg: 'FILE', help: 'client certificate for a rediss:// Redis' },
+  'redis-key': { type: 'string', arg: 'FILE', help: 'the private key of --redis-cert' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 const PASSWORD_FILE: Flag = { type: 'string', arg: 'FILE', help: `read the password from the first line of FILE, not the terminal (or set $${PASSWORD_ENV})` };
@@ -127,6 +136,25 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
   },
 };
 
+/** Where the accounts are: the state folder, or a network's Redis (checked as the server checks it). */
+function storeConfig(values: Values): AccountsConfig {
+  const file = (flag: string) => (values[flag] === undefined ? null : resolve(values[flag] as string));
+  const config = {
+    ...DEFAULTS,
+    stateDir: resolve((values['state-dir'] as string | undefined) ?? DEFAULTS.stateDir),
+    redisCa: file('redis-ca'),
+    redisCert: file('redis-cert'),
+    redisKey: file('redis-key'),
+  };
+  try {
+    for (const warning of networkArgs(values, process.env, config)) process.stderr.write(`${PROGRAM}: ${warning}\n`);
+  } catch (error) {
+    if (error instanceof StartupError) throw new Refused(error.message);
+    throw error;
+  }
+  return config;
+}
+
 /** `chatserver accounts ...`: returns the exit code. */
 export async function runAccountsCli(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -148,9 +176,10 @@ export async function runAccountsCli(argv: string[]): Promise<number> {
     if (positionals.length !== subcommand.args.length) {
       throw new Refused(`usage: ${PROGRAM} ${name} ${[...subcommand.args, '[options]'].join(' ')} (see ${PROGRAM} ${name} --help)`);
     }
-    const stateDir = resolve((values['state-dir'] as string | undefined) ?? DEFAULTS.stateDir);
-    const accounts = await openAccounts({ stateDir }).catch((error: Error) => {
-      throw new Refused(`cannot open the accounts in ${stateDir}: ${error.message}`);
+    const config = storeConfig(values);
+    const where = config.redisUrl ? redact(config.redisUrl, config.redisUrl) : config.stateDir;
+    const accounts = await openAccounts(config).catch((error: Error) => {
+      throw new Refused(`cannot open the accounts in ${where}: ${error.message}`);
     });
     try {
       return await subcommand.run(accounts, positionals, values as Values);
