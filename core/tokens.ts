@@ -49,6 +49,8 @@ export interface Delivery {
   /** Returns false when the user is not online. */
   toUser(user: string, event: Outgoing): Promise<boolean>;
   toRoom(room: string, event: Outgoing): Promise<void>;
+  /** Ends the user's connection wherever they are connected, telling them `text`; false when they are not online. */
+  endSession(user: string, reason: LeaveReason, text: string): Promise<boolean>;
 }
 
 /**
@@ -132,10 +134,11 @@ export interface ActionLog {
 /** Control over connected sessions, without touching sockets. */
 export interface Sessions {
   /**
-   * Ends a user's connection after flushing what was queued for them; `text` is what their
-   * client shows (default: the reason). False when `user` is not connected to this server.
+   * Ends a user's connection, on whichever node of the network it is, after flushing what was
+   * queued for them; `text` is what their client shows (default: the reason). False when `user`
+   * is not online.
    */
-  disconnect(user: string, reason: LeaveReason, text?: string): boolean;
+  disconnect(user: string, reason: LeaveReason, text?: string): Promise<boolean>;
   /**
    * From now on, `whom`'s room lines and whispers do not reach `user`, on any node, until
    * `unignore` or the end of `user`'s session. False when `user` is not connected here.

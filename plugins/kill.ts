@@ -9,13 +9,10 @@ export class KillCommand {
     @inject(Tokens.Log) private readonly log: ActionLog,
   ) {}
 
-  run({ user, args, reply }: CommandContext<typeof killArgs>): void {
+  async run({ user, args, reply }: CommandContext<typeof killArgs>): Promise<void> {
     if (args.username === user) throw new UserError('KILL_SELF', 'you cannot /kill yourself; /exit leaves');
     const text = `disconnected by ${user}${args.reason ? `: ${args.reason}` : ''}`;
-    // Only the server a user is connected to can end their connection (a network's limit, for now).
-    if (!this.sessions.disconnect(args.username, 'killed', text)) {
-      throw new UserError('ELSEWHERE', `${args.username} is connected to another server of the network; /kill them from that one`);
-    }
+    if (!(await this.sessions.disconnect(args.username, 'killed', text))) throw new UserError('NO_SUCH_USER', `no user named '${args.username}' is online`);
     this.log.action('kill', { by: user, user: args.username, reason: args.reason });
     reply(`${args.username} is ${text}`);
   }

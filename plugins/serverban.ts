@@ -28,7 +28,7 @@ export class ServerBanCommand {
     const { seconds, reason } = durationAndReason(args.details);
     await this.bans.add({ target, by: user, ...(reason ? { reason } : {}), ...(seconds ? { until: Date.now() + seconds * 1000 } : {}), created: Date.now() });
     this.log.action('server-ban', { by: user, target: describe(target), seconds, reason });
-    const online = 'name' in target && this.sessions.disconnect(target.name, 'banned', `banned from this server${reason ? `: ${reason}` : ''}`);
+    const online = 'name' in target && (await this.sessions.disconnect(target.name, 'banned', `banned from this server${reason ? `: ${reason}` : ''}`));
     reply(`${describe(target)} is banned from the server${seconds ? ` for ${formatSeconds(seconds)}` : ''}${online ? '; their connection is closed' : ''}`);
   }
 }

@@ -216,3 +216,22 @@ test("chatserver accounts works on a network's accounts in Redis, given the node
   await wrongSecret.exit();
   t.false(wrongSecret.stdout.includes('teacher'), 'a record signed with another secret is nobody');
 });
+
+test('/kill from one node ends a connection on the other, signed like everything nodes send', async (t) => {
+  const redis = await TestRedis.start(t);
+  const [a, b] = await Promise.all([0, 1].map(() => startServer(t, { redisUrl: redis.url, networkSecret: SECRET })));
+  const accounts = await accountsOn(t, redis.url);
+  await accounts.add('root', 'root-password', { role: 'admin' });
+  const root = await RawClient.connect(t, a!.port);
+  root.send({ t: 'login', name: 'root', password: 'root-password' });
+  await root.waitFor((m) => m.t === 'login-ok', 'root logs in');
+  const pest = await TestClient.login(t, b!.port, 'pest');
+  const watcher = await TestClient.login(t, b!.port, 'watcher');
+  await pest.join('den');
+  await watcher.join('den');
+  const id = root.command('/kill pest enough');
+  t.like(await root.waitFor((m) => (m.t === 'reply' || m.t === 'error') && m.re === id, 'the kill'), { t: 'reply', text: 'pest is disconnected by root: enough' });
+  t.like(await pest.waitFor((e) => e.t === 'bye'), { reason: 'disconnected by root: enough' });
+  await pest.closed;
+  t.like(await watcher.waitFor((e) => e.t === 'left' && e.user === 'pest'), { reason: 'killed' });
+});

@@ -17,6 +17,7 @@ import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
 import { openAccounts, openServerBans } from '../services/accounts/open.js';
 import { IdentityService } from '../services/identities.js';
+import { SessionControl } from '../services/session-control.js';
 import { PasswordThrottle } from '../services/accounts/throttle.js';
 import { Tokens, type Accounts, type RoomDirectory, type Rooms, type ServerBans, type Uploads, type UserDirectory } from '../tokens.js';
 
@@ -105,7 +106,7 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   container.register(Tokens.Users, { useValue: users });
   container.register(Tokens.RoomDirectory, { useValue: roomDirectory });
   container.register(Tokens.Delivery, { useValue: delivery });
-  container.register(Tokens.Sessions, { useValue: sessions });
+  container.register(Tokens.Sessions, { useValue: new SessionControl(sessions, delivery) });
   container.register(Tokens.Commands, { useValue: registry });
   const events = new EventBus(log);
   container.register(Tokens.Events, { useValue: events });

@@ -1,5 +1,6 @@
 import { senderOf, type Outgoing } from '../events/outgoing.js';
 import { encodeOutgoing, toWire } from '../session/wire.js';
+import type { LeaveReason } from '../protocol/messages.js';
 import type { Delivery } from '../tokens.js';
 import type { LocalSessions } from './local-sessions.js';
 import type { MemoryRoomDirectory } from './memory-rooms.js';
@@ -15,6 +16,10 @@ export class LocalDelivery implements Delivery {
     // Ignored or not, the sender is told it reached them: ignoring is the recipient's own business.
     this.sessions.reach(user, senderOf(event))?.send(toWire(event));
     return this.sessions.get(user) !== undefined;
+  }
+
+  async endSession(user: string, reason: LeaveReason, text: string): Promise<boolean> {
+    return this.sessions.disconnect(user, reason, text);
   }
 
   async toRoom(room: string, event: Outgoing): Promise<void> {

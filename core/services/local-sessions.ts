@@ -1,5 +1,5 @@
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
-import type { Identity, Sessions } from '../tokens.js';
+import type { Identity } from '../tokens.js';
 
 /** What services need of a logged-in connection on this server. */
 export interface Endpoint {
@@ -19,7 +19,7 @@ const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
 const MAX_IGNORED = 200;
 
 /** The logged-in connections of this server, by canonical username. */
-export class LocalSessions implements Sessions {
+export class LocalSessions {
   private readonly byName = new Map<string, Endpoint>();
   /** Accounts' owners only: a name missing here is a guest. */
   private readonly identities = new Map<string, Identity>();
@@ -87,6 +87,7 @@ export class LocalSessions implements Sessions {
     return [...(this.ignored.get(user.toLowerCase()) ?? [])].sort();
   }
 
+  /** Ends the connection of a user of this server; false when they are not connected here. */
   disconnect(user: string, reason: LeaveReason, text?: string): boolean {
     // Asked for by a command: a quit is the user's own, anything else a command's doing.
     const quit = reason === 'quit';

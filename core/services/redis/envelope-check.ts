@@ -32,11 +32,19 @@ export function wellFormed({ kind, origin, header, body }: Envelope): boolean {
       return ack !== undefined && body.length === 0;
     case Kind.Report:
       return body.length === 0 && validName(header.from) && validReport(header.report);
+    case Kind.End:
+      return to !== undefined && body.length === 0 && validEnd(header.end);
     case Kind.Event:
       return body.length === 0 && (EVENT_NAMES as readonly unknown[]).includes(header.event) && validPayload(header.payload);
     default:
       return false;
   }
+}
+
+function validEnd(end: unknown): boolean {
+  if (typeof end !== 'object' || end === null) return false;
+  const { reason, text } = end as Record<string, unknown>;
+  return typeof reason === 'string' && reason.length > 0 && reason.length <= MAX_NAME && typeof text === 'string' && text.length <= MAX_TEXT;
 }
 
 const validName = (name: unknown) => typeof name === 'string' && name.length > 0 && name.length <= MAX_NAME;

@@ -16,6 +16,8 @@ export const enum Kind {
   Report = 4,
   /** Something that happened on the origin node (`event`, `payload`), for network-wide listeners. */
   Event = 5,
+  /** End the connection of user `to` of the node (`/kill`, a server ban), telling them `end`. */
+  End = 6,
 }
 
 export interface Header {
@@ -30,6 +32,8 @@ export interface Header {
   /** On an Event: its name and what happened. */
   event?: string;
   payload?: Record<string, unknown>;
+  /** On an End: why, as the user's room and client are told. */
+  end?: { reason: string; text: string };
 }
 
 export interface Envelope {

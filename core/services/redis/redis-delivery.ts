@@ -1,4 +1,5 @@
 import { encodeJsonFrame } from '../../protocol/frame.js';
+import type { LeaveReason } from '../../protocol/messages.js';
 import { senderOf, type Outgoing } from '../../events/outgoing.js';
 import { encodeOutgoing, toWire } from '../../session/wire.js';
 import type { ChatEvents, EventName } from '../../events/events.js';
@@ -67,6 +68,15 @@ export class RedisDelivery implements Delivery {
     const endpoint = await this.remote(user, undefined, from);
     endpoint?.send(message);
     return endpoint !== undefined;
+  }
+
+  async endSession(user: string, reason: LeaveReason, text: string): Promise<boolean> {
+    this.fence.check();
+    if (this.sessions.disconnect(user, reason, text)) return true;
+    const node = await this.net.run((redis) => redis.hget(`${PREFIX}owners`, user.toLowerCase()));
+    if (node === null || node === this.net.node) return false;
+    await this.publish(nodeChannel(node), encodeEnvelope(Kind.End, this.net.node, { to: user, end: { reason, text } }));
+    return true;
   }
 
   async toRoom(room: string, event: Outgoing): Promise<void> {
@@ -152,6 +162,9 @@ export class RedisDelivery implements Delivery {
         session.sendFrame(body, () => answer(false));
         return;
       }
+      case Kind.End:
+        this.sessions.disconnect(header.to!, header.end!.reason, header.end!.text);
+        return;
       case Kind.Ack: {
         const pending = header.ack === undefined ? undefined : this.acks.get(header.ack);
         if (!pending) return;
