@@ -80,6 +80,8 @@ export interface ServerConfig {
   stateDir: string;
   /** Only registered names may log in. */
   accountsOnly: boolean;
+  /** --password-file / $CHATSERVER_PASSWORD: every login must give it (IRC's PASS). */
+  serverPassword: string | null;
 }
 
 export const CHUNK_BYTES = 64 * 1024;
@@ -153,6 +155,7 @@ export const DEFAULTS: ServerConfig = {
   requireTls: false,
   stateDir: './chatserver-state',
   accountsOnly: false,
+  serverPassword: null,
 };
 
 export function limitsOf(c: ServerConfig): Limits {

@@ -60,8 +60,8 @@ export interface Chat {
   say(room: string, from: string, text: string, options?: { emote?: boolean }): Promise<void>;
   /** A private line; `auto` marks an automatic answer. Throws UserError when `to` is not online. */
   whisper(from: string, to: string, text: string, options?: { auto?: boolean }): Promise<void>;
-  /** An announcement from this plugin to a room or to one user. */
-  notice(to: { room: string } | { user: string }, text: string): Promise<void>;
+  /** An announcement from this plugin to a room, to one user, or to everyone on the network. */
+  notice(to: { room: string } | { user: string } | { everyone: true }, text: string): Promise<void>;
 }
 
 /**
@@ -129,8 +129,11 @@ export interface ActionLog {
 
 /** Control over connected sessions, without touching sockets. */
 export interface Sessions {
-  /** Ends a user's connection after flushing what was queued for them. */
-  disconnect(user: string, reason: LeaveReason): void;
+  /**
+   * Ends a user's connection after flushing what was queued for them; `text` is what their
+   * client shows (default: the reason). False when `user` is not connected to this server.
+   */
+  disconnect(user: string, reason: LeaveReason, text?: string): boolean;
   /**
    * From now on, `whom`'s room lines and whispers do not reach `user`, on any node, until
    * `unignore` or the end of `user`'s session. False when `user` is not connected here.
@@ -213,6 +216,24 @@ export function hasRole(role: Role | undefined, needed: Role): boolean {
   return role === 'admin' || role === needed;
 }
 
+/** Who users are, and their own accounts, for plugins (/register, /password, /whois). */
+export interface Identities {
+  /** A user online anywhere on the network; undefined for someone who is not. */
+  of(user: string): Promise<Identity | undefined>;
+  /** Registers the name `user` is logged in under, with this password; they own it from now on. UserError when it is taken or weak. */
+  register(user: string, password: string): Promise<void>;
+  /** Replaces `user`'s password once `current` is shown to be theirs. UserError otherwise. */
+  changePassword(user: string, current: string, next: string): Promise<void>;
+}
+
+export type ReloadResult = { ok: true; commands: string[] } | { ok: false; error: string };
+
+/** The server's plugins, for an admin's /reload. */
+export interface PluginControl {
+  /** Imports the plugin files again and swaps them in at once; on an error the old set stays. */
+  reload(): Promise<ReloadResult>;
+}
+
 /** Who a logged-in user is: a guest, or the owner of a registered name (with its role, if any). */
 export interface Identity {
   readonly registered: boolean;
@@ -222,6 +243,10 @@ export interface Identity {
 export const Tokens = {
   Config: token<ServerConfig>('config'),
   Accounts: token<Accounts>('accounts'),
+  /** The plugins themselves (/reload). */
+  Plugins: token<PluginControl>('plugins'),
+  /** Who users are: guests or accounts' owners, and their roles. */
+  Identities: token<Identities>('identities'),
   Users: token<UserDirectory>('users'),
   RoomDirectory: token<RoomDirectory>('room-directory'),
   Rooms: token<Rooms>('rooms'),

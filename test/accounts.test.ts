@@ -1,6 +1,7 @@
 import test from 'ava';
 import { SqliteAccounts } from '../core/services/accounts/accounts.js';
 import { TestClient } from './helpers/client.js';
+import { RawClient } from './helpers/raw-peer.js';
 import { startServer } from './helpers/server.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -41,4 +42,53 @@ test('wrong passwords are throttled per name: after five, even the right one wai
   const owner = await TestClient.connect(t, server.port);
   const later = await owner.connection.login('carol', 'secret1');
   t.regex(later.ok ? '' : later.reason, /too many wrong passwords/);
+});
+
+async function loginAnswer(client: RawClient, login: object) {
+  client.send({ t: 'login', ...login });
+  return client.waitForNew((m) => m.t === 'login-ok' || m.t === 'login-refused', 'login answer');
+}
+
+test('a server password gates every login, guests and accounts alike; a wrong one uses an attempt', async (t) => {
+  const stateDir = await tempDir(t);
+  await withAccount(stateDir, 'dave', 'dave-password');
+  const server = await startServer(t, { stateDir, serverPassword: 'class of 2026', loginAttempts: 3 });
+  const client = await RawClient.connect(t, server.port);
+  t.like(await loginAnswer(client, { name: 'erin' }), { t: 'login-refused', needsServerPassword: true, attemptsLeft: 3 });
+  t.like(await loginAnswer(client, { name: 'erin', serverPassword: 'class of 2025' }), { t: 'login-refused', reason: 'wrong server password', attemptsLeft: 2 });
+  t.like(await loginAnswer(client, { name: 'dave', serverPassword: 'class of 2026' }), { t: 'login-refused', needsPassword: true, attemptsLeft: 2 });
+  t.like(await loginAnswer(client, { name: 'dave', serverPassword: 'class of 2026', password: 'dave-password' }), { t: 'login-ok', name: 'dave', registered: true });
+  const guest = await RawClient.connect(t, server.port);
+  t.deepEqual(await loginAnswer(guest, { name: 'erin', serverPassword: 'class of 2026' }), { t: 'login-ok', name: 'erin' });
+});
+
+test('a one-time password logs in only with a new password, which then replaces it', async (t) => {
+  const stateDir = await tempDir(t);
+  const accounts = new SqliteAccounts(stateDir);
+  await accounts.add('frank', 'one-time-1', { mustChange: true });
+  accounts.close();
+  const server = await startServer(t, { stateDir });
+  const client = await RawClient.connect(t, server.port);
+  t.like(await loginAnswer(client, { name: 'frank', password: 'one-time-1' }), { t: 'login-refused', needsPassword: true, needsNewPassword: true });
+  const weak = await loginAnswer(client, { name: 'frank', password: 'one-time-1', newPassword: 'short' });
+  t.like(weak, { t: 'login-refused', needsNewPassword: true });
+  t.regex(weak.t === 'login-refused' ? weak.reason : '', /at least 8 characters/);
+  t.like(await loginAnswer(client, { name: 'frank', password: 'one-time-1', newPassword: 'frank chose this' }), { t: 'login-ok', name: 'frank' });
+  await server.stop();
+  const again = await startServer(t, { stateDir });
+  const next = await RawClient.connect(t, again.port);
+  t.like(await loginAnswer(next, { name: 'frank', password: 'one-time-1' }), { t: 'login-refused', reason: 'wrong password' });
+  t.like(await loginAnswer(next, { name: 'frank', password: 'frank chose this' }), { t: 'login-ok', registered: true });
+});
+
+test('an account logs in with its role, and sees the commands its role allows', async (t) => {
+  const stateDir = await tempDir(t);
+  const accounts = new SqliteAccounts(stateDir);
+  await accounts.add('grace', 'grace-password', { role: 'admin' });
+  accounts.close();
+  const server = await startServer(t, { stateDir });
+  const admin = await RawClient.connect(t, server.port);
+  t.like(await loginAnswer(admin, { name: 'grace', password: 'grace-password' }), { t: 'login-ok', registered: true, role: 'admin' });
+  const guest = await RawClient.connect(t, server.port);
+  t.deepEqual(await loginAnswer(guest, { name: 'heidi' }), { t: 'login-ok', name: 'heidi' });
 });

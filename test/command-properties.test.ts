@@ -11,6 +11,7 @@ import { CommandLineError, parseCommandArgs } from '../core/protocol/command-lin
 import type { ServerMessage } from '../core/protocol/messages.js';
 import { MemoryRoomDirectory } from '../core/services/memory-rooms.js';
 import { MemoryUserDirectory } from '../core/services/memory-users.js';
+import { LocalSessions } from '../core/services/local-sessions.js';
 
 // Strings made of what matters to the parser (blanks, quotes, backslashes, slashes), with any
 // other character mixed in.
@@ -89,7 +90,7 @@ function dispatcherUnderTest() {
   const users = new MemoryUserDirectory();
   const errors: unknown[] = [];
   const log = { action: () => {}, message: () => {}, error: (_: string, error: unknown) => void errors.push(error) };
-  const dispatcher = new Dispatcher(registry, users, new MemoryRoomDirectory(15), { ...DEFAULTS, messageMax: 50 }, log);
+  const dispatcher = new Dispatcher(registry, users, new MemoryRoomDirectory(15), { ...DEFAULTS, messageMax: 50 }, log, new LocalSessions());
   return { dispatcher, registry, users, calls, errors };
 }
 

@@ -12,8 +12,6 @@ import type { CommandRegistry, LoadedCommand } from './registry.js';
 /** The user a command line came from, as the dispatcher needs to see them. */
 export interface Caller {
   readonly user: string;
-  /** Guest or account, and its role; a caller without one is a guest. */
-  readonly identity?: Identity;
   send(message: ServerMessage): void;
 }
 
@@ -38,6 +36,7 @@ export class Dispatcher {
     private readonly rooms: RoomDirectory,
     private readonly config: ServerConfig,
     private readonly log: ActionLog,
+    private readonly identities: { identity(user: string): Identity | undefined },
   ) {}
 
   /** Whether the command this line runs is exempt from flood control. */
@@ -56,7 +55,7 @@ export class Dispatcher {
         throw new UserError('UNKNOWN_COMMAND', `unknown command '/${clip(name)}'; type /help for the list`);
       }
       const room = command.meta.guards.length > 0 ? await this.rooms.roomOf(caller.user) : undefined;
-      const identity = caller.identity ?? GUEST;
+      const identity = this.identities.identity(caller.user) ?? GUEST;
       await this.guard(command, caller.user, identity, room);
       const args = await resolveArgs(command.meta, parseLine(command.meta, kind.kind === 'command' ? kind.rest : kind.text), {
         users: this.users,

@@ -10,7 +10,7 @@ import type { Stores } from '../pieces/store.js';
 import { readSettingsFile } from './settings-file.js';
 import type { ChatService } from '../services/chat.js';
 import { EventBus } from '../services/event-bus.js';
-import type { ActionLog } from '../tokens.js';
+import type { ActionLog, PluginControl, ReloadResult } from '../tokens.js';
 import { installBuiltinGuards, installPlugins } from './install.js';
 import { discoverPlugins, selectPlugins } from './loader.js';
 
@@ -32,9 +32,12 @@ export interface HostDeps {
  * and hooks in one step, so no line ever sees half of each; a reload that fails keeps the old
  * set running. Stores and the core's own listeners carry over.
  */
-export class PluginHost {
+export class PluginHost implements PluginControl {
   private scopes: DependencyContainer[] = [];
   private generation = 0;
+  private reloading: Promise<unknown> = Promise.resolve();
+  /** After a reload that worked: tell the clients (set by the server that owns the connections). */
+  onReloaded: () => Promise<void> = async () => {};
 
   constructor(private readonly deps: HostDeps) {}
 
@@ -46,18 +49,29 @@ export class PluginHost {
     this.scopes = built.scopes;
   }
 
-  /** Loads the plugins again; resolves false (the old set still running) if they do not load. */
-  async reload(): Promise<boolean> {
+  /**
+   * Loads the plugins again, one reload at a time (a save while one runs gets its own after it);
+   * when they do not load, the old set keeps running and the error is the answer.
+   */
+  reload(): Promise<ReloadResult> {
+    const next = this.reloading.then(() => this.reloadNow());
+    this.reloading = next;
+    return next;
+  }
+
+  private async reloadNow(): Promise<ReloadResult> {
     const old = this.scopes;
     try {
       await this.load();
     } catch (error) {
       this.deps.log.action('plugin-reload-failed', { reason: (error as Error).message });
-      return false;
+      return { ok: false, error: (error as Error).message };
     }
-    this.deps.log.action('plugin-reloaded', { commands: this.deps.registry.list().map((c) => c.name).join(',') });
+    const commands = this.deps.registry.list().map((c) => c.name);
+    this.deps.log.action('plugin-reloaded', { commands: commands.join(',') });
     for (const scope of old) await scope.dispose();
-    return true;
+    await this.onReloaded();
+    return { ok: true, commands };
   }
 
   async dispose(): Promise<void> {

@@ -14,7 +14,7 @@ import { resolveSettings, type SettingDecls } from '../pieces/settings.js';
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 // Keys that look like integers would be reordered by JavaScript, so a name starts with a letter.
 const ARG_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,31}$/;
-const KINDS = new Set(['word', 'user', 'room', 'text', 'file']);
+const KINDS = new Set(['word', 'user', 'room', 'text', 'file', 'secret']);
 
 /** Plugin files: compiled JavaScript, not declarations, maps, tests or `_helpers`. */
 function isPluginFile(name: string): boolean {
@@ -63,11 +63,15 @@ function validate(meta: CommandMeta, file: string): void {
     if (meta.aliases.indexOf(alias) !== i) fail(`alias '${alias}' of /${meta.name} is listed twice`);
   });
   if (typeof meta.summary !== 'string' || meta.summary.length === 0) fail(`/${meta.name} needs a summary`);
-  meta.args.forEach((a, i) => {
-    if (!KINDS.has(a.kind)) fail(`argument '${a.name}' of /${meta.name} must be declared with arg.word(), arg.user(), arg.room(), arg.text() or arg.file()`);
+  // Secrets are not typed on the line: the order rules are about the others.
+  const typed = meta.args.filter((a) => a.kind !== 'secret');
+  meta.args.forEach((a) => {
+    if (!KINDS.has(a.kind)) fail(`argument '${a.name}' of /${meta.name} must be declared with arg.word(), arg.user(), arg.room(), arg.text(), arg.file() or arg.secret()`);
     if (!ARG_NAME.test(a.name)) fail(`argument name '${a.name}' of /${meta.name} must be letters, digits or '-', starting with a letter`);
-    if (a.kind === 'text' && i !== meta.args.length - 1) fail(`/${meta.name}: a text argument must be the last one`);
-    if (!a.optional && meta.args.slice(0, i).some((b) => b.optional)) {
+    const i = typed.indexOf(a);
+    if (i < 0) return;
+    if (a.kind === 'text' && i !== typed.length - 1) fail(`/${meta.name}: a text argument must be the last one`);
+    if (!a.optional && typed.slice(0, i).some((b) => b.optional)) {
       fail(`/${meta.name}: required argument '${a.name}' follows an optional one`);
     }
   });

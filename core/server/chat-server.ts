@@ -26,7 +26,6 @@ export interface ServerStats {
 export class ChatServer {
   private stopping: Promise<void> | undefined;
   private watcher: { close(): void } | undefined;
-  private reloading = Promise.resolve(true);
 
   private constructor(
     readonly config: ServerConfig,
@@ -42,6 +41,7 @@ export class ChatServer {
     const tls = await TlsIdentity.fromConfig(config);
     const parts = await compose(config);
     const gateway = new Gateway({ ...parts, config, serverName: `chatserver/${VERSION}` });
+    parts.plugins.onReloaded = () => gateway.announceCommands();
     // With TLS the first byte tells a handshake from a chat frame, so one port serves both.
     const sniff: Sniffer | undefined = tls ? (socket, handOver, gone) => tls.sniff(socket, config.loginTimeoutMs, handOver, gone) : undefined;
     const listener = createServer({ noDelay: true }, (socket) => gateway.accept(socket, sniff));
@@ -98,14 +98,8 @@ export class ChatServer {
    * Loads the plugins again and swaps them in; on success every client gets the new manifest.
    * Resolves false when they did not load (the old ones keep running; the log says why).
    */
-  reloadPlugins(): Promise<boolean> {
-    // One at a time: a save while a reload runs gets a reload of its own after it.
-    this.reloading = this.reloading.then(async () => {
-      if (!(await this.parts.plugins.reload())) return false;
-      await this.gateway.announceCommands();
-      return true;
-    });
-    return this.reloading;
+  async reloadPlugins(): Promise<boolean> {
+    return (await this.parts.plugins.reload()).ok;
   }
 
   /** SIGHUP: reads the TLS certificate and key again; connections already made keep theirs. */

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { DEFAULTS, type ServerConfig } from '../config.js';
 import { parseArgv } from '../argv.js';
 import { StartupError } from '../errors.js';
-import { networkArgs } from './network-args.js';
+import { given, networkArgs } from './network-args.js';
 
 type Parsed = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; config: ServerConfig; warnings: string[] };
 
@@ -141,6 +141,7 @@ const FLAGS: Record<string, Flag> = {
   tls: { key: 'tlsAuto', type: 'string', parse: tlsMode, arg: 'auto', help: 'serve TLS with a self-signed certificate made on first start in --state-dir' },
   'require-tls': { key: 'requireTls', type: 'boolean', help: 'refuse connections that do not use TLS' },
   'state-dir': { key: 'stateDir', type: 'string', parse: (text) => resolve(text), arg: 'DIR', help: `where the server keeps its state (default ${d.stateDir})` },
+  'password-file': { type: 'string', arg: 'FILE', help: 'every login must give the password on the first line of FILE (also $CHATSERVER_PASSWORD)' },
   'accounts-only': { key: 'accountsOnly', type: 'boolean', help: 'only registered names may log in (an admin adds the accounts)' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
   version: { type: 'boolean', short: 'v', help: 'show the version' },
@@ -176,6 +177,11 @@ export function parseServerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     record[flag.key] = flag.parse ? flag.parse(value as string, name) : value;
   }
   const warnings = networkArgs(values, env, config);
+  const password = given(values, 'password', 'password-file', ['CHATSERVER_PASSWORD'], env);
+  if (password !== undefined) {
+    if (password.value.length === 0) throw new StartupError(`${password.from} gives an empty server password`);
+    config.serverPassword = password.value;
+  }
   if (config.workers > 0 && config.redisUrl === null) {
     throw new StartupError('--workers needs --redis: the workers form one network through Redis');
   }

@@ -16,6 +16,7 @@ import { RedisNode } from '../services/redis/redis-node.js';
 import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
 import { openAccounts } from '../services/accounts/open.js';
+import { IdentityService } from '../services/identities.js';
 import { Tokens, type Accounts, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
 
 export { BUILTIN_PLUGINS } from '../plugins/host.js';
@@ -43,6 +44,7 @@ export interface Composition {
   uploads: Uploads;
   events: EventBus;
   accounts: Accounts;
+  identities: IdentityService;
   /** The loaded plugins: reloaded by --watch, disposed (with their services) when the server stops. */
   plugins: PluginHost;
 }
@@ -111,11 +113,14 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   events.listen('logout', ({ user }) => stores.clearBags(bagPrefix('user', user)), { file: CORE });
   // Not a plugin name (those are file names, checked by the loader), so no plugin can reach it.
   container.register(Tokens.RoomMeta, { useValue: stores.namespace(':rooms') });
+  const identities = new IdentityService(sessions, users, accounts, stores.namespace(':identity'));
+  container.register(Tokens.Identities, { useValue: identities });
   const rooms = container.resolve(RoomService);
   container.register(Tokens.Rooms, { useValue: rooms });
 
-  const chat = new ChatService(delivery, events, log, config);
+  const chat = new ChatService(delivery, users, events, log, config);
   const plugins = new PluginHost({ container, config, registry, events, chat, stores, log });
+  container.register(Tokens.Plugins, { useValue: plugins });
   try {
     if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
     await plugins.load();
@@ -124,6 +129,6 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     await abortStart({ log, uploads, backend }, error);
     throw error;
   }
-  const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log);
-  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins, accounts };
+  const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log, sessions);
+  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins, accounts, identities };
 }

@@ -4,7 +4,6 @@ import type { CommandRegistry } from '../commands/registry.js';
 import { limitsOf, type ServerConfig } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
 import { FILE_RESULT, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
-import { usernameProblem } from '../protocol/rules.js';
 import { UserError } from '../errors.js';
 import { depart } from '../services/departure.js';
 import type { LocalSessions } from '../services/local-sessions.js';
@@ -12,9 +11,10 @@ import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
 import type { Accounts, ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import type { EventBus } from '../services/event-bus.js';
+import type { IdentityService } from '../services/identities.js';
 import { Admission } from './admission.js';
 import { CommandQueue } from './command-queue.js';
-import { LoginGate, type Refusal } from './login-gate.js';
+import { Login } from './login.js';
 
 /** Waits to see what a connection speaks, then hands it over (maybe wrapped), or calls `gone` once it has closed. */
 export type Sniffer = (socket: Socket, handOver: (socket: Socket) => void, gone: () => void) => void;
@@ -31,6 +31,7 @@ export interface GatewayDeps {
   events: EventBus;
   serverName: string;
   accounts: Accounts;
+  identities: IdentityService;
 }
 
 interface Conn {
@@ -63,12 +64,12 @@ export class Gateway {
 
   private readonly output: OutputBudget;
   private readonly admission: Admission;
-  private readonly gate: LoginGate;
+  private readonly login: Login;
 
   constructor(private readonly deps: GatewayDeps) {
     this.output = new OutputBudget(deps.config.outputBudgetBytes);
     this.admission = new Admission(deps.config);
-    this.gate = new LoginGate(deps.accounts, deps.config.accountsOnly);
+    this.login = new Login(deps);
   }
 
   get connectionCount(): number {
@@ -133,7 +134,7 @@ export class Gateway {
   async announceCommands(): Promise<void> {
     this.welcome = undefined;
     for (const { session } of this.conns.values()) {
-      if (session.state === 'ready' && session.user) session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user))] });
+      if (session.state === 'ready' && session.user) session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user, this.deps.sessions.identity(session.user)?.role))] });
     }
   }
 
@@ -215,61 +216,9 @@ export class Gateway {
   }
 
   private async onLogin(session: Session, message: ClientMessage): Promise<void> {
-    if (message.t !== 'login') {
-      const what = message.t === 'cmd' || message.t === 'query' ? { re: message.id } : {};
-      session.send({ t: 'error', ...what, code: 'NOT_LOGGED_IN', message: 'log in first' });
-      return;
-    }
-    if (session.claiming) {
-      session.send({ t: 'error', code: 'LOGIN_IN_PROGRESS', message: 'wait for the answer to your previous login' });
-      return;
-    }
-    const { config, users, log, sessions } = this.deps;
-    const name = message.name;
-    let reason = usernameProblem(name, config.usernameMax);
-    let refusal: Refusal | undefined;
-    if (!reason) {
-      session.claiming = true;
-      try {
-        refusal = await this.gate.check(name, message.password, session.address);
-        if (refusal) reason = refusal.reason;
-      } finally {
-        session.claiming = false;
-      }
-    }
-    if (!reason) {
-      session.claiming = true;
-      let claim;
-      try {
-        claim = await users.claim(name);
-      } catch (error) {
-        // The name could not be checked (a network whose Redis is away): not the user's fault, no attempt used.
-        if (!(error instanceof UserError) || !session.open) throw error;
-        session.send({ t: 'login-refused', reason: error.message, attemptsLeft: config.loginAttempts - session.loginAttempts });
-        return;
-      } finally {
-        session.claiming = false;
-      }
-      if (claim.ok) {
-        if (session.state !== 'login') return void users.release(name); // vanished while we waited
-        session.user = claim.name;
-        session.state = 'ready';
-        sessions.add(claim.name, session);
-        log.action('login', { id: session.id, user: claim.name, remote: session.remote });
-        session.send({ t: 'login-ok', name: claim.name });
-        this.deps.events.emit('login', { user: claim.name });
-        const visible = await this.deps.registry.forUser(claim.name);
-        if (visible !== this.deps.registry.list()) session.send({ t: 'commands', commands: [...visible] });
-        return;
-      }
-      reason = `username '${claim.holder}' is already taken`;
-    }
-    session.loginAttempts++;
-    const attemptsLeft = config.loginAttempts - session.loginAttempts;
-    log.action('login-refused', { id: session.id, name: name.slice(0, 64), reason });
-    if (!session.open) return;
-    session.send({ t: 'login-refused', reason, attemptsLeft, ...(refusal?.needsPassword ? { needsPassword: true } : {}) });
-    if (attemptsLeft <= 0) session.end('quit', 'too many failed login attempts');
+    if (message.t === 'login') return this.login.attempt(session, message);
+    const what = message.t === 'cmd' || message.t === 'query' ? { re: message.id } : {};
+    session.send({ t: 'error', ...what, code: 'NOT_LOGGED_IN', message: 'log in first' });
   }
 
   private onReady(session: Session, message: ClientMessage): void {

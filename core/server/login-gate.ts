@@ -1,40 +1,95 @@
+import { timingSafeEqual, createHash } from 'node:crypto';
+import { passwordProblem } from '../services/accounts/password-hash.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
-import type { Accounts } from '../tokens.js';
+import type { Accounts, Identity } from '../tokens.js';
 
+/** What a login gives beside the name. */
+export interface Credentials {
+  password?: string;
+  newPassword?: string;
+  serverPassword?: string;
+}
+
+/** Why not, and what the client should send again; `free` ones (a password not yet given) use no attempt. */
 export interface Refusal {
   reason: string;
   needsPassword?: true;
+  needsNewPassword?: true;
+  needsServerPassword?: true;
+  free?: true;
 }
+
+export type Admitted = { ok: true; identity: Identity } | ({ ok: false } & Refusal);
 
 /** Failed passwords allowed at once, per name and per address, and how fast they come back. */
 const BURST = 5;
 const PER_SECOND = 1 / 12;
 const MAX_TRACKED = 10_000;
 
+const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
+
+// Digests of equal length, so the comparison takes the same time whatever was typed.
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
 /**
- * Who may take a name: a registered one only with its password (failures throttled per name and
- * per address, so guessing is slow from one host and against one name from many), an unregistered
- * one unless the server is accounts-only.
+ * Who may come in, and as whom: the server's password first (when it has one), then a
+ * registered name only with its password (and a one-time password only with a new one), an
+ * unregistered name unless the server is accounts-only. Wrong passwords are throttled per name
+ * and per address, so guessing is slow from one host and against one name from many.
  */
 export class LoginGate {
   private readonly failures = new Map<string, TokenBucket>();
+  private readonly serverPassword: Buffer | undefined;
 
   constructor(
     private readonly accounts: Accounts,
     private readonly accountsOnly: boolean,
-  ) {}
+    serverPassword: string | null,
+  ) {
+    this.serverPassword = serverPassword === null ? undefined : digest(serverPassword);
+  }
 
-  async check(name: string, password: string | undefined, address: string): Promise<Refusal | undefined> {
-    const account = await this.accounts.find(name);
-    if (!account) return this.accountsOnly ? { reason: `'${name}' has no account on this server, which is for registered users only; ask an admin for one` } : undefined;
-    if (password === undefined) return { reason: `'${account.name}' is registered; give its password`, needsPassword: true };
-    const keys = [`n:${account.name.toLowerCase()}`, `a:${address}`];
-    if (keys.some((k) => this.bucket(k).wait(1) > 0)) {
-      return { reason: 'too many wrong passwords; wait a minute and try again', needsPassword: true };
+  async check(name: string, credentials: Credentials, address: string): Promise<Admitted> {
+    const refused = (refusal: Refusal): Admitted => ({ ok: false, ...refusal });
+    if (this.serverPassword) {
+      const given = credentials.serverPassword;
+      if (given === undefined) return refused({ reason: 'this server has a password; give it', needsServerPassword: true, free: true });
+      if (this.throttled([`a:${address}`])) return refused({ reason: 'too many wrong passwords; wait a minute and try again', needsServerPassword: true });
+      if (!timingSafeEqual(digest(given), this.serverPassword)) {
+        this.failed([`a:${address}`]);
+        return refused({ reason: 'wrong server password', needsServerPassword: true });
+      }
     }
-    if (await this.accounts.verify(account.name, password)) return undefined;
+    const account = await this.accounts.find(name);
+    if (!account) {
+      if (this.accountsOnly) return refused({ reason: `'${name}' has no account on this server, which is for registered users only; ask an admin for one` });
+      return { ok: true, identity: GUEST };
+    }
+    const { password, newPassword } = credentials;
+    if (password === undefined) return refused({ reason: `'${account.name}' is registered; give its password`, needsPassword: true, free: true });
+    const keys = [`n:${account.name.toLowerCase()}`, `a:${address}`];
+    if (this.throttled(keys)) return refused({ reason: 'too many wrong passwords; wait a minute and try again', needsPassword: true });
+    if (!(await this.accounts.verify(account.name, password))) {
+      this.failed(keys);
+      return refused({ reason: 'wrong password', needsPassword: true });
+    }
+    if (account.mustChange) {
+      if (newPassword === undefined) {
+        return refused({ reason: 'your password was a one-time password: choose a new one', needsPassword: true, needsNewPassword: true, free: true });
+      }
+      const problem = passwordProblem(newPassword) ?? (newPassword === password ? 'the new password must differ from the one-time password' : undefined);
+      if (problem) return refused({ reason: problem, needsPassword: true, needsNewPassword: true, free: true });
+      await this.accounts.setPassword(account.name, newPassword);
+    }
+    return { ok: true, identity: Object.freeze({ registered: true, role: account.role }) };
+  }
+
+  private throttled(keys: string[]): boolean {
+    return keys.some((k) => this.bucket(k).wait(1) > 0);
+  }
+
+  private failed(keys: string[]): void {
     for (const k of keys) this.bucket(k).take(1);
-    return { reason: 'wrong password', needsPassword: true };
   }
 
   private bucket(key: string): TokenBucket {

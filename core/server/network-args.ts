@@ -14,7 +14,7 @@ interface Given {
   onCommandLine: boolean;
 }
 
-function given(values: Record<string, unknown>, flag: string, fileFlag: string, envNames: string[], env: NodeJS.ProcessEnv): Given | undefined {
+export function given(values: Record<string, unknown>, flag: string, fileFlag: string, envNames: string[], env: NodeJS.ProcessEnv): Given | undefined {
   const direct = values[flag] as string | undefined;
   const file = values[fileFlag] as string | undefined;
   if (direct !== undefined && file !== undefined) throw new StartupError(`give --${flag} or --${fileFlag}, not both`);

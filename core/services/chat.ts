@@ -2,7 +2,7 @@ import { UserError } from '../errors.js';
 import type { EventBus } from '../services/event-bus.js';
 import { characterCount } from '../commands/kinds.js';
 import type { ServerConfig } from '../config.js';
-import type { ActionLog, Chat, Delivery } from '../tokens.js';
+import type { ActionLog, Chat, Delivery, UserDirectory } from '../tokens.js';
 
 /**
  * The chat as plugins speak it: lines, whispers and notices, never protocol messages. Lines and
@@ -12,6 +12,7 @@ import type { ActionLog, Chat, Delivery } from '../tokens.js';
 export class ChatService {
   constructor(
     private readonly delivery: Delivery,
+    private readonly users: Pick<UserDirectory, 'list'>,
     private readonly events: EventBus,
     private readonly log: ActionLog,
     private readonly config: ServerConfig,
@@ -44,10 +45,11 @@ export class ChatService {
     this.events.emit('whisper', line);
   }
 
-  private async notice(to: { room: string } | { user: string }, text: string, plugin: string): Promise<void> {
+  private async notice(to: { room: string } | { user: string } | { everyone: true }, text: string, plugin: string): Promise<void> {
     this.checkLength(text);
     const message = { kind: 'notice', text, plugin } as const;
-    if ('room' in to) await this.delivery.toRoom(to.room, message);
+    if ('everyone' in to) for (const user of await this.users.list()) await this.delivery.toUser(user, message);
+    else if ('room' in to) await this.delivery.toRoom(to.room, message);
     else await this.delivery.toUser(to.user, message);
   }
 

@@ -1,5 +1,5 @@
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
-import type { Sessions } from '../tokens.js';
+import type { Identity, Sessions } from '../tokens.js';
 
 /** What services need of a logged-in connection on this server. */
 export interface Endpoint {
@@ -11,22 +11,39 @@ export interface Endpoint {
   readonly reportsSaves?: boolean;
 }
 
+const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
+
 /** One user cannot make the server hold an unbounded list. */
 const MAX_IGNORED = 200;
 
 /** The logged-in connections of this server, by canonical username. */
 export class LocalSessions implements Sessions {
   private readonly byName = new Map<string, Endpoint>();
+  /** Accounts' owners only: a name missing here is a guest. */
+  private readonly identities = new Map<string, Identity>();
   /** Whom each user ignores, both in lower case. */
   private readonly ignored = new Map<string, Set<string>>();
 
-  add(name: string, endpoint: Endpoint): void {
+  add(name: string, endpoint: Endpoint, identity?: Identity): void {
     this.byName.set(name, endpoint);
+    this.setIdentity(name, identity);
+  }
+
+  /** Who the user logged in here is: a guest unless they own the account of their name. */
+  identity(name: string): Identity | undefined {
+    return this.identities.get(name) ?? (this.byName.has(name) ? GUEST : undefined);
+  }
+
+  /** After a /register, say: the session is now the account's owner. */
+  setIdentity(name: string, identity: Identity | undefined): void {
+    if (identity?.registered) this.identities.set(name, identity);
+    else this.identities.delete(name);
   }
 
   remove(name: string, endpoint: Endpoint): void {
     if (this.byName.get(name) !== endpoint) return;
     this.byName.delete(name);
+    this.identities.delete(name);
     this.ignored.delete(name.toLowerCase()); // ignoring lasts a session
   }
 
@@ -57,10 +74,12 @@ export class LocalSessions implements Sessions {
     return [...(this.ignored.get(user.toLowerCase()) ?? [])].sort();
   }
 
-  disconnect(user: string, reason: LeaveReason): void {
+  disconnect(user: string, reason: LeaveReason, text?: string): boolean {
     // Asked for by a command: a quit is the user's own, anything else a command's doing.
     const quit = reason === 'quit';
-    this.byName.get(user)?.end(reason, quit ? 'goodbye' : reason, quit ? 'user quit' : `ended by a command (${reason})`);
+    const endpoint = this.byName.get(user);
+    endpoint?.end(reason, text ?? (quit ? 'goodbye' : reason), quit ? 'user quit' : `ended by a command (${reason})`);
+    return endpoint !== undefined;
   }
 
   get size(): number {

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
-import type { LeaveReason, Role, ServerMessage } from '../protocol/messages.js';
+import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
@@ -30,14 +30,6 @@ export const CLOSED_BY_PEER = 'closed by peer';
 // How long a closing connection may take to flush before it is destroyed.
 export const END_TIMEOUT_MS = 2_000;
 
-/** Who the user is, once logged in (the same shape as the framework's Identity). */
-export interface SessionIdentity {
-  readonly registered: boolean;
-  readonly role: Role | undefined;
-}
-
-const GUEST: SessionIdentity = Object.freeze({ registered: false, role: undefined });
-
 /**
  * One client connection: the socket, its frame decoder and outbox, and the per-connection
  * state the gateway keeps. It knows nothing about commands; the gateway drives it.
@@ -45,8 +37,6 @@ const GUEST: SessionIdentity = Object.freeze({ registered: false, role: undefine
 export class Session {
   state: SessionState = 'handshake';
   user = '';
-  /** Guest until a login says otherwise. */
-  identity: SessionIdentity = GUEST;
   loginAttempts = 0;
   /** A username claim is in flight; a second login must wait for its answer. */
   claiming = false;
@@ -106,9 +96,8 @@ export class Session {
   }
 
   /** The login went through: from now on this connection is `user`, running commands. */
-  loggedIn(user: string, identity: SessionIdentity): void {
+  loggedIn(user: string): void {
     this.user = user;
-    this.identity = identity;
     this.state = 'ready';
   }
 

@@ -16,8 +16,9 @@ import { DEFAULTS, type ServerConfig } from '../config.js';
 import { FrameDecoder, FrameKind } from '../protocol/frame.js';
 import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { compose, type Composition } from '../server/compose.js';
+import { IN_MEMORY } from '../services/accounts/database.js';
 import { depart } from '../services/departure.js';
-import type { Identity, Role } from '../tokens.js';
+import type { Role } from '../tokens.js';
 
 export interface TestLogin {
   name: string;
@@ -42,6 +43,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...DEFAULTS,
     logFile: null,
     logToStdout: false,
+    stateDir: IN_MEMORY,
     ...options.config,
     pluginNames: options.plugins ?? null,
     pluginDirs: options.pluginDirs ?? [],
@@ -66,9 +68,11 @@ export class TestServer {
       const { name, role, registered = role !== undefined } = typeof login === 'string' ? { name: login } : login;
       const claim = await this.parts.users.claim(name);
       if (!claim.ok) throw new Error(`username '${claim.holder}' is already taken`);
-      const user = new TestUser(claim.name, this, Object.freeze({ registered, role }));
+      const user = new TestUser(claim.name, this);
       this.users.set(claim.name, user);
-      this.parts.sessions.add(claim.name, user.endpoint);
+      const identity = Object.freeze({ registered, role });
+      this.parts.sessions.add(claim.name, user.endpoint, identity);
+      await this.parts.identities.loggedIn(claim.name, identity);
       this.parts.events.emit('login', { user: claim.name });
       users.push(user);
     }
@@ -83,7 +87,7 @@ export class TestServer {
 
   /** @internal */
   async dispatch(user: TestUser, line: string, secrets?: Record<string, string>): Promise<void> {
-    await this.parts.dispatcher.dispatch({ user: user.name, identity: user.identity, send: (m) => user.record(m) }, this.nextRequest++, line, { secrets });
+    await this.parts.dispatcher.dispatch({ user: user.name, send: (m) => user.record(m) }, this.nextRequest++, line, { secrets });
     await this.settled();
   }
 
@@ -119,7 +123,6 @@ export class TestUser {
   constructor(
     readonly name: string,
     private readonly server: TestServer,
-    readonly identity: Identity,
   ) {}
 
   /**

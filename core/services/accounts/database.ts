@@ -15,10 +15,13 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE accounts ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0`,
 ];
 
+/** A state folder of this name is no folder: the database lives in memory (the test kit's). */
+export const IN_MEMORY = ':memory:';
+
 /** Opens (creating the folder and file on first start) the state database, migrated to the latest schema. */
 export function openStateDatabase(stateDir: string): Database.Database {
-  mkdirSync(stateDir, { recursive: true });
-  const db = new Database(join(stateDir, 'accounts.sqlite'));
+  if (stateDir !== IN_MEMORY) mkdirSync(stateDir, { recursive: true });
+  const db = new Database(stateDir === IN_MEMORY ? IN_MEMORY : join(stateDir, 'accounts.sqlite'));
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
   const row = db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;

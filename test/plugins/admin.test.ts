@@ -1,0 +1,58 @@
+import test from 'ava';
+import { startTestServer } from '../../core/testing/kit.js';
+
+test('/announce reaches every user; only admins may use it, and only they are offered it', async (t) => {
+  const server = await startTestServer({ plugins: ['announce', 'help', 'join'] });
+  t.teardown(() => server.stop());
+  const [root, mod, pupil] = await server.login({ name: 'root', role: 'admin' }, { name: 'mod', role: 'moderator' }, 'pupil');
+  await pupil!.run('/join class');
+  t.deepEqual(await root!.run('/announce the server restarts at noon'), ['[announce] root: the server restarts at noon']);
+  t.deepEqual(pupil!.take().at(-1), '[announce] root: the server restarts at noon');
+  t.deepEqual(mod!.take().at(-1), '[announce] root: the server restarts at noon');
+  t.deepEqual(await mod!.run('/announce me too'), ['! /announce is for admins only']);
+  t.true((await root!.run('/help')).some((line) => line.includes('/announce')));
+  t.false((await pupil!.run('/help')).some((line) => line.includes('/announce')));
+});
+
+test('/kill ends a connection with its reason; the room is told', async (t) => {
+  const server = await startTestServer({ plugins: ['kill', 'join'] });
+  t.teardown(() => server.stop());
+  const [root, bob, carol] = await server.login({ name: 'root', role: 'admin' }, 'bob', 'carol');
+  await bob!.run('/join x');
+  await carol!.run('/join x');
+  t.deepEqual(await root!.run('/kill bob spamming'), ['bob is disconnected by root: spamming']);
+  t.deepEqual(carol!.take().at(-1), '* bob left x (killed)');
+  t.deepEqual(await root!.run('/kill root'), ['! you cannot /kill yourself; /exit leaves']);
+  t.deepEqual(await carol!.run('/kill root'), ['! /kill is for admins only']);
+});
+
+test('/whois tells a guest from a registered user, with role, room and idle time', async (t) => {
+  const server = await startTestServer({ plugins: ['whois', 'join', 'broadcast'] });
+  t.teardown(() => server.stop());
+  const [alice, bob] = await server.login({ name: 'alice', role: 'moderator' }, 'bob');
+  await bob!.run('/join lab');
+  await bob!.run('hello');
+  t.deepEqual(await alice!.run('/whois bob'), ['bob: guest; in lab; idle 0 s']);
+  t.deepEqual(await bob!.run('/whois alice'), ['alice: registered, moderator; in no room; idle 0 s']);
+  t.deepEqual(await bob!.run('/whois nobody'), ["! no user named 'nobody' is online"]);
+});
+
+test('/reload swaps the plugins for admins; moderators are refused', async (t) => {
+  const server = await startTestServer({ plugins: ['reload', 'me'] });
+  t.teardown(() => server.stop());
+  const [root, mod] = await server.login({ name: 'root', role: 'admin' }, { name: 'mod', role: 'moderator' });
+  t.deepEqual(await root!.run('/reload'), ['plugins reloaded: /me /reload']);
+  t.deepEqual(await mod!.run('/reload'), ['! /reload is for admins only']);
+});
+
+test('moderators and admins are operators in every room', async (t) => {
+  const server = await startTestServer({ plugins: ['join', 'kick'] });
+  t.teardown(() => server.stop());
+  const [owner, mod, pupil] = await server.login('owner', { name: 'mod', role: 'moderator' }, 'pupil');
+  await owner!.run('/join room1');
+  await pupil!.run('/join room1');
+  await mod!.run('/join room1');
+  t.deepEqual(await pupil!.run('/kick owner'), ['! only an operator of room1 can use /kick']);
+  await mod!.run('/kick pupil noise');
+  t.deepEqual(owner!.take().at(-1), '[kick] pupil was kicked by mod: noise');
+});
