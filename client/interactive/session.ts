@@ -194,15 +194,15 @@ class InteractiveSession {
       if (password === undefined) return false;
       credentials.serverPassword = this.serverPassword = password;
     }
-    // A one-time password stays the one to send beside its replacement.
-    if (refusal.needsPassword || (refusal.needsNewPassword && credentials.password === undefined)) {
+    // A one-time password was right: it is sent again beside its replacement, not asked for again.
+    if (refusal.needsNewPassword ? credentials.password === undefined : refusal.needsPassword) {
       const password = await this.askSecret(`password for ${sanitize(name)}: `);
       if (password === undefined) return false;
       credentials.password = password;
     }
     if (refusal.needsNewPassword) {
       this.print([this.p.notice(`* the password of ${sanitize(name)} was one-time: choose your own (Escape to give up)`)]);
-      const password = await this.askNew('new password', false, passwordProblem);
+      const password = await this.askNew({ label: 'new password', again: 'new password again', problem: passwordProblem });
       if (password === undefined) return false;
       credentials.newPassword = password;
     }
@@ -212,7 +212,10 @@ class InteractiveSession {
   /** The secret arguments of the command a line runs, asked for one by one; 'cancelled' on Escape. */
   private async commandSecrets(line: string): Promise<Record<string, string> | undefined | 'cancelled'> {
     const { command, args } = secretArgs(this.connection, line);
-    const secrets = await askSecrets(args, (spec) => (spec.confirm ? this.askNew(spec.name, spec.optional) : this.askSecret(`${spec.name}: `, spec.optional)));
+    const secrets = await askSecrets(args, (spec) => {
+      const label = spec.description ?? spec.name;
+      return spec.confirm ? this.askNew({ label, again: `${spec.name} again`, optional: spec.optional }) : this.askSecret(`${label}: `, spec.optional);
+    });
     if (secrets === 'cancelled') this.printAt(Date.now(), [this.p.notice(`* ${command} cancelled; nothing sent`)]);
     return secrets;
   }
@@ -227,20 +230,21 @@ class InteractiveSession {
   }
 
   /** A new secret, typed twice until both match (and `problem` finds nothing wrong with it). */
-  private async askNew(name: string, optional = false, problem: (secret: string) => string | undefined = () => undefined): Promise<string | undefined> {
+  private async askNew(ask: { label: string; again: string; optional?: boolean; problem?: (secret: string) => string | undefined }): Promise<string | undefined> {
     for (;;) {
-      const first = await this.askSecret(`${name}: `, optional);
+      const first = await this.askSecret(`${ask.label}: `, ask.optional);
       if (!first) return first;
-      const wrong = problem(first);
+      const wrong = ask.problem?.(first);
       if (wrong) {
         this.print([this.p.error(`! ${wrong}; try another`)]);
         continue;
       }
-      const again = await this.askSecret(`${name} again: `);
+      const again = await this.askSecret(`${ask.again}: `);
       if (again === undefined || again === first) return again;
       this.print([this.p.error('! the two did not match; once more')]);
     }
   }
+
 
   private show(event: ServerMessage): void {
     if (event.t === 'joined' || event.t === 'left') {
