@@ -148,7 +148,7 @@ async function scriptedSecrets(connection: ChatConnection, line: string, sources
     const source: SecretName = spec.confirm ? 'newPassword' : 'password';
     const value = sources[source];
     if (value !== undefined || spec.optional) return value ?? '';
-    print([`! ${command} needs <${spec.name}>, a secret given apart from the line: give it with ${howToGive(source)}; not sent`]);
+    print([`! ${sanitize(command)} needs <${sanitize(spec.name)}>, a secret given apart from the line: give it with ${howToGive(source)}; not sent`]);
     return undefined;
   });
 }

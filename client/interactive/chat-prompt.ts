@@ -122,7 +122,7 @@ export class ChatPrompt extends EnquirerInputBase {
    * history nor left in the clipboard. Resolves with it, or undefined on Escape or at the end.
    */
   askSecret(label: string): Promise<string | undefined> {
-    this.secret?.resolve(undefined);
+    if (this.secret) this.endSecret(undefined);
     return new Promise((resolve) => {
       // Whatever was typed ahead is put back afterwards, not taken for the secret.
       this.secret = { resolve, label: this.promptLabel, draft: this.input, clipboard: this.state.clipboard.length };

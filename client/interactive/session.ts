@@ -213,10 +213,10 @@ class InteractiveSession {
   private async commandSecrets(line: string): Promise<Record<string, string> | undefined | 'cancelled'> {
     const { command, args } = secretArgs(this.connection, line);
     const secrets = await askSecrets(args, (spec) => {
-      const label = spec.description ?? spec.name;
-      return spec.confirm ? this.askNew({ label, again: `${spec.name} again`, optional: spec.optional }) : this.askSecret(`${label}: `, spec.optional);
+      const label = sanitize(spec.description ?? spec.name);
+      return spec.confirm ? this.askNew({ label, again: `${sanitize(spec.name)} again`, optional: spec.optional }) : this.askSecret(`${label}: `, spec.optional);
     });
-    if (secrets === 'cancelled') this.printAt(Date.now(), [this.p.notice(`* ${command} cancelled; nothing sent`)]);
+    if (secrets === 'cancelled') this.printAt(Date.now(), [this.p.notice(`* ${sanitize(command)} cancelled; nothing sent`)]);
     return secrets;
   }
 
