@@ -21,6 +21,7 @@ export { Service, type ServiceOptions } from './pieces/service.js';
 export { Settings, setting, type SettingsOf } from './pieces/settings.js';
 export { STORE_LIMITS } from './pieces/store.js';
 export { byName } from './protocol/rules.js';
+export { banTarget } from './services/accounts/ban-match.js';
 export type { ServerConfig } from './config.js';
 export { ArgumentError, UserError } from './errors.js';
 export type { FileOffer, LeaveReason } from './protocol/messages.js';
@@ -32,6 +33,8 @@ export {
   type Identities,
   type PluginControl,
   type ReloadResult,
+  type ServerBan,
+  type ServerBans,
   type Identity,
   type Role,
   type RoomInfo,

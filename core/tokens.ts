@@ -226,6 +226,29 @@ export interface Identities {
   changePassword(user: string, current: string, next: string): Promise<void>;
 }
 
+/** A server ban: a name, or an address prefix (`10.0.0.0/24`, `2001:db8::/48`, one address). */
+export interface ServerBan {
+  readonly target: { readonly name: string } | { readonly address: string };
+  readonly by: string;
+  readonly reason?: string;
+  /** When it ends (ms since the epoch); absent for a ban until lifted. */
+  readonly until?: number;
+  readonly created: number;
+}
+
+/** Who may not log in to the server (or the network) at all. */
+export interface ServerBans {
+  /** Adds or replaces the ban of its target. */
+  add(ban: ServerBan): Promise<void>;
+  /** False when the target was not banned. */
+  remove(target: ServerBan['target']): Promise<boolean>;
+  /** Bans in force, oldest first. */
+  list(): Promise<ServerBan[]>;
+  /** The ban in force on this name or this address, if any. */
+  match(name: string, address: string): Promise<ServerBan | undefined>;
+  close(): void | Promise<void>;
+}
+
 export type ReloadResult = { ok: true; commands: string[] } | { ok: false; error: string };
 
 /** The server's plugins, for an admin's /reload. */
@@ -243,6 +266,8 @@ export interface Identity {
 export const Tokens = {
   Config: token<ServerConfig>('config'),
   Accounts: token<Accounts>('accounts'),
+  /** Server bans, for admins' commands and the login. */
+  ServerBans: token<ServerBans>('server-bans'),
   /** The plugins themselves (/reload). */
   Plugins: token<PluginControl>('plugins'),
   /** Who users are: guests or accounts' owners, and their roles. */

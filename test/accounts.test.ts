@@ -1,5 +1,6 @@
 import test from 'ava';
 import { SqliteAccounts } from '../core/services/accounts/accounts.js';
+import { SqliteServerBans } from '../core/services/accounts/server-bans.js';
 import { TestClient } from './helpers/client.js';
 import { RawClient } from './helpers/raw-peer.js';
 import { startServer } from './helpers/server.js';
@@ -91,4 +92,29 @@ test('an account logs in with its role, and sees the commands its role allows', 
   t.like(await loginAnswer(admin, { name: 'grace', password: 'grace-password' }), { t: 'login-ok', registered: true, role: 'admin' });
   const guest = await RawClient.connect(t, server.port);
   t.deepEqual(await loginAnswer(guest, { name: 'heidi' }), { t: 'login-ok', name: 'heidi' });
+  // The welcome lists every command; a guest's login narrows it to what guests may run.
+  const narrowed = await guest.waitFor((m) => m.t === 'commands', 'the guest manifest');
+  const names = narrowed.t === 'commands' ? narrowed.commands.map((c) => c.name) : [];
+  t.false(names.includes('announce'));
+  t.true(names.includes('join'));
+  t.false(admin.messages.some((m) => m.t === 'commands' && !m.commands.some((c) => c.name === 'announce')), 'the admin is offered /announce');
+});
+
+test('a server ban refuses the login of its name or address, with the reason and the time left', async (t) => {
+  const stateDir = await tempDir(t);
+  const bans = new SqliteServerBans(stateDir);
+  await bans.add({ target: { name: 'mallory' }, by: 'root', reason: 'cheating', until: Date.now() + 3_600_000, created: Date.now() });
+  bans.close();
+  const server = await startServer(t, { stateDir });
+  const client = await RawClient.connect(t, server.port);
+  const refused = await loginAnswer(client, { name: 'Mallory' });
+  t.like(refused, { t: 'login-refused' });
+  t.regex(refused.t === 'login-refused' ? refused.reason : '', /^you are banned from this server for (60|59) more min: cheating$/);
+  t.like(await loginAnswer(client, { name: 'trent' }), { t: 'login-ok' });
+  await server.stop();
+  const byAddress = new SqliteServerBans(stateDir);
+  await byAddress.add({ target: { address: '127.0.0.0/8' }, by: 'root', created: Date.now() });
+  byAddress.close();
+  const again = await startServer(t, { stateDir });
+  t.like(await loginAnswer(await RawClient.connect(t, again.port), { name: 'trent' }), { t: 'login-refused', reason: 'you are banned from this server' });
 });

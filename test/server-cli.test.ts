@@ -94,7 +94,7 @@ test('a plugin declaring its arguments wrongly stops start-up with one line nami
   const cases: [string, RegExp][] = [
     ["args: [arg.word()]", /failed to load: args must be an object of arguments by name, such as \{ username: arg\.user\(\), message: arg\.text\(\) \}$/],
     ["args: { '2nd': arg.word() }", /argument name '2nd' of \/bad must be letters, digits or '-', starting with a letter$/],
-    ["args: { who: { kind: 'person' } }", /argument 'who' of \/bad must be declared with arg\.word\(\), arg\.user\(\), arg\.room\(\), arg\.text\(\) or arg\.file\(\)$/],
+    ["args: { who: { kind: 'person' } }", /argument 'who' of \/bad must be declared with arg\.word\(\), arg\.user\(\), arg\.room\(\), arg\.text\(\), arg\.file\(\) or arg\.secret\(\)$/],
     ["args: { rest: arg.text(), who: arg.user() }", /\/bad: a text argument must be the last one$/],
   ];
   for (const [declaration, expected] of cases) {

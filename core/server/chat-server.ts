@@ -135,7 +135,8 @@ export class ChatServer {
     log.action('shutdown-complete', {});
     // Plugin services first (they may still log), then the server's own container.
     await this.parts.plugins.dispose();
-    this.parts.accounts.close();
+    await this.parts.accounts.close();
+    await this.parts.bans.close();
     await log.close();
     await container.dispose();
   }

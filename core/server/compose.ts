@@ -15,9 +15,9 @@ import { MemoryBackend, type Backend } from '../services/backend.js';
 import { RedisNode } from '../services/redis/redis-node.js';
 import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
-import { openAccounts } from '../services/accounts/open.js';
+import { openAccounts, openServerBans } from '../services/accounts/open.js';
 import { IdentityService } from '../services/identities.js';
-import { Tokens, type Accounts, type RoomDirectory, type Rooms, type Uploads, type UserDirectory } from '../tokens.js';
+import { Tokens, type Accounts, type RoomDirectory, type Rooms, type ServerBans, type Uploads, type UserDirectory } from '../tokens.js';
 
 export { BUILTIN_PLUGINS } from '../plugins/host.js';
 
@@ -44,6 +44,7 @@ export interface Composition {
   uploads: Uploads;
   events: EventBus;
   accounts: Accounts;
+  bans: ServerBans;
   identities: IdentityService;
   /** The loaded plugins: reloaded by --watch, disposed (with their services) when the server stops. */
   plugins: PluginHost;
@@ -84,14 +85,17 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   }
   const { users, rooms: roomDirectory, delivery, stores } = backend;
   let accounts: Accounts;
+  let bans: ServerBans;
   try {
     accounts = await openAccounts(config);
+    bans = await openServerBans(config);
   } catch (error) {
     await abortStart({ log, backend }, error);
     throw new StartupError(`cannot open the accounts database in ${config.stateDir}: ${(error as Error).message}`, { cause: error });
   }
   const registry = new CommandRegistry();
   container.register(Tokens.Accounts, { useValue: accounts });
+  container.register(Tokens.ServerBans, { useValue: bans });
   container.register(Tokens.Config, { useValue: config });
   container.register(Tokens.Log, { useValue: log });
   container.register(Tokens.Users, { useValue: users });
@@ -125,10 +129,11 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     if (config.pluginDirs.length > 0 || config.pluginPackages.length > 0) registerPluginApiHook();
     await plugins.load();
   } catch (error) {
-    accounts.close();
+    await accounts.close();
+    await bans.close();
     await abortStart({ log, uploads, backend }, error);
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log, sessions);
-  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins, accounts, identities };
+  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins, accounts, bans, identities };
 }

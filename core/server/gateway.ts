@@ -9,7 +9,7 @@ import { depart } from '../services/departure.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
-import type { Accounts, ActionLog, Rooms, Uploads, UserDirectory } from '../tokens.js';
+import type { Accounts, ActionLog, ServerBans, Rooms, Uploads, UserDirectory } from '../tokens.js';
 import type { EventBus } from '../services/event-bus.js';
 import type { IdentityService } from '../services/identities.js';
 import { Admission } from './admission.js';
@@ -31,6 +31,7 @@ export interface GatewayDeps {
   events: EventBus;
   serverName: string;
   accounts: Accounts;
+  bans: ServerBans;
   identities: IdentityService;
 }
 

@@ -1,7 +1,7 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { passwordProblem } from '../services/accounts/password-hash.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
-import type { Accounts, Identity } from '../tokens.js';
+import type { Accounts, Identity, ServerBan, ServerBans } from '../tokens.js';
 
 /** What a login gives beside the name. */
 export interface Credentials {
@@ -31,6 +31,12 @@ const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
 // Digests of equal length, so the comparison takes the same time whatever was typed.
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+function banned(ban: ServerBan): string {
+  const minutes = ban.until === undefined ? undefined : Math.max(1, Math.ceil((ban.until - Date.now()) / 60_000));
+  const left = minutes === undefined ? '' : minutes < 120 ? ` for ${minutes} more min` : ` for ${Math.ceil(minutes / 60)} more h`;
+  return `you are banned from this server${left}${ban.reason ? `: ${ban.reason}` : ''}`;
+}
+
 /**
  * Who may come in, and as whom: the server's password first (when it has one), then a
  * registered name only with its password (and a one-time password only with a new one), an
@@ -43,6 +49,7 @@ export class LoginGate {
 
   constructor(
     private readonly accounts: Accounts,
+    private readonly bans: ServerBans,
     private readonly accountsOnly: boolean,
     serverPassword: string | null,
   ) {
@@ -60,6 +67,8 @@ export class LoginGate {
         return refused({ reason: 'wrong server password', needsServerPassword: true });
       }
     }
+    const ban = await this.bans.match(name, address);
+    if (ban) return refused({ reason: banned(ban) });
     const account = await this.accounts.find(name);
     if (!account) {
       if (this.accountsOnly) return refused({ reason: `'${name}' has no account on this server, which is for registered users only; ask an admin for one` });

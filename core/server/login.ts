@@ -7,7 +7,7 @@ import type { EventBus } from '../services/event-bus.js';
 import type { IdentityService } from '../services/identities.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import type { Session } from '../session/session.js';
-import type { Accounts, ActionLog, Identity, UserDirectory } from '../tokens.js';
+import type { Accounts, ActionLog, Identity, ServerBans, UserDirectory } from '../tokens.js';
 import { LoginGate, type Refusal } from './login-gate.js';
 
 export interface LoginDeps {
@@ -18,6 +18,7 @@ export interface LoginDeps {
   registry: CommandRegistry;
   events: EventBus;
   accounts: Accounts;
+  bans: ServerBans;
   identities: IdentityService;
 }
 
@@ -32,7 +33,7 @@ export class Login {
   private readonly gate: LoginGate;
 
   constructor(private readonly deps: LoginDeps) {
-    this.gate = new LoginGate(deps.accounts, deps.config.accountsOnly, deps.config.serverPassword);
+    this.gate = new LoginGate(deps.accounts, deps.bans, deps.config.accountsOnly, deps.config.serverPassword);
   }
 
   async attempt(session: Session, message: LoginMessage): Promise<void> {

@@ -102,6 +102,8 @@ export class TestServer {
     for (const user of [...this.users.values()]) await this.logout(user, 'shutdown');
     await this.parts.plugins.dispose();
     await this.parts.uploads.drain(0);
+    await this.parts.accounts.close();
+    await this.parts.bans.close();
     await this.parts.log.close();
   }
 }

@@ -13,6 +13,14 @@ const MIGRATIONS: readonly string[] = [
    )`,
   // A roster import's one-time passwords: the first login must replace them.
   `ALTER TABLE accounts ADD COLUMN must_change INTEGER NOT NULL DEFAULT 0`,
+  // Server bans: by name (lower case) or by address prefix (CIDR), until a time or for good.
+  `CREATE TABLE server_bans (
+     target TEXT PRIMARY KEY,     -- 'name:bob' or 'address:10.0.0.0/24'
+     by TEXT NOT NULL,
+     reason TEXT,
+     until INTEGER,               -- ms since the epoch; NULL for no end
+     created INTEGER NOT NULL
+   )`,
 ];
 
 /** A state folder of this name is no folder: the database lives in memory (the test kit's). */
