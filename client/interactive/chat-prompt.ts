@@ -207,7 +207,12 @@ export class ChatPrompt extends EnquirerInputBase {
 
   /** Enter: hand the line over and start a fresh one; the prompt stays open. */
   override submit(): void {
-    if (this.secret) return this.endSecret(this.input);
+    if (this.secret) {
+      this.endSecret(this.input);
+      // Keys pasted behind the Enter wait for the owner to ask again (a confirmation), so that
+      // a secret pasted twice never lands on the chat line in the clear.
+      return this.hold(new Promise((resolve) => setImmediate(resolve)));
+    }
     const line = this.input;
     if (this.recordHistory) this.history.push(line);
     this.input = '';
