@@ -25,6 +25,7 @@ export const CLIENT_USAGE = `usage: chatclient [server_ip] [port] [options]
 
 Connects to a chat server (default 127.0.0.1 5000). On a terminal it is interactive; with
 stdin from a pipe or file the first line is the username and every further line a command.
+Interactive mode asks for passwords, hidden; scripted mode reads them as the options below say.
 
 options:
   --user NAME       log in as NAME without asking
@@ -36,10 +37,10 @@ options:
                     the server printed it at start (implies --tls; for scripts)
   --password-file FILE
                     scripted mode: the account's password is the first line of FILE
-                    (or $CHATCLIENT_PASSWORD); also what commands ask for, such as /register
+                    (or $CHATCLIENT_PASSWORD); also a secret a command asks for once
   --new-password-file FILE
-                    scripted mode: the new password, when the account's was one-time or a
-                    command asks for one twice (or $CHATCLIENT_NEW_PASSWORD)
+                    scripted mode: a new password, to replace a one-time one or for a
+                    command that asks twice, such as /register (or $CHATCLIENT_NEW_PASSWORD)
   --server-password-file FILE
                     scripted mode: the server's password, when it has one
                     (or $CHATCLIENT_SERVER_PASSWORD)

@@ -120,3 +120,14 @@ test("a command's secret arguments are asked for hidden (twice to confirm), Esca
   const later = await TestClient.connect(t, port);
   t.deepEqual(await later.connection.login('erin', 'first secret'), { ok: true, name: 'erin', registered: true });
 });
+
+test('Ctrl+C at a password prompt leaves at once and gives the terminal back as it was', async (t) => {
+  const { port } = await accountServer(t, 'alice', 'correct horse');
+  const term = await Terminal.run(t, ['127.0.0.1', String(port), '--user', 'alice']);
+  await term.waitFor(/^password for alice:$/m);
+  await term.type('correct ho');
+  await term.waitFor((rows) => promptRow(rows) === 'password for alice: **********');
+  await term.press('C-c');
+  t.deepEqual(await term.exited(), { code: 0, restored: true });
+  t.notRegex((await term.screen({ joined: true })).join('\n'), /correct/);
+});
