@@ -131,3 +131,14 @@ test('Ctrl+C at a password prompt leaves at once and gives the terminal back as 
   t.deepEqual(await term.exited(), { code: 0, restored: true });
   t.notRegex((await term.screen({ joined: true })).join('\n'), /correct/);
 });
+
+test('a name and its password typed ahead in one go: the password waits for its prompt and goes in hidden', async (t) => {
+  const { port } = await accountServer(t, 'alice', 'correct horse');
+  const term = await Terminal.run(t, ['127.0.0.1', String(port)]);
+  await term.waitFor(/^username:$/m);
+  await term.type('alice\rcorrect horse\r/whois alice\r');
+  await term.waitFor('* logged in as alice (registered); /join a room to start talking');
+  await term.waitFor('> /whois alice');
+  await term.waitFor('alice: registered; in no room');
+  t.notRegex((await term.screen({ joined: true })).join('\n'), /correct horse/);
+});

@@ -51,6 +51,9 @@ async function confirm(question: string, io: TerminalIo): Promise<boolean> {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Resolves once the work already started (promise callbacks) has run: the session has set up what comes next. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 class InteractiveSession {
   private readonly lines = new LineQueue();
   private readonly board = new ProgressBoard();
@@ -94,7 +97,12 @@ class InteractiveSession {
     for (const signal of SIGNALS) process.on(signal, leave);
     process.once('exit', restoreTerminal);
     const restoreConsole = routeConsole((lines) => prompt.print(lines));
-    prompt.on('line', (line) => this.lines.push(line));
+    prompt.on('line', (line) => {
+      this.lines.push(line);
+      // Before login, keys typed behind a name wait for the server's answer: if it asks for a
+      // password they go in hidden, never onto a line of their own.
+      if (!this.loggedIn) prompt.hold(nextTurn());
+    });
     prompt.on('exit', leave);
     prompt.on('tab', (reverse) => prompt.hold(this.tab(reverse)));
     prompt.on('edit', () => this.completer.reset());
@@ -171,7 +179,10 @@ class InteractiveSession {
   private async logInAs(name: string): Promise<boolean | undefined> {
     const credentials: Credentials = this.serverPassword === undefined ? {} : { serverPassword: this.serverPassword };
     for (;;) {
-      const result = await this.connection.login(name, credentials).catch(() => undefined);
+      const answer = this.connection.login(name, credentials).catch(() => undefined);
+      // Until the answer is in and what it asks for is on the prompt.
+      this.prompt.hold(answer.then(nextTurn));
+      const result = await answer;
       if (!result) return undefined;
       if (result.ok) {
         this.updateLabel();
