@@ -107,6 +107,10 @@ test("a command's secret arguments are asked for hidden (twice to confirm), Esca
   await term.press('Escape');
   await term.waitFor('* /password cancelled; nothing sent');
   await term.waitFor((rows) => promptRow(rows) === 'erin>');
+  // Pasted with the command: each secret waits for its prompt.
+  await term.type('/password\rfirst secret\rsecond secret\rsecond secret\r');
+  await term.waitFor('your password is changed');
+  // History: the two command lines (the repeated one once), nothing typed at a secret's prompt.
   await term.press('Up');
   await term.waitFor((rows) => promptRow(rows) === 'erin> /password');
   await term.press('Up');
@@ -114,11 +118,11 @@ test("a command's secret arguments are asked for hidden (twice to confirm), Esca
   await term.press('Up');
   await term.waitFor((rows) => promptRow(rows) === 'erin> /register', { ms: 1000 });
   const everything = (await term.screen({ joined: true })).join('\n');
-  t.notRegex(everything, /first secre|half typed/);
+  t.notRegex(everything, /first secre|second secret|half typed/);
   await term.press('C-u', 'C-d');
   t.is((await term.exited()).code, 0);
   const later = await TestClient.connect(t, port);
-  t.deepEqual(await later.connection.login('erin', 'first secret'), { ok: true, name: 'erin', registered: true });
+  t.deepEqual(await later.connection.login('erin', 'second secret'), { ok: true, name: 'erin', registered: true });
 });
 
 test('Ctrl+C at a password prompt leaves at once and gives the terminal back as it was', async (t) => {

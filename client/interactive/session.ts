@@ -99,9 +99,9 @@ class InteractiveSession {
     const restoreConsole = routeConsole((lines) => prompt.print(lines));
     prompt.on('line', (line) => {
       this.lines.push(line);
-      // Before login, keys typed behind a name wait for the server's answer: if it asks for a
-      // password they go in hidden, never onto a line of their own.
-      if (!this.loggedIn) prompt.hold(nextTurn());
+      // Keys typed behind a name (before login) or a command with secrets wait for what comes
+      // next: if that is a password prompt they go in hidden, never onto a line of their own.
+      if (!this.loggedIn || secretArgs(connection, line).args.length > 0) prompt.hold(nextTurn());
     });
     prompt.on('exit', leave);
     prompt.on('tab', (reverse) => prompt.hold(this.tab(reverse)));
