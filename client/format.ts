@@ -79,6 +79,8 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
       return event.message.split('\n').map((line, i) => p.error(i === 0 ? `! ${s(line)}` : `  ${s(line)}`));
     case 'login-ok':
       return [p.notice(`* logged in as ${loggedInAs(event)}`)];
+    case 'renamed':
+      return [p.notice(`* you are now known as ${s(event.name)}`)];
     case 'login-refused':
       return [p.error(`! ${s(event.reason)}`)];
     case 'shutdown':

@@ -106,6 +106,8 @@ export interface Rooms {
   list(): Promise<RoomInfo[]>;
   /** Who created the room and who operates it; undefined when the room does not exist. */
   details(room: string): Promise<RoomDetails | undefined>;
+  /** The member `from` is `to` from now on (/nick): the room sees them leave and come back; operator rights stay. */
+  rename(from: string, to: string): Promise<{ room?: string; lost?: string }>;
   /** Makes a member of the room an operator, and tells the room. */
   addOperator(room: string, user: string): Promise<void>;
   /** Takes operator rights away, and tells the room; the last operator's pass to the next member. */
@@ -166,6 +168,8 @@ export interface Uploads {
   cancel(sender: string, transfer: number, reason: string): void;
   /** A recipient's client says whether it saved a file it received whole. */
   saved(recipient: string, report: SaveReport): void;
+  /** Whether a file is on its way to or from the user. */
+  busy(user: string): boolean;
   /** The user's connection is gone: cancel what they send, queue or receive. */
   userGone(user: string): void;
   /** Shutdown: cancel queued uploads, let active ones finish within `graceMs`, cancel the rest. */
@@ -224,6 +228,12 @@ export interface Identities {
   register(user: string, password: string): Promise<void>;
   /** Replaces `user`'s password once `current` is shown to be theirs. UserError otherwise. */
   changePassword(user: string, current: string, next: string): Promise<void>;
+  /**
+   * Gives a user of this server a new name, on the rules of a login (a registered one needs
+   * its password); their room sees them leave and come back under it. Resolves with the name
+   * as spelled, and the room they could not go back into, if so; UserError when refused.
+   */
+  rename(user: string, to: string, password?: string): Promise<{ name: string; lostRoom?: { room: string; why: string } }>;
 }
 
 /** A server ban: a name, or an address prefix (`10.0.0.0/24`, `2001:db8::/48`, one address). */

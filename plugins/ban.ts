@@ -1,4 +1,5 @@
-import { arg, Command, guards, Hook, inject, Tokens, UserError, type ActionLog, type Chat, type HookEvents, type RoomContext, type Rooms, type Store } from '../core/plugin-api.js';
+import { arg, Command, guards, Hook, inject, Tokens, UserError, type ActionLog, type Chat, type HookEvents, type RoomContext, type Rooms, type Store, type Identities } from '../core/plugin-api.js';
+import { isStaff, refuseIfStaff } from './_staff.js';
 import { durationAndReason, formatSeconds } from './_duration.js';
 
 interface Ban {
@@ -18,11 +19,13 @@ export class BanCommand {
     @inject(Tokens.Rooms) private readonly rooms: Rooms,
     @inject(Tokens.Chat) private readonly chat: Chat,
     @inject(Tokens.Log) private readonly log: ActionLog,
+    @inject(Tokens.Identities) private readonly identities: Identities,
   ) {}
 
-  async run({ user, room, args, reply }: RoomContext<typeof banArgs>): Promise<void> {
+  async run({ user, identity, room, args, reply }: RoomContext<typeof banArgs>): Promise<void> {
     const target = args.username;
     if (target === user) throw new UserError('BAN_SELF', 'you cannot ban yourself');
+    await refuseIfStaff(this.identities, identity.role, target, 'ban');
     const { seconds, reason } = durationAndReason(args.details);
     const ban: Ban = { by: user, ...(reason ? { reason } : {}), ...(seconds ? { until: Date.now() + seconds * 1000 } : {}) };
     await this.store.set(key(room, target), ban, seconds ? { ttlSeconds: seconds } : {});
@@ -57,11 +60,14 @@ export class UnbanCommand {
 /** A banned user's join is refused, saying for how long. */
 @Hook({ event: 'join' })
 export class RefuseBanned {
-  constructor(@inject(Tokens.Store) private readonly store: Store) {}
+  constructor(
+    @inject(Tokens.Store) private readonly store: Store,
+    @inject(Tokens.Identities) private readonly identities: Identities,
+  ) {}
 
   async run({ user, room }: HookEvents['join']): Promise<void> {
     const ban = await this.store.get<Ban>(key(room, user));
-    if (!ban) return;
+    if (!ban || (await isStaff(this.identities, user))) return;
     const left = ban.until ? ` for another ${formatSeconds((ban.until - Date.now()) / 1000)}` : '';
     throw new UserError('BANNED', `you are banned from ${room}${left}${ban.reason ? `: ${ban.reason}` : ''}`);
   }

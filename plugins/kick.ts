@@ -1,4 +1,5 @@
-import { arg, Command, guards, inject, Tokens, UserError, type ActionLog, type Chat, type RoomContext, type Rooms } from '../core/plugin-api.js';
+import { arg, Command, guards, inject, Tokens, UserError, type ActionLog, type Chat, type RoomContext, type Rooms, type Identities } from '../core/plugin-api.js';
+import { refuseIfStaff } from './_staff.js';
 
 const kickArgs = { username: arg.user(), reason: arg.text({ optional: true }) };
 
@@ -8,11 +9,13 @@ export class KickCommand {
     @inject(Tokens.Rooms) private readonly rooms: Rooms,
     @inject(Tokens.Chat) private readonly chat: Chat,
     @inject(Tokens.Log) private readonly log: ActionLog,
+    @inject(Tokens.Identities) private readonly identities: Identities,
   ) {}
 
-  async run({ user, room, args }: RoomContext<typeof kickArgs>): Promise<void> {
+  async run({ user, identity, room, args }: RoomContext<typeof kickArgs>): Promise<void> {
     const target = args.username;
     if (target === user) throw new UserError('KICK_SELF', 'you cannot kick yourself; /leave leaves');
+    await refuseIfStaff(this.identities, identity.role, target, 'kick');
     if ((await this.rooms.current(target))?.toLowerCase() !== room.toLowerCase()) throw new UserError('NOT_IN_ROOM', `${target} is not in ${room}`);
     const text = `${target} was kicked by ${user}${args.reason ? `: ${args.reason}` : ''}`;
     // Out first: only the server a user is connected to can move them (a network's limit, for now).

@@ -1,4 +1,5 @@
-import { arg, Command, guards, Hook, inject, Tokens, UserError, type Chat, type HookEvents, type RoomContext, type Store } from '../core/plugin-api.js';
+import { arg, Command, guards, Hook, inject, Tokens, UserError, type Chat, type HookEvents, type RoomContext, type Store, type Identities } from '../core/plugin-api.js';
+import { isStaff } from './_staff.js';
 
 // The lock and the invitations live in the room's bag: they end with the room.
 @Command({ name: 'lock', summary: 'Make your room invite-only; /lock again opens it (operators only)', guards: [guards.roomOperator] })
@@ -35,11 +36,14 @@ export class InviteCommand {
 
 @Hook({ event: 'join' })
 export class RefuseUninvited {
-  constructor(@inject(Tokens.Store) private readonly store: Store) {}
+  constructor(
+    @inject(Tokens.Store) private readonly store: Store,
+    @inject(Tokens.Identities) private readonly identities: Identities,
+  ) {}
 
   async run({ user, room }: HookEvents['join']): Promise<void> {
     const bag = this.store.room(room);
-    if ((await bag.get<boolean>('locked')) && (await bag.get(`invited:${user.toLowerCase()}`)) === undefined) {
+    if ((await bag.get<boolean>('locked')) && (await bag.get(`invited:${user.toLowerCase()}`)) === undefined && !(await isStaff(this.identities, user))) {
       throw new UserError('ROOM_LOCKED', `${room} is invite-only; ask one of its operators for an /invite`);
     }
   }

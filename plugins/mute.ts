@@ -1,4 +1,5 @@
-import { arg, Command, guards, Hook, inject, Tokens, UserError, type ActionLog, type Chat, type HookEvents, type RoomContext, type Store } from '../core/plugin-api.js';
+import { arg, Command, guards, Hook, inject, Tokens, UserError, type ActionLog, type Chat, type HookEvents, type RoomContext, type Store, type Identities } from '../core/plugin-api.js';
+import { refuseIfStaff } from './_staff.js';
 import { formatSeconds, parseDuration } from './_duration.js';
 
 const muteArgs = { username: arg.user(), duration: arg.word({ optional: true, description: 'such as 10m (default 5m)' }) };
@@ -11,9 +12,11 @@ export class MuteCommand {
     @inject(Tokens.Store) private readonly store: Store,
     @inject(Tokens.Chat) private readonly chat: Chat,
     @inject(Tokens.Log) private readonly log: ActionLog,
+    @inject(Tokens.Identities) private readonly identities: Identities,
   ) {}
 
-  async run({ user, room, args }: RoomContext<typeof muteArgs>): Promise<void> {
+  async run({ user, identity, room, args }: RoomContext<typeof muteArgs>): Promise<void> {
+    await refuseIfStaff(this.identities, identity.role, args.username, 'mute');
     const seconds = args.duration === undefined ? DEFAULT_SECONDS : parseDuration(args.duration);
     if (seconds === undefined) throw new UserError('BAD_ARGUMENTS', `'${args.duration}' is not a duration such as 90s, 10m or 2h\nusage: /mute <username> [duration]`);
     await this.store.room(room).set(`mute:${args.username.toLowerCase()}`, Date.now() + seconds * 1000, { ttlSeconds: seconds });

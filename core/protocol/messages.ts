@@ -94,6 +94,8 @@ export type ServerMessage =
    * registered, so its password; `needsNewPassword` the password was one-time, so a new one too.
    */
   | { t: 'login-refused'; reason: string; attemptsLeft: number; needsPassword?: true; needsNewPassword?: true; needsServerPassword?: true }
+  /** You are known by a new name from now on (/nick). */
+  | { t: 'renamed'; name: string }
   | { t: 'reply'; re?: number; text: string }
   | { t: 'error'; re?: number; code: string; message: string }
   | { t: 'message'; room: string; from: string; text: string; ts: number; emote?: true }

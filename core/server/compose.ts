@@ -17,6 +17,7 @@ import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
 import { openAccounts, openServerBans } from '../services/accounts/open.js';
 import { IdentityService } from '../services/identities.js';
+import { PasswordThrottle } from '../services/accounts/throttle.js';
 import { Tokens, type Accounts, type RoomDirectory, type Rooms, type ServerBans, type Uploads, type UserDirectory } from '../tokens.js';
 
 export { BUILTIN_PLUGINS } from '../plugins/host.js';
@@ -46,6 +47,8 @@ export interface Composition {
   accounts: Accounts;
   bans: ServerBans;
   identities: IdentityService;
+  /** Wrong passwords, counted for logins and commands alike. */
+  throttle: PasswordThrottle;
   /** The loaded plugins: reloaded by --watch, disposed (with their services) when the server stops. */
   plugins: PluginHost;
 }
@@ -87,10 +90,11 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   let accounts: Accounts;
   let bans: ServerBans;
   try {
-    accounts = await openAccounts(config);
-    bans = await openServerBans(config);
+    accounts = await openAccounts(config, log);
+    bans = await openServerBans(config, log);
   } catch (error) {
     await abortStart({ log, backend }, error);
+    if (error instanceof StartupError) throw error; // Redis not reached: says so itself
     throw new StartupError(`cannot open the accounts database in ${config.stateDir}: ${(error as Error).message}`, { cause: error });
   }
   const registry = new CommandRegistry();
@@ -117,9 +121,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   events.listen('logout', ({ user }) => stores.clearBags(bagPrefix('user', user)), { file: CORE });
   // Not a plugin name (those are file names, checked by the loader), so no plugin can reach it.
   container.register(Tokens.RoomMeta, { useValue: stores.namespace(':rooms') });
-  const identities = new IdentityService(sessions, users, accounts, stores.namespace(':identity'));
-  container.register(Tokens.Identities, { useValue: identities });
   const rooms = container.resolve(RoomService);
+  const throttle = new PasswordThrottle();
+  const identities = new IdentityService({ config, users, rooms, sessions, uploads, accounts, bans, events, log, throttle, store: stores.namespace(':identity') });
+  container.register(Tokens.Identities, { useValue: identities });
   container.register(Tokens.Rooms, { useValue: rooms });
 
   const chat = new ChatService(delivery, users, events, log, config);
@@ -135,5 +140,5 @@ export async function compose(config: ServerConfig): Promise<Composition> {
     throw error;
   }
   const dispatcher = new Dispatcher(registry, users, roomDirectory, config, log, sessions);
-  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins, accounts, bans, identities };
+  return { container, log, users, roomDirectory, backend, rooms, sessions, registry, dispatcher, uploads, events, plugins, accounts, bans, identities, throttle };
 }

@@ -1,38 +1,27 @@
 import type { Socket } from 'node:net';
 import type { Dispatcher } from '../commands/dispatcher.js';
-import type { CommandRegistry } from '../commands/registry.js';
-import { limitsOf, type ServerConfig } from '../config.js';
+import { limitsOf } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
-import { FILE_RESULT, parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
+import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
 import { UserError } from '../errors.js';
 import { depart } from '../services/departure.js';
-import type { LocalSessions } from '../services/local-sessions.js';
 import { OutputBudget } from '../session/output-budget.js';
 import { CLOSED_BY_PEER, END_TIMEOUT_MS, Session, type SessionEvents } from '../session/session.js';
-import type { Accounts, ActionLog, ServerBans, Rooms, Uploads, UserDirectory } from '../tokens.js';
-import type { EventBus } from '../services/event-bus.js';
-import type { IdentityService } from '../services/identities.js';
+import type { Rooms, Uploads } from '../tokens.js';
 import { Admission } from './admission.js';
 import { CommandQueue } from './command-queue.js';
-import { Login } from './login.js';
+import { checkLiveness, sweepPeriod } from './heartbeat.js';
+import { Login, type LoginDeps } from './login.js';
 
 /** Waits to see what a connection speaks, then hands it over (maybe wrapped), or calls `gone` once it has closed. */
 export type Sniffer = (socket: Socket, handOver: (socket: Socket) => void, gone: () => void) => void;
 
-export interface GatewayDeps {
-  config: ServerConfig;
-  log: ActionLog;
-  users: UserDirectory;
+/** What a login needs, and the rest of a connection's life. */
+export interface GatewayDeps extends LoginDeps {
   rooms: Rooms;
-  sessions: LocalSessions;
   dispatcher: Dispatcher;
-  registry: CommandRegistry;
   uploads: Uploads;
-  events: EventBus;
   serverName: string;
-  accounts: Accounts;
-  bans: ServerBans;
-  identities: IdentityService;
 }
 
 interface Conn {
@@ -83,9 +72,7 @@ export class Gateway {
   }
 
   start(): void {
-    const { loginTimeoutMs, heartbeatMs, commandTimeoutMs, frameTimeoutMs } = this.deps.config;
-    const period = Math.max(20, Math.min(1000, Math.floor(Math.min(loginTimeoutMs, heartbeatMs, commandTimeoutMs, frameTimeoutMs) / 10)));
-    this.sweeper = setInterval(() => this.sweep(), period);
+    this.sweeper = setInterval(() => this.sweep(), sweepPeriod(this.deps.config));
     this.sweeper.unref();
   }
 
@@ -204,8 +191,7 @@ export class Gateway {
       session.end('quit', 'unsupported protocol version');
       return;
     }
-    session.state = 'login';
-    session.reportsSaves = message.features?.includes(FILE_RESULT) === true;
+    session.greeted(message.features ?? []);
     this.welcome ??= encodeJsonFrame({
       t: 'welcome',
       v: PROTOCOL_VERSION,
@@ -262,23 +248,11 @@ export class Gateway {
   }
 
   private sweep(): void {
-    const { loginTimeoutMs, heartbeatMs, frameTimeoutMs } = this.deps.config;
     const now = Date.now();
     this.admission.sweep(now);
     for (const { session, queue } of this.conns.values()) {
       queue.checkTimeout(now); // also for closed connections, whose clean-up waits for their command
-      if (!session.open) continue;
-      if (session.state !== 'ready' && now - session.connectedAt > loginTimeoutMs) {
-        session.end('quit', 'login timed out');
-      } else if (session.partialSince > 0 && now - session.partialSince > frameTimeoutMs) {
-        // A peer trickling bytes would otherwise keep its connection and its name forever.
-        session.end('connection lost', `frame not completed within ${frameTimeoutMs / 1000} s`);
-      } else if (now - session.lastSeen > heartbeatMs) {
-        session.fail(`no answer to heartbeat for ${Math.round((now - session.lastSeen) / 1000)} s`);
-      } else if (now - session.lastSeen > heartbeatMs / 3 && now - session.pingSent > heartbeatMs / 3) {
-        session.pingSent = now;
-        session.send({ t: 'ping' });
-      }
+      if (session.open) checkLiveness(session, this.deps.config, now);
     }
   }
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { passwordProblem } from '../services/accounts/password-hash.js';
-import { TokenBucket } from '../protocol/token-bucket.js';
+import { PasswordThrottle, TOO_MANY } from '../services/accounts/throttle.js';
 import type { Accounts, Identity, ServerBan, ServerBans } from '../tokens.js';
 
 /** What a login gives beside the name. */
@@ -21,10 +21,6 @@ export interface Refusal {
 
 export type Admitted = { ok: true; identity: Identity } | ({ ok: false } & Refusal);
 
-/** Failed passwords allowed at once, per name and per address, and how fast they come back. */
-const BURST = 5;
-const PER_SECOND = 1 / 12;
-const MAX_TRACKED = 10_000;
 
 const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
 
@@ -40,16 +36,16 @@ function banned(ban: ServerBan): string {
 /**
  * Who may come in, and as whom: the server's password first (when it has one), then a
  * registered name only with its password (and a one-time password only with a new one), an
- * unregistered name unless the server is accounts-only. Wrong passwords are throttled per name
- * and per address, so guessing is slow from one host and against one name from many.
+ * unregistered name unless the server is accounts-only. Wrong passwords are throttled (see
+ * PasswordThrottle).
  */
 export class LoginGate {
-  private readonly failures = new Map<string, TokenBucket>();
   private readonly serverPassword: Buffer | undefined;
 
   constructor(
     private readonly accounts: Accounts,
     private readonly bans: ServerBans,
+    private readonly throttle: PasswordThrottle,
     private readonly accountsOnly: boolean,
     serverPassword: string | null,
   ) {
@@ -61,9 +57,9 @@ export class LoginGate {
     if (this.serverPassword) {
       const given = credentials.serverPassword;
       if (given === undefined) return refused({ reason: 'this server has a password; give it', needsServerPassword: true, free: true });
-      if (this.throttled([`a:${address}`])) return refused({ reason: 'too many wrong passwords; wait a minute and try again', needsServerPassword: true });
+      if (this.throttle.throttled([`a:${address}`])) return refused({ reason: TOO_MANY, needsServerPassword: true });
       if (!timingSafeEqual(digest(given), this.serverPassword)) {
-        this.failed([`a:${address}`]);
+        this.throttle.failed([`a:${address}`]);
         return refused({ reason: 'wrong server password', needsServerPassword: true });
       }
     }
@@ -77,9 +73,9 @@ export class LoginGate {
     const { password, newPassword } = credentials;
     if (password === undefined) return refused({ reason: `'${account.name}' is registered; give its password`, needsPassword: true, free: true });
     const keys = [`n:${account.name.toLowerCase()}`, `a:${address}`];
-    if (this.throttled(keys)) return refused({ reason: 'too many wrong passwords; wait a minute and try again', needsPassword: true });
+    if (this.throttle.throttled(keys)) return refused({ reason: TOO_MANY, needsPassword: true });
     if (!(await this.accounts.verify(account.name, password))) {
-      this.failed(keys);
+      this.throttle.failed(keys);
       return refused({ reason: 'wrong password', needsPassword: true });
     }
     if (account.mustChange) {
@@ -91,23 +87,5 @@ export class LoginGate {
       await this.accounts.setPassword(account.name, newPassword);
     }
     return { ok: true, identity: Object.freeze({ registered: true, role: account.role }) };
-  }
-
-  private throttled(keys: string[]): boolean {
-    return keys.some((k) => this.bucket(k).wait(1) > 0);
-  }
-
-  private failed(keys: string[]): void {
-    for (const k of keys) this.bucket(k).take(1);
-  }
-
-  private bucket(key: string): TokenBucket {
-    let bucket = this.failures.get(key);
-    if (!bucket) {
-      if (this.failures.size >= MAX_TRACKED) for (const [k, b] of this.failures) if (b.full()) this.failures.delete(k);
-      bucket = new TokenBucket(PER_SECOND, BURST);
-      this.failures.set(key, bucket);
-    }
-    return bucket;
   }
 }

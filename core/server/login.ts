@@ -5,6 +5,7 @@ import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import type { EventBus } from '../services/event-bus.js';
 import type { IdentityService } from '../services/identities.js';
+import type { PasswordThrottle } from '../services/accounts/throttle.js';
 import type { LocalSessions } from '../services/local-sessions.js';
 import type { Session } from '../session/session.js';
 import type { Accounts, ActionLog, Identity, ServerBans, UserDirectory } from '../tokens.js';
@@ -20,6 +21,7 @@ export interface LoginDeps {
   accounts: Accounts;
   bans: ServerBans;
   identities: IdentityService;
+  throttle: PasswordThrottle;
 }
 
 type LoginMessage = Extract<ClientMessage, { t: 'login' }>;
@@ -33,7 +35,7 @@ export class Login {
   private readonly gate: LoginGate;
 
   constructor(private readonly deps: LoginDeps) {
-    this.gate = new LoginGate(deps.accounts, deps.bans, deps.config.accountsOnly, deps.config.serverPassword);
+    this.gate = new LoginGate(deps.accounts, deps.bans, deps.throttle, deps.config.accountsOnly, deps.config.serverPassword);
   }
 
   async attempt(session: Session, message: LoginMessage): Promise<void> {
@@ -46,22 +48,27 @@ export class Login {
     const problem = usernameProblem(name, config.usernameMax);
     if (problem) return this.refuse(session, name, { reason: problem });
     session.claiming = true;
-    let claim;
     try {
-      const admitted = await this.gate.check(name, message, session.address);
-      if (!admitted.ok) return this.refuse(session, name, admitted);
-      try {
-        claim = await users.claim(name);
-      } catch (error) {
-        // The name could not be checked (a network whose Redis is away): not the user's fault, no attempt used.
-        if (!(error instanceof UserError) || !session.open) throw error;
-        return this.refuse(session, name, { reason: error.message, free: true });
-      }
-      if (!claim.ok) return this.refuse(session, name, { reason: `username '${claim.holder}' is already taken` });
-      if (session.state !== 'login') return void users.release(name); // vanished while we waited
-      await this.welcome(session, claim.name, admitted.identity);
+      const outcome = await this.admit(session, name, message);
+      if ('reason' in outcome) return this.refuse(session, name, outcome);
+      if (session.state !== 'login') return void users.release(outcome.name); // vanished while we waited
+      await this.welcome(session, outcome.name, outcome.identity);
     } finally {
       session.claiming = false;
+    }
+  }
+
+  /** The gate, then the name's claim: the name as the network spells it, or why not. */
+  private async admit(session: Session, name: string, message: LoginMessage): Promise<Refusal | { name: string; identity: Identity }> {
+    try {
+      const admitted = await this.gate.check(name, message, session.address);
+      if (!admitted.ok) return admitted;
+      const claim = await this.deps.users.claim(name);
+      return claim.ok ? { name: claim.name, identity: admitted.identity } : { reason: `username '${claim.holder}' is already taken` };
+    } catch (error) {
+      // Accounts or names that cannot be read (a network whose Redis is away): not the user's fault, no attempt used.
+      if (!(error instanceof UserError) || !session.open) throw error;
+      return { reason: error.message, free: true };
     }
   }
 

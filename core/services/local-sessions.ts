@@ -9,6 +9,8 @@ export interface Endpoint {
   end(reason: LeaveReason, text?: string, cause?: string): void;
   /** The client says whether it saved each file it received (hello feature `file-result`). */
   readonly reportsSaves?: boolean;
+  /** The user is known by a new name from now on (/nick). */
+  renamed?(name: string): void;
 }
 
 const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
@@ -45,6 +47,17 @@ export class LocalSessions implements Sessions {
     this.byName.delete(name);
     this.identities.delete(name);
     this.ignored.delete(name.toLowerCase()); // ignoring lasts a session
+  }
+
+  /** Moves the session, its identity and whom it ignores to the user's new name. */
+  rename(from: string, to: string, identity: Identity): void {
+    const endpoint = this.byName.get(from);
+    if (!endpoint) return;
+    const ignored = this.ignored.get(from.toLowerCase());
+    this.remove(from, endpoint);
+    this.add(to, endpoint, identity);
+    if (ignored) this.ignored.set(to.toLowerCase(), ignored);
+    endpoint.renamed?.(to);
   }
 
   get(name: string): Endpoint | undefined {

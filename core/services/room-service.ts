@@ -50,6 +50,35 @@ export class RoomService implements Rooms {
     return room;
   }
 
+  /**
+   * The same person under a new name (/nick): out of their room and straight back in, keeping
+   * their operator rights, past the join hooks (a lock does not shut someone out of their own
+   * room). Resolves with the room, and why they could not go back (it filled up meanwhile).
+   */
+  async rename(from: string, to: string): Promise<{ room?: string; lost?: string }> {
+    const room = await this.directory.leave(from);
+    if (room === undefined) return {};
+    const left = { kind: 'left', room, user: from, reason: `renamed to ${to}` } as const;
+    await this.delivery.toRoom(room, left);
+    await this.delivery.toUser(to, left); // their connection goes by the new name already
+    this.log.action('leave', { user: from, room, reason: 'renamed' });
+    this.events.emit('leave', { user: from, room, reason: 'renamed' });
+    const result = await this.directory.join(to, room);
+    if (!result.ok) {
+      await this.left(from, room, 'renamed');
+      return { room, lost: result.reason === 'full' ? `room '${room}' filled up meanwhile` : `you are in '${result.room}' already` };
+    }
+    const meta = await this.meta.get<Meta>(metaKey(room));
+    if (meta) {
+      const operators = meta.operators.map((o) => (o === from ? to : o));
+      await this.meta.set(metaKey(room), { ...meta, operators } satisfies Meta);
+    }
+    await this.delivery.toRoom(room, { kind: 'joined', room, user: to });
+    this.log.action('join', { user: to, room });
+    this.events.emit('join', { user: to, room });
+    return { room };
+  }
+
   // One store read: guards call this for every command they check, and slow mode for every line.
   async details(room: string): Promise<RoomDetails | undefined> {
     const meta = await this.meta.get<Meta>(metaKey(room));

@@ -215,6 +215,11 @@ export class UploadService implements Uploads {
     if (t && t.sender === sender) this.fail(t, `${sender} cancelled the upload${reason ? ` (${reason.slice(0, 200)})` : ''}`, 'cancelled');
   }
 
+  busy(user: string): boolean {
+    for (const t of this.transfers.values()) if (t.sender === user || t.recipient === user) return true;
+    return false;
+  }
+
   userGone(user: string): void {
     this.chunkErrors.delete(user);
     this.saves.userGone(user);

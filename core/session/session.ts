@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
-import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
+import { FILE_RESULT, type LeaveReason, type ServerMessage } from '../protocol/messages.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
@@ -93,6 +93,23 @@ export class Session {
 
   get open(): boolean {
     return this.state !== 'closing' && this.state !== 'closed';
+  }
+
+  /** The hello was good: on to the login, with the features the client declared. */
+  greeted(features: readonly string[]): void {
+    this.state = 'login';
+    this.reportsSaves = features.includes(FILE_RESULT);
+  }
+
+  renamed(name: string): void {
+    this.user = name;
+    this.send({ t: 'renamed', name });
+  }
+
+  /** Asks the peer for a sign of life (the heartbeat). */
+  ping(now: number): void {
+    this.pingSent = now;
+    this.send({ t: 'ping' });
   }
 
   /** The login went through: from now on this connection is `user`, running commands. */

@@ -91,6 +91,14 @@ export class TestServer {
     await this.settled();
   }
 
+  /** @internal */
+  renamed(user: TestUser, name: string): void {
+    this.users.delete(user.name);
+    user.name = name;
+    this.users.set(name, user);
+    user.record({ t: 'renamed', name });
+  }
+
   /** @internal The clean-up a connection gets when it ends. */
   async logout(user: TestUser, reason: LeaveReason): Promise<void> {
     if (!this.users.delete(user.name)) return;
@@ -120,10 +128,12 @@ export class TestUser {
       onWritten?.();
     },
     end: (reason: LeaveReason) => void this.server.logout(this, reason),
+    renamed: (name: string) => this.server.renamed(this, name),
   };
 
   constructor(
-    readonly name: string,
+    /** Changes with a /nick. */
+    public name: string,
     private readonly server: TestServer,
   ) {}
 

@@ -10,12 +10,14 @@ export interface TestRedisOptions {
   password?: string;
   /** Serve TLS only (rediss://), with these PEM files; `clientCerts` asks clients for a certificate from `ca`. */
   tls?: { cert: string; key: string; ca: string; clientCerts: boolean };
+  /** Persist to an append-only file in this folder, synced at every write, so even a SIGKILL loses nothing. */
+  aofDir?: string;
 }
 
 /**
- * A real redis-server of the test's own, on a free loopback port, with no persistence. It can be
- * stopped and started again on the same port (a Redis outage), and is killed by its PID at the
- * end of the test.
+ * A real redis-server of the test's own, on a free loopback port, with no persistence unless
+ * `aofDir` is given. It can be stopped and started again on the same port (a Redis outage), and
+ * is killed by its PID at the end of the test.
  */
 export class TestRedis {
   private child: ChildProcess | undefined;
@@ -39,13 +41,14 @@ export class TestRedis {
 
   /** Starts redis-server (again) and resolves once it accepts connections. */
   async resume(): Promise<void> {
-    const { password, tls } = this.options;
+    const { password, tls, aofDir } = this.options;
     const args = tls
       ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', tls.cert, '--tls-key-file', tls.key, '--tls-ca-cert-file', tls.ca]
       : ['--port', String(this.port)];
     if (tls) args.push('--tls-auth-clients', tls.clientCerts ? 'yes' : 'no');
     if (password) args.push('--requirepass', password);
-    const child = spawn('redis-server', [...args, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    args.push('--save', '', ...(aofDir ? ['--appendonly', 'yes', '--dir', aofDir, '--appendfsync', 'always'] : ['--appendonly', 'no']));
+    const child = spawn('redis-server', [...args, '--bind', '127.0.0.1'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -67,7 +70,7 @@ export class TestRedis {
     child.stdout!.resume();
   }
 
-  /** Kills redis-server by its PID and resolves once it has exited (its data is gone). */
+  /** Kills redis-server by its PID and resolves once it has exited (its data is gone, unless in `aofDir`). */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;

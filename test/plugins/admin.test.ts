@@ -56,3 +56,18 @@ test('moderators and admins are operators in every room', async (t) => {
   await mod!.run('/kick pupil noise');
   t.deepEqual(owner!.take().at(-1), '[kick] pupil was kicked by mod: noise');
 });
+
+test('staff go into locked rooms and rooms they were banned from; operators cannot kick, ban or mute them', async (t) => {
+  const server = await startTestServer({ plugins: ['join', 'leave', 'lock', 'ban', 'kick', 'mute'] });
+  t.teardown(() => server.stop());
+  const [op, mod, pupil] = await server.login('op', { name: 'mod', role: 'moderator' }, 'pupil');
+  await op!.run('/join den');
+  await mod!.run('/join den');
+  t.deepEqual(await op!.run('/kick mod'), ['! mod is a moderator: an operator cannot kick them']);
+  t.deepEqual(await op!.run('/ban mod'), ['! mod is a moderator: an operator cannot ban them']);
+  t.deepEqual(await op!.run('/mute mod'), ['! mod is a moderator: an operator cannot mute them']);
+  await mod!.run('/leave');
+  await op!.run('/lock');
+  t.deepEqual(await pupil!.run('/join den'), ['! den is invite-only; ask one of its operators for an /invite']);
+  t.deepEqual(await mod!.run('/join den'), ['* you joined den']);
+});

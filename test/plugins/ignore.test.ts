@@ -20,3 +20,22 @@ test('/ignore stops a user\'s room lines and whispers reaching you, and only you
   t.deepEqual(alice.take(), ['[lobby] troll: again']);
   t.deepEqual(await alice.run('/ignore alice'), ['! you cannot ignore yourself']);
 });
+
+test("an account's ignore list comes back at its next login; a guest's ends with the session", async (t) => {
+  const server = await startTestServer({ plugins: ['whisper', 'ignore'] });
+  t.teardown(() => server.stop());
+  const [ann, guest, pest] = await server.login({ name: 'ann', registered: true }, 'guest', 'pest');
+  await ann!.run('/ignore pest');
+  await guest!.run('/ignore pest');
+  await ann!.logout();
+  await guest!.logout();
+  const [ann2, guest2] = await server.login({ name: 'ann', registered: true }, 'guest');
+  t.deepEqual(await ann2!.run('/ignore'), ['you ignore: pest']);
+  t.deepEqual(await guest2!.run('/ignore'), ['you ignore no one']);
+  await pest!.run('/w ann hello?');
+  t.deepEqual(ann2!.take().filter((l) => l.includes('hello?')), []);
+  await ann2!.run('/unignore pest');
+  await ann2!.logout();
+  const [ann3] = await server.login({ name: 'ann', registered: true });
+  t.deepEqual(await ann3!.run('/ignore'), ['you ignore no one']);
+});

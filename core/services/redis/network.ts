@@ -1,18 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Redis, ReplyError } from 'ioredis';
-import { StartupError, UserError } from '../../errors.js';
-import { redact } from './redact.js';
-import { tlsHint, tlsOptions, type TlsFiles } from './redis-tls.js';
+import { ReplyError, type Redis } from 'ioredis';
+import { UserError } from '../../errors.js';
+import { COMMANDS, openConnections } from './connect.js';
+import type { TlsFiles } from './redis-tls.js';
 import { Lua, type ScriptName } from './scripts.js';
 
 export const NETWORK_UNAVAILABLE = 'the network is unavailable, try again shortly';
 export const unavailable = (): UserError => new UserError('NETWORK_UNAVAILABLE', NETWORK_UNAVAILABLE);
 /** Redis restarted empty and the nodes are putting their users back: no name is known to be free. */
 export const recovering = (): UserError => new UserError('NETWORK_RECOVERING', 'the network is recovering from a Redis restart, try again shortly');
-
-// Give up on a command after this long, so a hung Redis cannot hold a command past its own limit.
-const COMMAND_TIMEOUT_MS = 3_000;
-const CONNECT_TIMEOUT_MS = 5_000;
 
 const SHA = Object.fromEntries(Object.entries(Lua).map(([name, lua]) => [name, createHash('sha1').update(lua).digest('hex')])) as Record<ScriptName, string>;
 
@@ -42,41 +38,9 @@ export class RedisNetwork {
 
   /** Connects both; `onError` gets each new kind of trouble, its message already redacted. */
   static async connect(url: string, files: TlsFiles, onError: (message: string) => void): Promise<RedisNetwork> {
-    const tls = await tlsOptions(files);
-    const options = {
-      lazyConnect: true,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      // Reconnect for ever, soon: service resumes by itself within about a second of Redis returning.
-      retryStrategy: (times: number) => Math.min(100 * times, 1000),
-      maxRetriesPerRequest: 0,
-      ...(tls ? { tls } : {}),
-    };
-    const redis = new Redis(url, { ...options, enableOfflineQueue: false, commandTimeout: COMMAND_TIMEOUT_MS });
     // The subscriber queues (un)subscribes while away; ioredis re-subscribes on reconnect.
-    const subscriber = new Redis(url, { ...options, maxRetriesPerRequest: null });
-    let lastError = '';
-    let hint = '';
-    const report = (error: Error) => {
-      // OpenSSL's messages end in a newline; a log field or an error line must not.
-      const message = redact(error.message.trim(), url);
-      hint ||= tlsHint(url, files, (error as NodeJS.ErrnoException).code);
-      // One line per kind of trouble, not one per reconnect attempt.
-      if (message !== lastError) onError(message);
-      lastError = message;
-    };
-    redis.on('error', report);
-    subscriber.on('error', report);
-    redis.on('ready', () => (lastError = ''));
-    try {
-      await Promise.all([redis.connect(), subscriber.connect()]);
-    } catch (error) {
-      redis.disconnect();
-      subscriber.disconnect();
-      // ioredis rejects with "Connection is closed."; the error event before it says why.
-      const why = lastError || redact((error as Error).message, url);
-      throw new StartupError(`cannot reach Redis at ${redact(url, url)}: ${why}${hint}`, { cause: error });
-    }
-    return new RedisNetwork(url, redis, subscriber);
+    const [redis, subscriber] = await openConnections(url, files, [COMMANDS, { maxRetriesPerRequest: null }], onError);
+    return new RedisNetwork(url, redis!, subscriber!);
   }
 
   get ready(): boolean {

@@ -18,6 +18,13 @@
  * chat:recovery       set with a TTL: nodes that were alive when Redis lost the state and have not
  *                     re-registered yet; no name can be claimed while it exists
  * chat:store:NS:...   plugin stores (see redis-store.ts)
+ * chat:account:NAME   hash  an account, NAME in lower case: name (as spelled), hash, role ('' for
+ *                     none), mustChange (0/1), created (ms), v (a version, for compare-and-set)
+ *                     and, with a network secret, mac (see account-seal.ts). Kept for good: only
+ *                     a Redis that persists (appendonly yes) keeps accounts across a restart
+ * chat:accounts       set   the account names (lower case), for listing them (redis-accounts.ts)
+ * chat:server-bans    hash  target ('name:bob', 'address:10.0.0.0/24') -> JSON { ban, mac } with, under a
+ *                     network secret, an HMAC (redis-bans.ts); expired ones dropped as read
  *
  * Channels: chat:ch:room:ROOM (a room's lines), chat:ch:node:ID (to one node), chat:ch:events
  * (what happened, for plugins' network-wide listeners).
