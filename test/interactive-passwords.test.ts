@@ -146,3 +146,15 @@ test('a name and its password typed ahead in one go: the password waits for its 
   await term.waitFor('alice: registered; in no room');
   t.notRegex((await term.screen({ joined: true })).join('\n'), /correct horse/);
 });
+
+test('an optional secret argument: Enter with nothing typed leaves it out', async (t) => {
+  const { port } = await startServer(t);
+  const term = await Terminal.run(t, ['127.0.0.1', String(port), '--user', 'gina']);
+  await term.waitFor(/^gina>$/m);
+  await enter(term, '/nick zed');
+  await term.waitFor(/^the name's password, if it is registered \(Enter if none\):$/m);
+  await term.press('Enter');
+  await term.waitFor('* you are now known as zed');
+  const other = await TestClient.login(t, port, 'hal');
+  t.deepEqual(await other.connection.query('users').then((users) => users.sort()), ['hal', 'zed']);
+});

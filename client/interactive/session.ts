@@ -224,7 +224,7 @@ class InteractiveSession {
   private async commandSecrets(line: string): Promise<Record<string, string> | undefined | 'cancelled'> {
     const { command, args } = secretArgs(this.connection, line);
     const secrets = await askSecrets(args, (spec) => {
-      const label = sanitize(spec.description ?? spec.name);
+      const label = `${sanitize(spec.description ?? spec.name)}${spec.optional ? ' (Enter if none)' : ''}`;
       return spec.confirm ? this.askNew({ label, again: `${sanitize(spec.name)} again`, optional: spec.optional }) : this.askSecret(`${label}: `, spec.optional);
     });
     if (secrets === 'cancelled') this.printAt(Date.now(), [this.p.notice(`* ${sanitize(command)} cancelled; nothing sent`)]);
