@@ -120,5 +120,9 @@ export function overTls(target: Target): Target {
   return { ...target, addresses: target.addresses.map((a) => ({ ...a, tls: true })) };
 }
 
-/** `--tls auto` in one folder kept between runs (made once, reused); plain clients refused, so every figure is encrypted. */
-export const TLS_FLAGS = ['--tls', 'auto', '--require-tls', '--state-dir', join(tmpdir(), 'chatserver-bench-tls')];
+// One folder per run, so no other checkout's server (another schema) shares it; gone at exit.
+const tlsState = mkdtempSync(join(tmpdir(), 'chatserver-bench-tls-'));
+process.once('exit', () => rmSync(tlsState, { recursive: true, force: true }));
+
+/** `--tls auto` in this run's folder (the certificate made once, reused); plain clients refused, so every figure is encrypted. */
+export const TLS_FLAGS = ['--tls', 'auto', '--require-tls', '--state-dir', tlsState];

@@ -1,10 +1,14 @@
 import test from 'ava';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { DEFAULTS } from '../core/config.js';
 import { StartupError, UserError } from '../core/errors.js';
 import { openAccounts } from '../core/services/accounts/open.js';
 import type { Accounts, ActionLog } from '../core/tokens.js';
 import { TestClient } from './helpers/client.js';
+import { Child } from './helpers/process.js';
+import { RawClient } from './helpers/raw-peer.js';
 import { eventually } from './helpers/hostile.js';
 import { TestRedis } from './helpers/redis.js';
 import { freePort, startServer } from './helpers/server.js';
@@ -175,4 +179,40 @@ test('openAccounts with a Redis it cannot reach fails to start, naming the URL w
   const error = await t.throwsAsync(openAccounts({ ...DEFAULTS, stateDir: await tempDir(t), redisUrl: url }), { instanceOf: StartupError });
   t.regex(error!.message, /^cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+: /);
   t.notRegex(error!.message, /hunter2/);
+});
+
+test('a server ban made on one node refuses logins on the other; an admin account is admin on both', async (t) => {
+  const redis = await TestRedis.start(t);
+  const [a, b] = await Promise.all([0, 1].map(() => startServer(t, { redisUrl: redis.url, networkSecret: SECRET })));
+  const accounts = await accountsOn(t, redis.url);
+  await accounts.add('root', 'root-password', { role: 'admin' });
+  const root = await RawClient.connect(t, a!.port);
+  root.send({ t: 'login', name: 'root', password: 'root-password' });
+  t.like(await root.waitFor((m) => m.t === 'login-ok', 'root logs in'), { role: 'admin', registered: true });
+  const id = root.command('/serverban troll 1h spam');
+  t.like(await root.waitFor((m) => (m.t === 'reply' || m.t === 'error') && m.re === id, 'the ban'), { t: 'reply', text: 'troll is banned from the server for 60 min' });
+  const troll = await RawClient.connect(t, b!.port);
+  troll.send({ t: 'login', name: 'Troll' });
+  const refused = await troll.waitFor((m) => m.t === 'login-refused', 'troll refused');
+  t.regex(refused.t === 'login-refused' ? refused.reason : '', /^you are banned from this server for (60|59) more min: spam$/);
+  const guest = await TestClient.login(t, b!.port, 'guest');
+  t.like(await guest.request('/whois root'), { t: 'reply', text: 'root: registered, admin; in no room; idle time unknown (on another server)' });
+});
+
+test("chatserver accounts works on a network's accounts in Redis, given the nodes' URL and secret", async (t) => {
+  const redis = await TestRedis.start(t);
+  const dir = await tempDir(t);
+  const env = { CHATSERVER_REDIS_URL: redis.url, CHATSERVER_NETWORK_SECRET: SECRET, CHATSERVER_ACCOUNT_PASSWORD: 'teacher-password' };
+  const add = Child.spawn(t, 'chatserver', ['accounts', 'add', 'teacher', '--role', 'admin', '--state-dir', dir], env);
+  add.process.stdin.end();
+  t.is((await add.exit()).code, 0, add.stderr);
+  t.is(existsSync(join(dir, 'accounts.sqlite')), false, 'not in the state folder');
+  const server = await startServer(t, { redisUrl: redis.url, networkSecret: SECRET });
+  const client = await RawClient.connect(t, server.port);
+  client.send({ t: 'login', name: 'teacher', password: 'teacher-password' });
+  t.like(await client.waitFor((m) => m.t === 'login-ok' || m.t === 'login-refused', 'login'), { t: 'login-ok', role: 'admin' });
+  const wrongSecret = Child.spawn(t, 'chatserver', ['accounts', 'list', '--state-dir', dir], { ...env, CHATSERVER_NETWORK_SECRET: 'not the secret of this network' });
+  wrongSecret.process.stdin.end();
+  await wrongSecret.exit();
+  t.false(wrongSecret.stdout.includes('teacher'), 'a record signed with another secret is nobody');
 });

@@ -81,3 +81,33 @@ test('/ignore holds across nodes: lines and whispers from a user on another node
   t.deepEqual(alice.of('whisper'), []);
   t.false(alice.of('message').some((m) => m.from === 'troll'));
 });
+
+test("a mute set on one node refuses the member's lines on the other", async (t) => {
+  const [a, b] = await twoNodes(t);
+  const teacher = await TestClient.login(t, a!, 'teacher');
+  const pupil = await TestClient.login(t, b!, 'pupil');
+  await teacher.join('class');
+  await pupil.join('class');
+  teacher.send('/mute pupil 10m');
+  await pupil.waitFor((e) => e.t === 'notice' && e.plugin === 'mute');
+  const refused = await pupil.refused('hello?');
+  t.like(refused, { code: 'MUTED' });
+  t.regex(refused.message, /^you are muted in class for another (10|9) min$/);
+});
+
+test('/nick on one node: the room on the other sees it, and whispers find the new name there', async (t) => {
+  const [a, b] = await twoNodes(t);
+  const alice = await TestClient.login(t, a!, 'alice');
+  const bob = await TestClient.login(t, b!, 'bob');
+  await alice.join('lab');
+  await bob.join('lab');
+  alice.send('/nick alicia');
+  await alice.waitFor((e) => e.t === 'renamed' && e.name === 'alicia');
+  t.like(await bob.waitFor((e) => e.t === 'left' && e.user === 'alice'), { reason: 'renamed to alicia' });
+  await bob.waitFor((e) => e.t === 'joined' && e.user === 'alicia');
+  bob.send('/w alicia hi there');
+  t.like(await alice.waitFor((e) => e.t === 'whisper' && e.text === 'hi there'), { from: 'bob', to: 'alicia' });
+  t.like(await bob.refused('/w alice hi'), { code: 'NO_SUCH_USER' });
+  const fresh = await TestClient.login(t, b!, 'alice');
+  t.like(await fresh.request('/whois alicia'), { t: 'reply', text: 'alicia: guest; in lab; idle time unknown (on another server)' });
+});

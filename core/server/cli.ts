@@ -152,8 +152,11 @@ export function serverUsage(): string {
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   return [
     'usage: chatserver [port] [options]',
+    '       chatserver accounts SUBCOMMAND [options]',
     '',
     'Starts the chat server (default port 5000). Ctrl+C stops it gracefully; a second Ctrl+C forces.',
+    "'chatserver accounts' adds, lists and removes registered names, sets their passwords and roles, and",
+    'imports a class list with one-time passwords (see chatserver accounts --help).',
     '',
     'options:',
     ...rows.map(([l, h]) => l.padEnd(width) + h),

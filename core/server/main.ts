@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { StartupError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { runAccountsCli } from './accounts-cli.js';
 import { ChatServer } from './chat-server.js';
 import { parseServerArgs, serverUsage } from './cli.js';
 import { serveDiagnostics } from './diagnostics.js';
@@ -14,6 +15,11 @@ async function main(): Promise<void> {
   // A terminal that has gone (EPIPE) must not turn every log line into a crash, and the crash's
   // own message into another: the server carries on, and its log file still has everything.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+  // An admin tool, not a server: its words would be taken for a port and flags.
+  if (process.argv[2] === 'accounts') {
+    process.exitCode = await runAccountsCli(process.argv.slice(3));
+    return;
+  }
   const parsed = parseServerArgs(process.argv.slice(2));
   if (parsed.kind === 'help') return void console.log(serverUsage());
   if (parsed.kind === 'version') return void console.log(VERSION);

@@ -8,7 +8,7 @@ import { WAIT_MS } from './client.js';
 /** How long to wait for what a terminal shows: a client process starting on a busy machine is slow. */
 export const SCREEN_WAIT_MS = 2 * WAIT_MS;
 
-const CLIENT = new URL('../../../bin/chatclient.js', import.meta.url).pathname;
+const bin = (program: string) => new URL(`../../../bin/${program}.js`, import.meta.url).pathname;
 
 export interface TerminalOptions {
   columns?: number;
@@ -23,11 +23,14 @@ export interface TerminalOptions {
    * typed lines reach it on Enter, and C-d ends its input.
    */
   piped?: boolean;
+  /** Which executable runs in the pane (default chatclient). */
+  program?: 'chatclient' | 'chatserver';
 }
 
 /**
  * A real terminal for the interactive client: a tmux server of its own (a private socket in a
- * temporary folder; the server is killed and the folder removed at teardown) running `chatclient` in a pane. After the client exits, the pane shows
+ * temporary folder; the server is killed and the folder removed at teardown) running `chatclient`
+ * (or `chatserver`) in a pane. After the client exits, the pane shows
  * `[exited N, terminal restored|changed]`, comparing `stty -g` before and after.
  */
 export class Terminal {
@@ -46,7 +49,7 @@ export class Terminal {
     });
     const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
     const script = `s=$(stty -g); ${options.piped ? 'cat | ' : ''}"$@"; code=$?; [ "$(stty -g)" = "$s" ] && how=restored || how=changed; echo "[exited $code, terminal $how]"`;
-    const command = ['env', '-u', 'FORCE_COLOR', '-u', 'NO_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, process.execPath, CLIENT, ...args];
+    const command = ['env', '-u', 'FORCE_COLOR', '-u', 'NO_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, process.execPath, bin(options.program ?? 'chatclient'), ...args];
     await terminal.tmux(
       '-f', config, 'new-session', '-d', '-s', 'chat', '-x', String(options.columns ?? 100), '-y', String(options.rows ?? 30),
       '-c', options.cwd ?? process.cwd(), ...(options.jobControl ? ['bash', '--norc', '--noprofile', '-i'] : ['sh', '-c', script, 'sh', ...command]),

@@ -10,7 +10,8 @@ const BANS = `${PREFIX}server-bans`;
 const LABEL = 'chatserver-server-ban-v1';
 const MAX_ENTRY_BYTES = 2048;
 
-const unavailable = () => new UserError('BANS_UNAVAILABLE', 'server bans cannot be checked right now (the network is unavailable); try again shortly');
+// The same words as the accounts': to the user logging in, both are "who may come in".
+const unavailable = () => new UserError('ACCOUNTS_UNAVAILABLE', 'accounts cannot be checked right now (the network is unavailable); try again shortly');
 
 interface Entry {
   ban: ServerBan;
