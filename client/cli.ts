@@ -9,6 +9,14 @@ export interface ClientOptions {
   color: boolean | undefined;
   /** --tls: a CA file to trust (--ca) and the certificate fingerprint expected (--fingerprint). */
   tls: { ca?: string; fingerprint?: string } | undefined;
+  /** Files whose first line is a secret, for scripted mode (the environment may give them instead). */
+  secretFiles: SecretFiles;
+}
+
+export interface SecretFiles {
+  password?: string;
+  newPassword?: string;
+  serverPassword?: string;
 }
 
 export type ClientArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: ClientOptions };
@@ -17,6 +25,7 @@ export const CLIENT_USAGE = `usage: chatclient [server_ip] [port] [options]
 
 Connects to a chat server (default 127.0.0.1 5000). On a terminal it is interactive; with
 stdin from a pipe or file the first line is the username and every further line a command.
+Interactive mode asks for passwords, hidden; scripted mode reads them as the options below say.
 
 options:
   --user NAME       log in as NAME without asking
@@ -26,6 +35,15 @@ options:
   --fingerprint SHA256:...
                     trust the server's self-signed certificate with this fingerprint, as
                     the server printed it at start (implies --tls; for scripts)
+  --password-file FILE
+                    scripted mode: the account's password is the first line of FILE
+                    (or $CHATCLIENT_PASSWORD); also a secret a command asks for once
+  --new-password-file FILE
+                    scripted mode: a new password, to replace a one-time one or for a
+                    command that asks twice, such as /register (or $CHATCLIENT_NEW_PASSWORD)
+  --server-password-file FILE
+                    scripted mode: the server's password, when it has one
+                    (or $CHATCLIENT_SERVER_PASSWORD)
   --downloads DIR   where received files are saved (default ./downloads)
   --no-color        no colours (NO_COLOR=1 does the same)
   --color           colours even when stdout is not a terminal
@@ -42,6 +60,9 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       tls: { type: 'boolean' },
       ca: { type: 'string' },
       fingerprint: { type: 'string' },
+      'password-file': { type: 'string' },
+      'new-password-file': { type: 'string' },
+      'server-password-file': { type: 'string' },
       downloads: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
@@ -66,6 +87,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       downloads: resolve(values.downloads ?? 'downloads'),
       color: values['no-color'] ? false : values.color ? true : undefined,
       tls: tlsOptions(values),
+      secretFiles: secretFiles(values),
     },
   };
 }
@@ -76,4 +98,12 @@ function tlsOptions(values: { tls?: boolean; ca?: string; fingerprint?: string }
     throw new UsageError(`--fingerprint needs the form the server prints, SHA256:AB:CD:... (32 pairs), not '${values.fingerprint}'`);
   }
   return { ...(values.ca !== undefined ? { ca: resolve(values.ca) } : {}), ...(values.fingerprint !== undefined ? { fingerprint: values.fingerprint } : {}) };
+}
+
+function secretFiles(values: { 'password-file'?: string; 'new-password-file'?: string; 'server-password-file'?: string }): SecretFiles {
+  const files: SecretFiles = {};
+  if (values['password-file'] !== undefined) files.password = resolve(values['password-file']);
+  if (values['new-password-file'] !== undefined) files.newPassword = resolve(values['new-password-file']);
+  if (values['server-password-file'] !== undefined) files.serverPassword = resolve(values['server-password-file']);
+  return files;
 }

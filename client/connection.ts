@@ -9,7 +9,9 @@ import {
   type CommandManifest,
   type FileOffer,
   type Limits,
+  type Role,
   type ServerMessage,
+  type ServerMessageOf,
 } from '../core/protocol/messages.js';
 import { FloodPacer } from './flood-pacer.js';
 import type { PeerCertificate } from './trust.js';
@@ -42,7 +44,31 @@ export interface Welcome {
   commands: CommandManifest[];
 }
 
-export type LoginResult = { ok: true; name: string } | { ok: false; reason: string; attemptsLeft: number; needsPassword?: true };
+/** What a login carries beside the name: the account's password, its replacement, the server's password. */
+export interface Credentials {
+  password?: string;
+  newPassword?: string;
+  serverPassword?: string;
+}
+
+/** What the server asks for when it refuses a login (see `login-refused`). */
+export interface RefusalNeeds {
+  needsPassword?: true;
+  needsNewPassword?: true;
+  needsServerPassword?: true;
+}
+
+export type LoginResult = { ok: true; name: string; registered?: true; role?: Role } | ({ ok: false; reason: string; attemptsLeft: number } & RefusalNeeds);
+
+const NEEDS = ['needsPassword', 'needsNewPassword', 'needsServerPassword'] as const;
+const CREDENTIALS = ['password', 'newPassword', 'serverPassword'] as const;
+
+function loginResult(event: ServerMessageOf<'login-ok'> | ServerMessageOf<'login-refused'>): LoginResult {
+  if (event.t === 'login-ok') return { ok: true, name: event.name, ...(event.registered ? { registered: true } : {}), ...(event.role ? { role: event.role } : {}) };
+  const needs: RefusalNeeds = {};
+  for (const flag of NEEDS) if (event[flag]) needs[flag] = true;
+  return { ok: false, reason: event.reason, attemptsLeft: event.attemptsLeft, ...needs };
+}
 
 /** How a connection ended: `bye` (the server ended it and said why), `lost`, or `closed` by us. */
 export interface CloseInfo {
@@ -197,18 +223,20 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
     return this.welcome.commands.find((c) => c.name === key || c.aliases.includes(key));
   }
 
-  /** Tries a username. On refusal the same connection may try again (until the server's limit). */
-  login(name: string, password?: string): Promise<LoginResult> {
+  /**
+   * Tries a username, with the credentials the server asked for (a string: the account's password).
+   * On refusal the same connection may try again (until the server's limit).
+   */
+  login(name: string, credentials: Credentials | string = {}): Promise<LoginResult> {
+    const given = typeof credentials === 'string' ? { password: credentials } : credentials;
+    const message: ClientMessage = { t: 'login', name };
+    for (const key of CREDENTIALS) if (given[key] !== undefined) message[key] = given[key];
     return new Promise((resolve, reject) => {
       const onEvent = (event: ServerMessage) => {
-        if (event.t === 'login-ok') {
-          this.user = event.name;
-          done();
-          resolve({ ok: true, name: event.name });
-        } else if (event.t === 'login-refused') {
-          done();
-          resolve({ ok: false, reason: event.reason, attemptsLeft: event.attemptsLeft, ...(event.needsPassword ? { needsPassword: true as const } : {}) });
-        }
+        if (event.t !== 'login-ok' && event.t !== 'login-refused') return;
+        if (event.t === 'login-ok') this.user = event.name;
+        done();
+        resolve(loginResult(event));
       };
       const onClose = (info: CloseInfo) => {
         done();
@@ -220,7 +248,7 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
       };
       this.on('event', onEvent);
       this.on('close', onClose);
-      this.write(password === undefined ? { t: 'login', name } : { t: 'login', name, password });
+      this.write(message);
     });
   }
 
@@ -229,11 +257,14 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
     return this.pacer.turn();
   }
 
-  /** Sends one command line (or plain text for the room). Returns its request id. */
-  send(line: string, files?: FileOffer[]): number {
+  /**
+   * Sends one command line (or plain text for the room), with the offers of its files and the
+   * values of its secret arguments, which never go on the line. Returns its request id.
+   */
+  send(line: string, files?: FileOffer[], secrets?: Record<string, string>): number {
     const id = this.nextId++;
     this.pacer.take();
-    this.write(files ? { t: 'cmd', id, line, files } : { t: 'cmd', id, line });
+    this.write({ t: 'cmd', id, line, ...(files ? { files } : {}), ...(secrets ? { secrets } : {}) });
     return id;
   }
 

@@ -1,8 +1,14 @@
 import colors from 'ansi-colors';
 import { formatBytes } from '../core/protocol/file-rules.js';
-import type { ServerMessage } from '../core/protocol/messages.js';
+import type { Role, ServerMessage } from '../core/protocol/messages.js';
 import { sanitize } from './sanitize.js';
 import type { TransferProgress } from './transfers.js';
+
+/** `alice (registered, admin)`: the name a login took, and what the server says it is. */
+export function loggedInAs(login: { name: string; registered?: true; role?: Role }): string {
+  const about = [...(login.registered ? ['registered'] : []), ...(login.role ? [sanitize(login.role)] : [])];
+  return `${sanitize(login.name)}${about.length > 0 ? ` (${about.join(', ')})` : ''}`;
+}
 
 /** The styles of each kind of line; identity functions when colour is off. */
 export interface Palette {
@@ -72,7 +78,7 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
     case 'error':
       return event.message.split('\n').map((line, i) => p.error(i === 0 ? `! ${s(line)}` : `  ${s(line)}`));
     case 'login-ok':
-      return [p.notice(`* logged in as ${s(event.name)}`)];
+      return [p.notice(`* logged in as ${loggedInAs(event)}`)];
     case 'renamed':
       return [p.notice(`* you are now known as ${s(event.name)}`)];
     case 'login-refused':

@@ -1,9 +1,11 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ClientOptions } from './cli.js';
-import { ChatConnection, ConnectError } from './connection.js';
-import { formatEvent, formatTransfer, palette } from './format.js';
+import { ChatConnection, ConnectError, type Credentials, type LoginResult } from './connection.js';
+import { formatEvent, formatTransfer, loggedInAs, palette } from './format.js';
 import { hangingRows, MIN_INDENT } from './interactive/layout.js';
+import { askSecrets, howToGive, readSecrets, secretArgs, type SecretName, type SecretSources } from './secrets.js';
+import { sanitize } from './sanitize.js';
 import { FileProblem, Transfers } from './transfers.js';
 import { secureWith } from './trust.js';
 
@@ -34,6 +36,13 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
     return next.done ? undefined : next.value;
   };
 
+  let sources: SecretSources;
+  try {
+    sources = await readSecrets(options.secretFiles, process.env);
+  } catch (error) {
+    io.errors.write(`chatclient: ${(error as Error).message}\n`);
+    return 2;
+  }
   const tls = secureWith(options);
   let connection: ChatConnection;
   try {
@@ -60,13 +69,12 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
     await connection.close();
     return 1;
   }
-  const login = await connection.login(name.trim()).catch((error: Error) => ({ ok: false as const, reason: error.message, attemptsLeft: 0 }));
+  const login = await logIn(connection, name.trim(), sources, print);
   if (!login.ok) {
-    print([`! login refused: ${login.reason}`]);
     await connection.close();
     return 1;
   }
-  print([`* logged in as ${login.name}`]);
+  print([`* logged in as ${loggedInAs(login)}`]);
   connection.on('event', (event) => print(formatEvent(event, connection.user, paint)));
   const transfers = new Transfers(connection, options.downloads);
   transfers.on('progress', (progress) => print(formatTransfer(progress, paint)));
@@ -74,10 +82,12 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
   const sending = (async () => {
     for (let line = await nextLine(); line !== undefined && !connection.closed; line = await nextLine()) {
       if (line.trim().length === 0) continue;
+      const secrets = await scriptedSecrets(connection, line, sources, print);
+      if (secrets === 'cancelled') continue;
       await connection.turn();
       if (connection.closed) return;
       try {
-        await transfers.send(line);
+        await transfers.send(line, secrets);
       } catch (error) {
         if (!(error instanceof FileProblem)) throw error;
         print([paint.error(`! ${error.message}`)]);
@@ -96,4 +106,49 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
   const code = await closed;
   await Promise.race([sending, Promise.resolve()]);
   return code;
+}
+
+/** What each refusal flag asks for; a one-time password is sent again beside its replacement. */
+const NEEDED: [flag: 'needsServerPassword' | 'needsPassword' | 'needsNewPassword', secrets: SecretName[]][] = [
+  ['needsServerPassword', ['serverPassword']],
+  ['needsPassword', ['password']],
+  ['needsNewPassword', ['password', 'newPassword']],
+];
+
+const WHAT: Record<SecretName, string> = {
+  serverPassword: "the server's password",
+  password: "the account's password",
+  newPassword: 'a new password (the account has a one-time password)',
+};
+
+/**
+ * Logs in, adding each secret the server asks for from the sources given (each sent once: the
+ * same one refused again is not retried). Prints why a refusal is final, and what was missing.
+ */
+async function logIn(connection: ChatConnection, name: string, sources: SecretSources, print: (lines: string[]) => void): Promise<LoginResult> {
+  const credentials: Credentials = {};
+  for (;;) {
+    const result: LoginResult = await connection.login(name, credentials).catch((error: Error) => ({ ok: false, reason: error.message, attemptsLeft: 0 }));
+    if (result.ok) return result;
+    const asked = NEEDED.filter(([flag]) => result[flag]).flatMap(([, secrets]) => secrets);
+    const fresh = [...new Set(asked)].filter((secret) => credentials[secret] === undefined);
+    const missing = fresh.filter((secret) => sources[secret] === undefined);
+    if (fresh.length === 0 || missing.length > 0 || result.attemptsLeft <= 0) {
+      print([`! login refused: ${sanitize(result.reason)}`, ...missing.map((secret) => `! ${WHAT[secret]} is needed: give it with ${howToGive(secret)}`)]);
+      return result;
+    }
+    for (const secret of fresh) credentials[secret] = sources[secret];
+  }
+}
+
+/** A command's secret arguments from the sources: a `confirm` one (a new password) from the new password's. */
+async function scriptedSecrets(connection: ChatConnection, line: string, sources: SecretSources, print: (lines: string[]) => void) {
+  const { command, args } = secretArgs(connection, line);
+  return askSecrets(args, async (spec) => {
+    const source: SecretName = spec.confirm ? 'newPassword' : 'password';
+    const value = sources[source];
+    if (value !== undefined || spec.optional) return value ?? '';
+    print([`! ${sanitize(command)} needs <${sanitize(spec.name)}>, a secret given apart from the line: give it with ${howToGive(source)}; not sent`]);
+    return undefined;
+  });
 }

@@ -84,20 +84,21 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
   }
 
   /**
-   * Sends a command line; for `file` arguments reads and checks the local file first.
-   * Throws FileProblem (nothing sent) when a file cannot be sent. Returns the request id.
+   * Sends a command line (with the values of its secret arguments); for `file` arguments reads
+   * and checks the local file first. Throws FileProblem (nothing sent) when a file cannot be
+   * sent. Returns the request id.
    */
-  async send(line: string): Promise<number> {
+  async send(line: string, secrets?: Record<string, string>): Promise<number> {
     const kind = classifyLine(line);
     const command = kind.kind === 'command' ? kind : undefined;
     const manifest = command && this.connection.command(command.name);
     const fileArgs = manifest?.args.filter((a) => a.kind === 'file') ?? [];
-    if (!manifest || fileArgs.length === 0) return this.connection.send(line);
+    if (!manifest || fileArgs.length === 0) return this.connection.send(line, undefined, secrets);
     let raw;
     try {
       raw = parseCommandArgs(manifest, command!.rest);
     } catch (error) {
-      if (error instanceof CommandLineError) return this.connection.send(line); // the server explains the usage
+      if (error instanceof CommandLineError) return this.connection.send(line, undefined, secrets); // the server explains the usage
       throw error;
     }
     const peer = manifest.args.find((a) => a.kind === 'user');
@@ -110,7 +111,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
       offers.push({ arg: spec.name, ...offer });
       uploads.push({ path, name: offer.name, size: offer.size, peer: (peer && raw[peer.name]) ?? '', transfer: 0, credit: 0, sent: 0, wake: undefined, stopped: false });
     }
-    const id = this.connection.send(line, offers);
+    const id = this.connection.send(line, offers, secrets);
     // One upload per command line: the server answers with the request id.
     if (uploads[0]) this.awaiting.set(id, uploads[0]);
     return id;

@@ -20,7 +20,7 @@ test('a registered name logs in only with its password, also after a restart on 
     const client = await TestClient.connect(t, server.port);
     t.like(await client.connection.login('Alice'), { ok: false, needsPassword: true });
     t.like(await client.connection.login('alice', 'wrong'), { ok: false, reason: 'wrong password', needsPassword: true });
-    t.deepEqual(await client.connection.login('alice', 'correct horse'), { ok: true, name: 'alice' });
+    t.deepEqual(await client.connection.login('alice', 'correct horse'), { ok: true, name: 'alice', registered: true });
     await server.stop();
   }
 });

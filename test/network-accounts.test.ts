@@ -40,7 +40,7 @@ test('an account added on one node protects the name on every node, and its pass
     const client = await TestClient.connect(t, server.port);
     t.like(await client.connection.login('alice'), { ok: false, needsPassword: true });
     t.like(await client.connection.login('alice', 'wrong password'), { ok: false, reason: 'wrong password' });
-    t.deepEqual(await client.connection.login('alice', 'correct horse'), { ok: true, name: 'alice' });
+    t.deepEqual(await client.connection.login('alice', 'correct horse'), { ok: true, name: 'alice', registered: true });
     client.connection.close();
     await client.closed;
   }
@@ -103,7 +103,7 @@ test('a Redis restart with persistence (AOF) keeps every account, and a login wi
   t.like(await client.connection.login('user7'), { ok: false, needsPassword: true });
   let result = await client.connection.login('user3', 'changed password');
   await eventually(async () => result.ok || (result = await client.connection.login('user3', 'changed password')).ok, 'a login with the password to work again');
-  t.deepEqual(result, { ok: true, name: 'user3' });
+  t.deepEqual(result, { ok: true, name: 'user3', registered: true });
 });
 
 test('while Redis is away, accounts reject with a UserError and a login is refused without using an attempt', async (t) => {

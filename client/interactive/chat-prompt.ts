@@ -45,6 +45,8 @@ export class ChatPrompt extends EnquirerInputBase {
   private batching = false;
   private dirty = false;
   private pumpQueued = false;
+  /** While a secret is asked for: who gets it, and what to put back after. */
+  private secret: { resolve: (value: string | undefined) => void; label: (columns: number) => string; draft: string; clipboard: number } | undefined;
 
   constructor(stdin: NodeJS.ReadStream, stdout: NodeJS.WriteStream) {
     super({ name: 'chat', message: '', stdin, stdout });
@@ -114,8 +116,36 @@ export class ChatPrompt extends EnquirerInputBase {
     this.holding = done;
   }
 
+  /**
+   * Asks for a secret on the prompt line itself, so the terminal stays ours and no key is lost:
+   * shown masked as enquirer's Password prompt does (one `*` per character), never recorded in
+   * history nor left in the clipboard. Resolves with it, or undefined on Escape or at the end.
+   */
+  askSecret(label: string): Promise<string | undefined> {
+    if (this.secret) this.endSecret(undefined);
+    return new Promise((resolve) => {
+      // Whatever was typed ahead is put back afterwards, not taken for the secret.
+      this.secret = { resolve, label: this.promptLabel, draft: this.input, clipboard: this.state.clipboard.length };
+      this.input = '';
+      this.cursor = 0;
+      this.setLabel(() => label);
+    });
+  }
+
+  private endSecret(value: string | undefined): void {
+    const secret = this.secret!;
+    this.secret = undefined;
+    this.state.clipboard.length = Math.min(this.state.clipboard.length, secret.clipboard);
+    this.input = secret.draft;
+    this.cursor = secret.draft.length;
+    this.hint = [];
+    this.setLabel(secret.label);
+    secret.resolve(value);
+  }
+
   /** Removes the prompt, prints the last lines and gives the terminal back as it was. */
   finish(lines: readonly string[] = []): void {
+    if (this.secret) this.endSecret(undefined);
     if (!this.detach) return;
     this.output(erase(this.drawn, this.columns) + this.rows(lines, MIN_INDENT, '\r\n') + SHOW_CURSOR);
     this.drawn = undefined;
@@ -177,6 +207,12 @@ export class ChatPrompt extends EnquirerInputBase {
 
   /** Enter: hand the line over and start a fresh one; the prompt stays open. */
   override submit(): void {
+    if (this.secret) {
+      this.endSecret(this.input);
+      // Keys pasted behind the Enter wait for the owner to ask again (a confirmation), so that
+      // a secret pasted twice never lands on the chat line in the clear.
+      return this.hold(new Promise((resolve) => setImmediate(resolve)));
+    }
     const line = this.input;
     if (this.recordHistory) this.history.push(line);
     this.input = '';
@@ -235,6 +271,9 @@ export class ChatPrompt extends EnquirerInputBase {
 
   private binding(key: Key): (() => void) | undefined {
     const { name, ctrl, meta, shift } = key;
+    // A secret is not completed, recalled from history or replaced by a recalled line.
+    if (this.secret && name === 'escape') return () => this.endSecret(undefined);
+    if (this.secret && (name === 'tab' || name === 'up' || name === 'down' || (ctrl && (name === 'p' || name === 'n')))) return () => this.alert();
     if (ctrl && name === 'd') return () => (this.input.length === 0 ? this.emit('exit') : this.deleteForward());
     if (name === 'tab') return () => this.emit('tab', shift === true);
     if (name === 'escape') return () => this.render();
@@ -302,7 +341,8 @@ export class ChatPrompt extends EnquirerInputBase {
       const cut = truncate(text, width - 1);
       return style ? style(cut) : cut;
     });
-    const { text, drawn } = draw({ status, label: this.promptLabel(width), input: this.input, cursor: this.cursor }, width);
+    const input = this.secret ? '*'.repeat(this.input.length) : this.input;
+    const { text, drawn } = draw({ status, label: this.promptLabel(width), input, cursor: this.cursor }, width);
     this.drawn = drawn;
     return text;
   }

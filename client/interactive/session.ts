@@ -2,10 +2,12 @@ import Enquirer from 'enquirer';
 import { classifyLine } from '../../core/protocol/command-line.js';
 import { usernameProblem } from '../../core/protocol/rules.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
+import { passwordProblem } from '../../core/services/accounts/password-hash.js';
 import type { ClientOptions } from '../cli.js';
-import { ChatConnection, ConnectError, type CloseInfo } from '../connection.js';
-import { formatEvent, formatTransfer, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
+import { ChatConnection, ConnectError, type CloseInfo, type Credentials, type LoginResult } from '../connection.js';
+import { formatEvent, formatTransfer, loggedInAs, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
 import { sanitize } from '../sanitize.js';
+import { askSecrets, secretArgs } from '../secrets.js';
 import { FileProblem, Transfers, type TransferProgress } from '../transfers.js';
 import { secureWith } from '../trust.js';
 import { ChatPrompt } from './chat-prompt.js';
@@ -49,6 +51,9 @@ async function confirm(question: string, io: TerminalIo): Promise<boolean> {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Resolves once the work already started (promise callbacks) has run: the session has set up what comes next. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 class InteractiveSession {
   private readonly lines = new LineQueue();
   private readonly board = new ProgressBoard();
@@ -58,6 +63,8 @@ class InteractiveSession {
   private leaving = false;
   private progressShown = '';
   private progressTimer: NodeJS.Timeout | undefined;
+  /** The server's password once given: asked for once per run, and sent with every later login. */
+  private serverPassword: string | undefined;
   private finish!: (result: { code: number; lines: string[] }) => void;
   private readonly ended = new Promise<{ code: number; lines: string[] }>((resolve) => (this.finish = resolve));
 
@@ -90,7 +97,12 @@ class InteractiveSession {
     for (const signal of SIGNALS) process.on(signal, leave);
     process.once('exit', restoreTerminal);
     const restoreConsole = routeConsole((lines) => prompt.print(lines));
-    prompt.on('line', (line) => this.lines.push(line));
+    prompt.on('line', (line) => {
+      this.lines.push(line);
+      // Keys typed behind a name (before login) or a command with secrets wait for what comes
+      // next: if that is a password prompt they go in hidden, never onto a line of their own.
+      if (!this.loggedIn || secretArgs(connection, line).args.length > 0) prompt.hold(nextTurn());
+    });
     prompt.on('exit', leave);
     prompt.on('tab', (reverse) => prompt.hold(this.tab(reverse)));
     prompt.on('edit', () => this.completer.reset());
@@ -125,9 +137,11 @@ class InteractiveSession {
     for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
       if (line.trim().length === 0) continue;
       if (classifyLine(line).kind === 'command') this.printAt(Date.now(), [this.p.dim(`> ${line}`)]);
+      const secrets = await this.commandSecrets(line);
+      if (secrets === 'cancelled') continue;
       await this.connection.turn(); // a paste goes out at the server's pace, not refused past its burst
       try {
-        await transfers.send(line);
+        await transfers.send(line, secrets);
       } catch (error) {
         if (!(error instanceof FileProblem)) throw error;
         this.printAt(Date.now(), [this.p.error(`! ${error.message}`)]);
@@ -152,18 +166,96 @@ class InteractiveSession {
         name = undefined;
         continue;
       }
-      const result = await connection.login(name).catch(() => undefined);
-      if (!result) return false;
-      if (result.ok) {
-        this.updateLabel();
-        this.print([p.notice(`* logged in as ${sanitize(result.name)}; /join a room to start talking`)]);
-        return true;
-      }
-      const left = result.attemptsLeft > 0 ? ` (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left)` : '';
-      this.print([p.error(`! ${sanitize(result.reason)}${left}`)]);
+      const taken = await this.logInAs(name);
+      if (taken !== false) return taken === true;
       name = undefined;
     }
   }
+
+  /**
+   * Logs in as `name`, asking for what each refusal wants (the server's password, the account's,
+   * a new one). True once logged in, false to try another name, undefined when the session ended.
+   */
+  private async logInAs(name: string): Promise<boolean | undefined> {
+    const credentials: Credentials = this.serverPassword === undefined ? {} : { serverPassword: this.serverPassword };
+    for (;;) {
+      const answer = this.connection.login(name, credentials).catch(() => undefined);
+      // Until the answer is in and what it asks for is on the prompt.
+      this.prompt.hold(answer.then(nextTurn));
+      const result = await answer;
+      if (!result) return undefined;
+      if (result.ok) {
+        this.updateLabel();
+        this.print([this.p.notice(`* logged in as ${loggedInAs(result)}; /join a room to start talking`)]);
+        return true;
+      }
+      const left = result.attemptsLeft > 0 ? ` (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left)` : '';
+      this.print([this.p.error(`! ${sanitize(result.reason)}${left}`)]);
+      // The last refusal ends the connection: the session ends with it.
+      if (result.attemptsLeft <= 0) return undefined;
+      if (!(await this.askCredentials(name, result, credentials))) return false;
+    }
+  }
+
+  /** Asks for what a refusal wants, into `credentials`. False when it wants none, or the user gave up (Escape). */
+  private async askCredentials(name: string, refusal: LoginResult & { ok: false }, credentials: Credentials): Promise<boolean> {
+    if (!refusal.needsServerPassword && !refusal.needsPassword && !refusal.needsNewPassword) return false;
+    if (refusal.needsServerPassword) {
+      const password = await this.askSecret('server password: ');
+      if (password === undefined) return false;
+      credentials.serverPassword = this.serverPassword = password;
+    }
+    // A one-time password was right: it is sent again beside its replacement, not asked for again.
+    if (refusal.needsNewPassword ? credentials.password === undefined : refusal.needsPassword) {
+      const password = await this.askSecret(`password for ${sanitize(name)}: `);
+      if (password === undefined) return false;
+      credentials.password = password;
+    }
+    if (refusal.needsNewPassword) {
+      this.print([this.p.notice(`* the password of ${sanitize(name)} was one-time: choose your own (Escape to give up)`)]);
+      const password = await this.askNew({ label: 'new password', again: 'new password again', problem: passwordProblem });
+      if (password === undefined) return false;
+      credentials.newPassword = password;
+    }
+    return true;
+  }
+
+  /** The secret arguments of the command a line runs, asked for one by one; 'cancelled' on Escape. */
+  private async commandSecrets(line: string): Promise<Record<string, string> | undefined | 'cancelled'> {
+    const { command, args } = secretArgs(this.connection, line);
+    const secrets = await askSecrets(args, (spec) => {
+      const label = `${sanitize(spec.description ?? spec.name)}${spec.optional ? ' (Enter if none)' : ''}`;
+      return spec.confirm ? this.askNew({ label, again: `${sanitize(spec.name)} again`, optional: spec.optional }) : this.askSecret(`${label}: `, spec.optional);
+    });
+    if (secrets === 'cancelled') this.printAt(Date.now(), [this.p.notice(`* ${sanitize(command)} cancelled; nothing sent`)]);
+    return secrets;
+  }
+
+  /** A secret, hidden; asked again while empty unless `optional` (then '' leaves it out). Undefined on Escape. */
+  private async askSecret(label: string, optional = false): Promise<string | undefined> {
+    for (;;) {
+      const secret = await this.prompt.askSecret(label);
+      if (secret !== '' || optional) return secret;
+      this.print([this.p.error('! nothing typed; type it, or Escape to give up')]);
+    }
+  }
+
+  /** A new secret, typed twice until both match (and `problem` finds nothing wrong with it). */
+  private async askNew(ask: { label: string; again: string; optional?: boolean; problem?: (secret: string) => string | undefined }): Promise<string | undefined> {
+    for (;;) {
+      const first = await this.askSecret(`${ask.label}: `, ask.optional);
+      if (!first) return first;
+      const wrong = ask.problem?.(first);
+      if (wrong) {
+        this.print([this.p.error(`! ${wrong}; try another`)]);
+        continue;
+      }
+      const again = await this.askSecret(`${ask.again}: `);
+      if (again === undefined || again === first) return again;
+      this.print([this.p.error('! the two did not match; once more')]);
+    }
+  }
+
 
   private show(event: ServerMessage): void {
     if (event.t === 'joined' || event.t === 'left') {
