@@ -362,6 +362,9 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
       case 'bye':
         this.byeReason = message.reason;
         break;
+      case 'renamed':
+        this.user = message.name;
+        break;
       case 'joined':
         if (message.user === this.user) this.room = message.room;
         break;

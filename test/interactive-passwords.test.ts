@@ -147,14 +147,20 @@ test('a name and its password typed ahead in one go: the password waits for its 
   t.notRegex((await term.screen({ joined: true })).join('\n'), /correct horse/);
 });
 
-test('an optional secret argument: Enter with nothing typed leaves it out', async (t) => {
-  const { port } = await startServer(t);
+test('/nick to a guest name asks for nothing; to a registered one the server asks, and the client prompts hidden and sends it again', async (t) => {
+  const { port } = await accountServer(t, 'teacher', 'teacher-pass');
   const term = await Terminal.run(t, ['127.0.0.1', String(port), '--user', 'gina']);
   await term.waitFor(/^gina>$/m);
   await enter(term, '/nick zed');
-  await term.waitFor(/^the name's password, if it is registered \(Enter if none\):$/m);
-  await term.press('Enter');
   await term.waitFor('* you are now known as zed');
+  await term.waitFor(/^zed>$/m);
+  await enter(term, '/nick teacher');
+  await term.waitFor("! 'teacher' is registered: give its password to take it");
+  await term.waitFor(/^the name's password, if it is registered \(Enter if none\):$/m);
+  await enter(term, 'teacher-pass');
+  await term.waitFor('* you are now known as teacher');
+  await term.waitFor(/^teacher>$/m);
   const other = await TestClient.login(t, port, 'hal');
-  t.deepEqual(await other.connection.query('users').then((users) => users.sort()), ['hal', 'zed']);
+  t.deepEqual(await other.connection.query('users').then((users) => users.sort()), ['hal', 'teacher']);
+  t.notRegex((await term.screen({ joined: true })).join('\n'), /teacher-pass/);
 });

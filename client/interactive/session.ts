@@ -56,6 +56,10 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 class InteractiveSession {
   private readonly lines = new LineQueue();
+  /** Lines sent without their optional secrets, by request id: asked for if the server says it needs them. */
+  private readonly withoutOptional = new Map<number, string>();
+  /** Lines to send again, this time asking for their optional secrets too. */
+  private readonly askOptional = new Set<string>();
   private readonly board = new ProgressBoard();
   private readonly completer: Completer;
   private readonly presence: Presence;
@@ -137,11 +141,13 @@ class InteractiveSession {
     for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
       if (line.trim().length === 0) continue;
       if (classifyLine(line).kind === 'command') this.printAt(Date.now(), [this.p.dim(`> ${line}`)]);
-      const secrets = await this.commandSecrets(line);
+      const all = this.askOptional.delete(line);
+      const secrets = await this.commandSecrets(line, all);
       if (secrets === 'cancelled') continue;
       await this.connection.turn(); // a paste goes out at the server's pace, not refused past its burst
       try {
-        await transfers.send(line, secrets);
+        const id = await transfers.send(line, secrets);
+        if (!all && secretArgs(this.connection, line).args.some((a) => a.optional)) this.remember(id, line);
       } catch (error) {
         if (!(error instanceof FileProblem)) throw error;
         this.printAt(Date.now(), [this.p.error(`! ${error.message}`)]);
@@ -220,10 +226,20 @@ class InteractiveSession {
     return true;
   }
 
-  /** The secret arguments of the command a line runs, asked for one by one; 'cancelled' on Escape. */
-  private async commandSecrets(line: string): Promise<Record<string, string> | undefined | 'cancelled'> {
+  /** A few lines at most: a server that never answers must not make this grow. */
+  private remember(id: number, line: string): void {
+    if (this.withoutOptional.size >= 16) this.withoutOptional.delete(this.withoutOptional.keys().next().value!);
+    this.withoutOptional.set(id, line);
+  }
+
+  /**
+   * The secret arguments of the command a line runs, asked for one by one; 'cancelled' on
+   * Escape. Optional ones only when `all`: `/nick` needs a password only for a registered name,
+   * and the server says so (PASSWORD_REQUIRED), upon which the line comes back with `all`.
+   */
+  private async commandSecrets(line: string, all: boolean): Promise<Record<string, string> | undefined | 'cancelled'> {
     const { command, args } = secretArgs(this.connection, line);
-    const secrets = await askSecrets(args, (spec) => {
+    const secrets = await askSecrets(all ? args : args.filter((a) => !a.optional), (spec) => {
       const label = `${sanitize(spec.description ?? spec.name)}${spec.optional ? ' (Enter if none)' : ''}`;
       return spec.confirm ? this.askNew({ label, again: `${sanitize(spec.name)} again`, optional: spec.optional }) : this.askSecret(`${label}: `, spec.optional);
     });
@@ -261,6 +277,15 @@ class InteractiveSession {
     if (event.t === 'joined' || event.t === 'left') {
       this.presence.forget();
       if (event.user === this.connection.user) this.updateLabel();
+    }
+    if (event.t === 'renamed') this.updateLabel();
+    if (event.t === 'error' && event.re !== undefined) {
+      const line = this.withoutOptional.get(event.re);
+      this.withoutOptional.delete(event.re);
+      if (line !== undefined && event.code === 'PASSWORD_REQUIRED') {
+        this.askOptional.add(line);
+        this.lines.push(line);
+      }
     }
     const lines = formatEvent(event, this.connection.user, this.p);
     if (lines.length > 0) this.printAt('ts' in event ? event.ts : Date.now(), lines);
