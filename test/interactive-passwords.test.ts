@@ -28,7 +28,7 @@ test('a registered name: its password is asked for hidden, again after a wrong o
   const term = await Terminal.run(t, ['127.0.0.1', String(port)]);
   await term.waitFor(/^username:$/m);
   await enter(term, 'alice');
-  await term.waitFor("! 'alice' is registered; give its password");
+  await term.waitFor("* 'alice' is registered; give its password");
   await term.waitFor(/^password for alice:$/m);
   await term.type('wrong one');
   await term.waitFor((rows) => promptRow(rows) === 'password for alice: *********');
@@ -51,18 +51,18 @@ test('a server password, then a one-time password replaced by a new one typed tw
   const term = await Terminal.run(t, ['127.0.0.1', String(port)]);
   await term.waitFor(/^username:$/m);
   await enter(term, 'bob');
-  await term.waitFor('! this server has a password; give it');
+  await term.waitFor('* this server has a password; give it');
   await term.waitFor(/^server password:$/m);
   await enter(term, 'open sesame');
   await term.waitFor("! username 'bob' is already taken");
   // Another name: the server's password goes with it, unasked.
   await term.waitFor(/^username:$/m);
   await enter(term, 'dave');
-  await term.waitFor("! 'dave' is registered; give its password");
+  await term.waitFor("* 'dave' is registered; give its password");
   await term.waitFor(/^password for dave:$/m);
   await enter(term, 'from the roster');
-  await term.waitFor('! your password was a one-time password: choose a new one');
-  await term.waitFor('* the password of dave was one-time: choose your own (Escape to give up)');
+  await term.waitFor('* your password was a one-time password: choose a new one');
+  await term.waitFor('* type it twice; Escape gives up');
   await term.waitFor(/^new password:$/m);
   await enter(term, 'short');
   await term.waitFor('! a password needs at least 8 characters; try another');

@@ -195,8 +195,12 @@ class InteractiveSession {
         this.print([this.p.notice(`* logged in as ${loggedInAs(result)}; /join a room to start talking`)]);
         return true;
       }
-      const left = result.attemptsLeft > 0 ? ` (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left)` : '';
-      this.print([this.p.error(`! ${sanitize(result.reason)}${left}`)]);
+      // The server asking for what was not given yet is no mistake: a notice, not an error.
+      if (asksOnly(result, credentials)) this.print([this.p.notice(`* ${sanitize(result.reason)}`)]);
+      else {
+        const left = result.attemptsLeft > 0 ? ` (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left)` : '';
+        this.print([this.p.error(`! ${sanitize(result.reason)}${left}`)]);
+      }
       // The last refusal ends the connection: the session ends with it.
       if (result.attemptsLeft <= 0) return undefined;
       if (!(await this.askCredentials(name, result, credentials))) return false;
@@ -218,7 +222,7 @@ class InteractiveSession {
       credentials.password = password;
     }
     if (refusal.needsNewPassword) {
-      this.print([this.p.notice(`* the password of ${sanitize(name)} was one-time: choose your own (Escape to give up)`)]);
+      this.print([this.p.notice('* type it twice; Escape gives up')]);
       const password = await this.askNew({ label: 'new password', again: 'new password again', problem: passwordProblem });
       if (password === undefined) return false;
       credentials.newPassword = password;
@@ -372,4 +376,11 @@ class InteractiveSession {
     else if (info.how === 'lost') this.finish({ code: 1, lines: [p.error(`! connection to ${this.connection.address} lost`)] });
     else this.finish({ code: 1, lines: [p.error(`! disconnected by the server: ${sanitize(info.reason)}`)] });
   }
+}
+
+/** Whether a refusal only asks for a password the client has not sent yet. */
+function asksOnly(refusal: LoginResult & { ok: false }, sent: Credentials): boolean {
+  if (refusal.needsNewPassword) return sent.newPassword === undefined;
+  if (refusal.needsPassword) return sent.password === undefined && (!refusal.needsServerPassword || sent.serverPassword === undefined);
+  return refusal.needsServerPassword === true && sent.serverPassword === undefined;
 }
