@@ -168,8 +168,12 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
         reject(new ConnectError(address, reason));
       };
       let timer = setTimeout(() => fail('timed out'), options.timeoutMs ?? 10_000);
-      socket.once('error', (error: NodeJS.ErrnoException) => fail(REASONS[error.code ?? ''] ?? error.message));
-      socket.once('close', () => fail('the server closed the connection during the handshake'));
+      // While the user decides whether to trust the certificate, the server may give up on a
+      // connection that says nothing (its login timeout): then, trusted, we connect again.
+      let verifying = false;
+      let closedWhileVerifying = false;
+      socket.once('error', (error: NodeJS.ErrnoException) => (verifying ? undefined : fail(REASONS[error.code ?? ''] ?? error.message)));
+      socket.once('close', () => (verifying ? (closedWhileVerifying = true) : fail('the server closed the connection during the handshake')));
       const hello = () => {
         const features = options.features?.length ? { features: options.features } : {};
         socket.write(encodeJsonFrame({ t: 'hello', v: PROTOCOL_VERSION, client: options.clientName ?? 'chatclient', ...features }));
@@ -180,17 +184,24 @@ export class ChatConnection extends EventEmitter<ConnectionEvents> {
           const secure = socket as TLSSocket;
           const peer = { fingerprint: `SHA256:${secure.getPeerX509Certificate()?.fingerprint256}`, authorized: secure.authorized, reason: why(secure.authorizationError) };
           clearTimeout(timer); // the user may take a while to answer
+          verifying = true;
           tls.verify(peer).then(
             () => {
+              verifying = false;
+              if (closedWhileVerifying) return void ChatConnection.connect(options).then(resolve, reject);
               if (failed) return;
               timer = setTimeout(() => fail('timed out'), options.timeoutMs ?? 10_000);
               hello();
             },
-            (error: Error) => fail(error.message),
+            (error: Error) => {
+              verifying = false;
+              fail(error.message);
+            },
           );
         });
       }
       const onData = (data: Buffer) => {
+        if (verifying) return; // a goodbye for the silence (login timeout): we connect again once trusted
         let frames: Frame[];
         try {
           frames = decoder.push(data);

@@ -7,6 +7,7 @@ import { Child } from './helpers/process.js';
 import { startServer } from './helpers/server.js';
 import { tempDir } from './helpers/temp.js';
 import { Terminal } from './helpers/terminal.js';
+import { eventually } from './helpers/hostile.js';
 
 /** A server with a --tls auto certificate (self-signed) in its own state folder. */
 async function selfSignedServer(t: ExecutionContext) {
@@ -108,4 +109,17 @@ test('interactive: the fingerprint is shown and asked about; yes logs in and pin
   await yes.press('Enter');
   await yes.waitFor('* logged in as alice');
   t.is(await knownServers(config), `127.0.0.1:${port} ${fingerprint}\n`);
+});
+
+test('interactive: a user who takes longer to trust the certificate than the server waits for a login is connected again, not dropped', async (t) => {
+  const server = await startServer(t, { tlsAuto: true, stateDir: join(await tempDir(t), 'state'), loginTimeoutMs: 300 });
+  const config = await tempDir(t);
+  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--tls', '--user', 'alice'], { env: { XDG_CONFIG_HOME: config, HOME: config }, columns: 200 });
+  await term.waitFor(/Trust it and remember it\?/);
+  // The server has given up on the silent connection by now: wait until it has.
+  await eventually(async () => server.stats().connections === 0, 'the server to close the waiting connection');
+  await term.type('y');
+  await term.press('Enter');
+  await term.waitFor('* logged in as alice');
+  t.false((await term.screen({ joined: true })).join('\n').includes('closed the connection'));
 });
