@@ -17,7 +17,7 @@ export { characterCount } from './commands/kinds.js';
 export type { ChatEvents, EventName, HookEvents, HookName } from './events/events.js';
 export { Guard, guards, type GuardContext, type GuardHandler, type GuardOptions, type GuardRef } from './guards/guard.js';
 export { Hook, Listener, type HookHandler, type HookOptions, type ListenerHandler, type ListenerOptions } from './pieces/listener.js';
-export { Service, type ServiceOptions } from './pieces/service.js';
+export { pluginService, Service, type ServiceOptions } from './pieces/service.js';
 export { Settings, setting, type SettingsOf } from './pieces/settings.js';
 export { STORE_LIMITS } from './pieces/store.js';
 export { byName } from './protocol/rules.js';

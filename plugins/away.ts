@@ -1,18 +1,35 @@
-import { arg, Command, inject, Listener, Tokens, type Chat, type ChatEvents, type CommandContext, type Store } from '../core/plugin-api.js';
+import { arg, Command, inject, Listener, Service, Tokens, type Chat, type ChatEvents, type CommandContext, type Store } from '../core/plugin-api.js';
+
+// The away message lives in the user's bag of this plugin's store, which the core empties at
+// logout: away is over when you leave.
+/** Who is away, and why: offered to other plugins as 'away' (`/whois` shows it). */
+@Service({ name: 'away', inject: [Tokens.Store] })
+export class AwayStatus {
+  constructor(private readonly store: Store) {}
+
+  message(user: string): Promise<string | undefined> {
+    return this.store.user(user).get<string>('away');
+  }
+
+  set(user: string, message: string): Promise<void> {
+    return this.store.user(user).set('away', message);
+  }
+
+  back(user: string): Promise<boolean> {
+    return this.store.user(user).delete('away');
+  }
+}
 
 const args = { message: arg.text({ optional: true, description: 'the automatic answer (default "away")' }) };
 type Context = CommandContext<typeof args>;
 
-// The away message lives in the user's bag of this plugin's store, which the core empties at
-// logout: away is over when you leave.
 @Command({ name: 'away', summary: 'Mark yourself away: whispers to you get an automatic answer; /away again comes back', args })
 export class AwayCommand {
-  constructor(@inject(Tokens.Store) private readonly store: Store) {}
+  constructor(@inject(AwayStatus) private readonly status: AwayStatus) {}
 
   async run({ user, args, reply }: Context): Promise<void> {
-    const bag = this.store.user(user);
-    if (args.message === undefined && (await bag.delete('away'))) return reply('you are back');
-    await bag.set('away', args.message ?? 'away');
+    if (args.message === undefined && (await this.status.back(user))) return reply('you are back');
+    await this.status.set(user, args.message ?? 'away');
     reply(`you are away: whispers to you are answered with "${args.message ?? 'away'}"; /away again to come back`);
   }
 }
@@ -21,12 +38,12 @@ export class AwayCommand {
 @Listener({ event: 'whisper' })
 export class AwayAnswer {
   constructor(
-    @inject(Tokens.Store) private readonly store: Store,
+    @inject(AwayStatus) private readonly status: AwayStatus,
     @inject(Tokens.Chat) private readonly chat: Chat,
   ) {}
 
   async run({ from, to, auto }: ChatEvents['whisper']): Promise<void> {
-    const message = auto ? undefined : await this.store.user(to).get<string>('away');
+    const message = auto ? undefined : await this.status.message(to);
     if (message !== undefined) await this.chat.whisper(to, from, message, { auto: true });
   }
 }

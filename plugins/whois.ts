@@ -1,6 +1,10 @@
-import { arg, Command, inject, Listener, Service, Tokens, type ChatEvents, type CommandContext, type Identities, type Rooms } from '../core/plugin-api.js';
+import { arg, Command, inject, Listener, pluginService, Service, Tokens, type ChatEvents, type CommandContext, type Identities, type Rooms } from '../core/plugin-api.js';
+import type { AwayStatus } from './away.js';
 
-/** When this server's users last said something; a user on another server has no entry here. */
+/** /whois shows away messages: the away plugin must be loaded too. */
+export const requires = ['away'];
+
+/** When this server's users last said something, since it loaded this plugin; others have no entry here. */
 @Service()
 export class LastSeen {
   private readonly at = new Map<string, number>();
@@ -53,12 +57,13 @@ export class LogoutSeen {
 
 const whoisArgs = { username: arg.user() };
 
-@Command({ name: 'whois', summary: 'Who a user is: registered or guest, role, room and idle time', args: whoisArgs })
+@Command({ name: 'whois', summary: 'Who a user is: registered or guest, role, room, idle time and away message', args: whoisArgs })
 export class WhoisCommand {
   constructor(
     @inject(Tokens.Identities) private readonly identities: Identities,
     @inject(Tokens.Rooms) private readonly rooms: Rooms,
     @inject(LastSeen) private readonly seen: LastSeen,
+    @inject(pluginService<AwayStatus>('away')) private readonly away: AwayStatus,
   ) {}
 
   async run({ args, reply }: CommandContext<typeof whoisArgs>): Promise<void> {
@@ -66,8 +71,9 @@ export class WhoisCommand {
     const identity = await this.identities.of(name);
     const room = await this.rooms.current(name);
     const idle = this.seen.idleSeconds(name);
+    const away = await this.away.message(name);
     const who = identity?.registered ? `registered${identity.role ? `, ${identity.role}` : ''}` : 'guest';
-    reply(`${name}: ${who}; ${room ? `in ${room}` : 'in no room'}; ${idle === undefined ? 'idle time unknown (on another server)' : `idle ${formatIdle(idle)}`}`);
+    reply(`${name}: ${who}; ${room ? `in ${room}` : 'in no room'}; ${idle === undefined ? 'idle time unknown' : `idle ${formatIdle(idle)}`}${away === undefined ? '' : `; away: ${away}`}`);
   }
 }
 

@@ -12,7 +12,7 @@ import type { ChatService } from '../services/chat.js';
 import { EventBus } from '../services/event-bus.js';
 import type { ActionLog, PluginControl, ReloadResult } from '../tokens.js';
 import { installBuiltinGuards, installPlugins } from './install.js';
-import { discoverPlugins, selectPlugins } from './loader.js';
+import { discoverPlugins, orderByRequires, selectPlugins } from './loader.js';
 
 export const BUILTIN_PLUGINS = fileURLToPath(new URL('../../plugins/', import.meta.url));
 
@@ -93,7 +93,7 @@ export class PluginHost implements PluginControl {
     const settings = await readSettingsFile(config.configFile);
     const unknown = Object.keys(settings.sections).find((name) => !plugins.some((p) => p.name === name));
     if (unknown) throw new StartupError(`${settings.path}: [plugins.${unknown}] is for no plugin; the plugins are ${plugins.map((p) => p.name).join(', ')}`);
-    const scopes = installPlugins(container, selectPlugins(plugins, config.pluginNames), { registry, events, chat, stores, settings });
+    const scopes = installPlugins(container, orderByRequires(selectPlugins(plugins, config.pluginNames)), { registry, events, chat, stores, settings });
     return { registry, events, scopes };
   }
 }

@@ -11,6 +11,7 @@ import { injectionProblem } from './injection.js';
 import type { HookHandler, HookMeta, ListenerHandler, ListenerMeta } from '../pieces/listener.js';
 import type { Piece, Plugin } from './loader.js';
 import { pieceOf } from '../pieces/piece.js';
+import { pluginService, type ServiceMeta } from '../pieces/service.js';
 import { resolveSettings, type SettingDecls } from '../pieces/settings.js';
 import type { Stores } from '../pieces/store.js';
 
@@ -79,8 +80,14 @@ export function installPlugins(container: DependencyContainer, plugins: readonly
     scope.register(Tokens.Store, { useValue: deps.stores.namespace(plugin.name) });
     scope.register(Tokens.Settings, { useValue: settingsFor(plugin, deps.settings) });
     for (const piece of plugin.pieces) if (piece.kind === 'service') scope.registerSingleton(piece.cls as never);
-    // Services are created now, not on first use, so a broken one stops start-up.
-    for (const piece of plugin.pieces) if (piece.kind === 'service') create(scope, piece, plugin.file);
+    // Services are created now, not on first use, so a broken one stops start-up; a named one is
+    // offered to the plugins installed after this one (those that require it).
+    for (const piece of plugin.pieces) {
+      if (piece.kind !== 'service') continue;
+      const instance = create<object>(scope, piece, plugin.file);
+      const { name } = piece.meta as ServiceMeta;
+      if (name !== undefined) container.register(pluginService(name), { useValue: instance });
+    }
     const order = { settings: 0, service: 0, guard: 1, command: 2, listener: 3, hook: 3 } as const;
     for (const piece of [...plugin.pieces].sort((a, b) => order[a.kind] - order[b.kind])) {
       const { file } = plugin;

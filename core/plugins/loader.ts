@@ -10,6 +10,7 @@ import type { GuardMeta } from '../guards/guard.js';
 import type { HookMeta, ListenerMeta } from '../pieces/listener.js';
 import { pieceOf, type PieceKind } from '../pieces/piece.js';
 import { resolveSettings, type SettingDecls } from '../pieces/settings.js';
+import type { ServiceMeta } from '../pieces/service.js';
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;
 // Keys that look like integers would be reordered by JavaScript, so a name starts with a letter.
@@ -92,6 +93,8 @@ export interface Plugin {
   /** The path shown in messages. */
   readonly file: string;
   readonly pieces: readonly Piece[];
+  /** The plugins it needs loaded too (their named services): installed before it. */
+  readonly requires: readonly string[];
 }
 
 export interface Discovered {
@@ -120,8 +123,11 @@ function validatePiece(piece: Piece, file: string): void {
     case 'guard':
       if (!/^[a-zA-Z][a-zA-Z0-9-]{0,31}$/.test((piece.meta as GuardMeta).name)) fail(`guard name '${(piece.meta as GuardMeta).name}' must be letters, digits or '-', starting with a letter`);
       return;
-    case 'service':
+    case 'service': {
+      const { name } = piece.meta as ServiceMeta;
+      if (name !== undefined && !/^[a-zA-Z][a-zA-Z0-9-]{0,31}$/.test(name)) fail(`service name '${name}' must be letters, digits or '-', starting with a letter`);
       return;
+    }
     case 'settings': {
       const decls = piece.meta as SettingDecls;
       for (const [key, decl] of Object.entries(decls)) {
@@ -143,7 +149,13 @@ export interface PluginSources {
   readonly generation?: number;
 }
 
-async function importPieces(file: string, shown: string, generation = 0): Promise<Piece[]> {
+/** A file's pieces, and the plugins it says it needs (`export const requires = ['away']`). */
+interface Imported {
+  pieces: Piece[];
+  requires: string[];
+}
+
+async function importPieces(file: string, shown: string, generation = 0): Promise<Imported> {
   let exports: Record<string, unknown>;
   try {
     exports = await import(pathToFileURL(file).href + (generation > 0 ? `?v=${generation}` : ''));
@@ -157,7 +169,11 @@ async function importPieces(file: string, shown: string, generation = 0): Promis
     if (!piece || pieces.some((p) => p.cls === value)) continue;
     pieces.push({ kind: piece.kind, meta: piece.meta, cls: value as Piece['cls'], exportName });
   }
-  return pieces;
+  const { requires = [] } = exports as { requires?: unknown };
+  if (!Array.isArray(requires) || !requires.every((r) => typeof r === 'string' && PLUGIN_NAME.test(r))) {
+    throw new StartupError(`plugin ${shown}: 'requires' must list plugin names, such as export const requires = ['away']`);
+  }
+  return { pieces, requires };
 }
 
 /**
@@ -175,7 +191,7 @@ export async function discoverPlugins(sources: PluginSources, guardNames: readon
     if (other) throw new StartupError(`${what} '${key}' is declared by both ${other} and ${file}`);
     owner.set(`${what}\u0000${key}`, file);
   };
-  const add = (name: string, shown: string, pieces: Piece[]) => {
+  const add = (name: string, shown: string, { pieces, requires }: Imported) => {
     claim('plugin name', name, shown);
     if (pieces.filter((p) => p.kind === 'settings').length > 1) throw new StartupError(`plugin ${shown}: declares Settings more than once; one declaration holds every setting`);
     for (const piece of pieces) {
@@ -186,31 +202,33 @@ export async function discoverPlugins(sources: PluginSources, guardNames: readon
         if (meta.plainText) claim('plain-text command', 'plain text', shown);
       }
       if (piece.kind === 'guard') claim('guard name', (piece.meta as GuardMeta).name, shown);
+      if (piece.kind === 'service' && (piece.meta as ServiceMeta).name !== undefined) claim('service name', (piece.meta as ServiceMeta).name!, shown);
     }
-    plugins.push({ name, file: shown, pieces });
+    plugins.push({ name, file: shown, pieces, requires });
   };
   for (const name of guardNames) claim('guard name', name, 'the core');
   for (const dir of sources.dirs) {
     for (const file of (await walk(dir)).sort()) {
       const shown = relative(process.cwd(), file) || file;
-      const pieces = await importPieces(file, shown, sources.generation);
-      if (pieces.length === 0) {
+      const imported = await importPieces(file, shown, sources.generation);
+      if (imported.pieces.length === 0) {
         skipped.push(shown);
         continue;
       }
       if (!PLUGIN_NAME.test(pluginName(file))) throw new StartupError(`plugin ${shown}: its file name must be letters, digits, '.', '_' or '-' (it names the plugin)`);
-      add(pluginName(file), shown, pieces);
+      add(pluginName(file), shown, imported);
     }
   }
   for (const spec of sources.packages) {
     const pkg = await readPluginPackage(spec);
-    const pieces: Piece[] = [];
+    const all: Imported = { pieces: [], requires: [] };
     for (const file of pkg.files) {
       const found = await importPieces(file, relative(process.cwd(), file) || file, sources.generation);
-      if (found.length === 0) throw new StartupError(`plugin package ${pkg.name}: ${relative(pkg.dir, file)} is listed in chatserver.pieces but exports no piece`);
-      pieces.push(...found);
+      if (found.pieces.length === 0) throw new StartupError(`plugin package ${pkg.name}: ${relative(pkg.dir, file)} is listed in chatserver.pieces but exports no piece`);
+      all.pieces.push(...found.pieces);
+      all.requires.push(...found.requires);
     }
-    add(pkg.name, `package ${pkg.name}`, pieces);
+    add(pkg.name, `package ${pkg.name}`, all);
   }
   checkGuardRefs(plugins, guardNames);
   return { plugins: plugins.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), skipped };
@@ -281,4 +299,28 @@ export function selectPlugins(all: readonly Plugin[], names: readonly string[] |
   }
   // Keep the sorted order, so /help reads the same however the operator listed the names.
   return all.filter((p) => names.includes(p.name));
+}
+
+/**
+ * Orders the plugins so that each comes after those it requires (otherwise by name); a plugin
+ * whose requirement is not loaded, or a circle of them, stops start-up with the fix.
+ */
+export function orderByRequires(plugins: readonly Plugin[]): Plugin[] {
+  const byName = new Map(plugins.map((p) => [p.name, p]));
+  const ordered: Plugin[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (plugin: Plugin, path: string[]) => {
+    if (state.get(plugin.name) === 'done') return;
+    if (state.get(plugin.name) === 'visiting') throw new StartupError(`plugins require each other in a circle: ${[...path, plugin.name].join(' -> ')}`);
+    state.set(plugin.name, 'visiting');
+    for (const name of plugin.requires) {
+      const needed = byName.get(name);
+      if (!needed) throw new StartupError(`plugin ${plugin.file} requires plugin '${name}', which is not loaded: add it to --plugins, or leave ${plugin.name} out`);
+      visit(needed, [...path, plugin.name]);
+    }
+    state.set(plugin.name, 'done');
+    ordered.push(plugin);
+  };
+  for (const plugin of plugins) visit(plugin, []);
+  return ordered;
 }

@@ -26,13 +26,15 @@ test('/kill ends a connection with its reason; the room is told', async (t) => {
   t.deepEqual(await carol!.run('/kill root'), ['! /kill is for admins only']);
 });
 
-test('/whois tells a guest from a registered user, with role, room and idle time', async (t) => {
-  const server = await startTestServer({ plugins: ['whois', 'join', 'broadcast'] });
+test('/whois tells a guest from a registered user, with role, room, idle time and away message', async (t) => {
+  const server = await startTestServer({ plugins: ['whois', 'away', 'join', 'broadcast'] });
   t.teardown(() => server.stop());
   const [alice, bob] = await server.login({ name: 'alice', role: 'moderator' }, 'bob');
   await bob!.run('/join lab');
   await bob!.run('hello');
   t.deepEqual(await alice!.run('/whois bob'), ['bob: guest; in lab; idle 0 s']);
+  await bob!.run('/away at lunch');
+  t.deepEqual(await alice!.run('/whois bob'), ['bob: guest; in lab; idle 0 s; away: at lunch']);
   t.deepEqual(await bob!.run('/whois alice'), ['alice: registered, moderator; in no room; idle 0 s']);
   t.deepEqual(await bob!.run('/whois nobody'), ["! no user named 'nobody' is online"]);
 });
@@ -70,4 +72,18 @@ test('staff go into locked rooms and rooms they were banned from; operators cann
   await op!.run('/lock');
   t.deepEqual(await pupil!.run('/join den'), ['! den is invite-only; ask one of its operators for an /invite']);
   t.deepEqual(await mod!.run('/join den'), ['* you joined den']);
+});
+
+test('a plugin that requires another stops start-up without it, saying how to fix it', async (t) => {
+  const error = await t.throwsAsync(startTestServer({ plugins: ['whois', 'join'] }));
+  t.regex(error!.message, /^plugin \S*whois\.js requires plugin 'away', which is not loaded: add it to --plugins, or leave whois out$/);
+});
+
+test("a plugin's named service reaches the plugin that requires it, and still does after a /reload", async (t) => {
+  const server = await startTestServer({ plugins: ['whois', 'away', 'reload'] });
+  t.teardown(() => server.stop());
+  const [root, bob] = await server.login({ name: 'root', role: 'admin' }, 'bob');
+  await root!.run('/reload');
+  await bob!.run('/away back soon');
+  t.deepEqual(await root!.run('/whois bob'), ['bob: guest; in no room; idle time unknown; away: back soon']);
 });
