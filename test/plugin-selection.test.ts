@@ -33,3 +33,17 @@ test('without a plain-text command (broadcast declares it), plain text is refuse
     message: 'plain text goes nowhere on this server: no command takes it; type /help',
   });
 });
+
+test("the seed's seven commands alone, and every moderation plugin can be left out on its own", async (t) => {
+  const seven = ['join', 'leave', 'broadcast', 'whisper', 'sendfile', 'exit', 'help'];
+  const { port } = await startServer(t, { pluginNames: seven });
+  const alice = await TestClient.login(t, port, 'alice');
+  t.deepEqual(alice.connection.welcome.commands.map((c) => c.name), [...seven].sort());
+  t.like(await alice.refused('/kick bob'), { code: 'UNKNOWN_COMMAND' });
+  const moderation = ['ban', 'kick', 'mute', 'lock', 'slow', 'op', 'ignore', 'serverban', 'kill', 'announce', 'nick', 'account', 'topic', 'me', 'away'];
+  for (const left of moderation) {
+    const server = await startServer(t, { pluginNames: [...seven, ...moderation.filter((p) => p !== left)] });
+    t.truthy(server.port, `without ${left}`);
+    await server.stop();
+  }
+});
