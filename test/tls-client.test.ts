@@ -112,7 +112,7 @@ test('interactive: the fingerprint is shown and asked about; yes logs in and pin
 });
 
 test('interactive: a user who takes longer to trust the certificate than the server waits for a login is connected again, not dropped', async (t) => {
-  const server = await startServer(t, { tlsAuto: true, stateDir: join(await tempDir(t), 'state'), loginTimeoutMs: 300 });
+  const server = await startServer(t, { tlsAuto: true, stateDir: join(await tempDir(t), 'state'), loginTimeoutMs: 2_000 });
   const config = await tempDir(t);
   const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--tls', '--user', 'alice'], { env: { XDG_CONFIG_HOME: config, HOME: config }, columns: 200 });
   await term.waitFor(/Trust it and remember it\?/);
