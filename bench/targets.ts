@@ -35,9 +35,15 @@ export function useServerFrom(dir: string): void {
 const OURS_FLAGS = ['--quiet', '--no-log-file', '--flood-rate', '0', '--max-connections', '30000', '--max-per-address', '30000'];
 
 /** The throttles that came later too, on a server that has them (another checkout may be older). */
+// One state folder per run, so no other checkout's server (another schema) shares it; gone at exit.
+const runState = mkdtempSync(join(tmpdir(), 'chatserver-bench-state-'));
+process.once('exit', () => rmSync(runState, { recursive: true, force: true }));
+
 function throttleFlags(bin: string): string[] {
   const help = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' }).stdout ?? '';
-  return ['--connect-rate', '--frame-rate', '--byte-rate'].filter((flag) => help.includes(flag)).flatMap((flag) => [flag, '0']);
+  const throttles = ['--connect-rate', '--frame-rate', '--byte-rate'].filter((flag) => help.includes(flag)).flatMap((flag) => [flag, '0']);
+  // Its state in this run's folder, not in the checkout's: another version's database is not its own.
+  return help.includes('--state-dir') ? [...throttles, '--state-dir', runState] : throttles;
 }
 
 /** Starts our server on a free loopback port; `extra` flags are appended (e.g. --redis). */
@@ -120,9 +126,5 @@ export function overTls(target: Target): Target {
   return { ...target, addresses: target.addresses.map((a) => ({ ...a, tls: true })) };
 }
 
-// One folder per run, so no other checkout's server (another schema) shares it; gone at exit.
-const tlsState = mkdtempSync(join(tmpdir(), 'chatserver-bench-tls-'));
-process.once('exit', () => rmSync(tlsState, { recursive: true, force: true }));
-
-/** `--tls auto` in this run's folder (the certificate made once, reused); plain clients refused, so every figure is encrypted. */
-export const TLS_FLAGS = ['--tls', 'auto', '--require-tls', '--state-dir', tlsState];
+/** `--tls auto` (in this run's state folder, the certificate made once, reused); plain clients refused, so every figure is encrypted. */
+export const TLS_FLAGS = ['--tls', 'auto', '--require-tls'];

@@ -12,6 +12,7 @@ import type { ServerMessage } from '../core/protocol/messages.js';
 import { MemoryRoomDirectory } from '../core/services/memory-rooms.js';
 import { MemoryUserDirectory } from '../core/services/memory-users.js';
 import { LocalSessions } from '../core/services/local-sessions.js';
+import { toWire } from '../core/session/wire.js';
 
 // Strings made of what matters to the parser (blanks, quotes, backslashes, slashes), with any
 // other character mixed in.
@@ -111,7 +112,7 @@ test('the dispatcher given any line either runs the command with arguments that 
     fc.asyncProperty(line, async (text) => {
       const sent: ServerMessage[] = [];
       const before = calls.length;
-      await dispatcher.dispatch({ user: 'alice', send: (m) => sent.push(m) }, 1, text);
+      await dispatcher.dispatch({ user: 'alice', tell: (event) => sent.push(toWire(event)) }, 1, text);
       const call = calls.slice(before);
       if (errors.length > 0) return false; // an exception other than a UserError escaped a check
       if (call.length === 0) {

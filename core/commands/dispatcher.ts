@@ -1,7 +1,8 @@
 import type { ServerConfig } from '../config.js';
 import { ArgumentError, UserError } from '../errors.js';
 import { classifyLine, CommandLineError, parseCommandArgs } from '../protocol/command-line.js';
-import type { FileOffer, ServerMessage } from '../protocol/messages.js';
+import type { Outgoing } from '../events/outgoing.js';
+import type { FileOffer } from '../protocol/messages.js';
 import type { ActionLog, Identity, RoomDirectory, UserDirectory } from '../tokens.js';
 import type { CommandContext, CommandMeta } from './decorator.js';
 import { withRequest } from './request.js';
@@ -12,7 +13,7 @@ import type { CommandRegistry, LoadedCommand } from './registry.js';
 /** The user a command line came from, as the dispatcher needs to see them. */
 export interface Caller {
   readonly user: string;
-  send(message: ServerMessage): void;
+  tell(event: Outgoing): void;
 }
 
 /** What a command line may carry beside its text: uploads offered and secrets asked for by the client. */
@@ -69,16 +70,16 @@ export class Dispatcher {
         args: args as CommandContext['args'],
         command: command.meta.name,
         room,
-        reply: (text: string) => caller.send({ t: 'reply', re: requestId, text }),
+        reply: (text: string) => caller.tell({ kind: 'reply', request: requestId, text }),
       }, requestId);
       await command.handler.run(context as never);
     } catch (error) {
       if (error instanceof UserError) {
-        caller.send({ t: 'error', re: requestId, code: error.code, message: error.message });
+        caller.tell({ kind: 'refusal', request: requestId, code: error.code, message: error.message });
         this.log.action('refused', { user: caller.user, command: name, code: error.code });
       } else {
         this.log.error(`command /${name} from ${command?.file ?? 'core'} failed for ${caller.user}`, error);
-        caller.send({ t: 'error', re: requestId, code: 'COMMAND_FAILED', message: `/${name} failed because of an internal error; it has been logged` });
+        caller.tell({ kind: 'refusal', request: requestId, code: 'COMMAND_FAILED', message: `/${name} failed because of an internal error; it has been logged` });
       }
     }
   }

@@ -1,5 +1,5 @@
 import { senderOf, type Outgoing } from '../events/outgoing.js';
-import { encodeOutgoing, toWire } from '../session/wire.js';
+import { encodeOutgoing } from '../session/wire.js';
 import type { LeaveReason } from '../protocol/messages.js';
 import type { Delivery } from '../tokens.js';
 import type { LocalSessions } from './local-sessions.js';
@@ -14,7 +14,7 @@ export class LocalDelivery implements Delivery {
 
   async toUser(user: string, event: Outgoing): Promise<boolean> {
     // Ignored or not, the sender is told it reached them: ignoring is the recipient's own business.
-    this.sessions.reach(user, senderOf(event))?.send(toWire(event));
+    this.sessions.reach(user, senderOf(event))?.tell(event);
     return this.sessions.get(user) !== undefined;
   }
 

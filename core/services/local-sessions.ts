@@ -1,9 +1,11 @@
-import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
+import type { Outgoing } from '../events/outgoing.js';
+import type { LeaveReason } from '../protocol/messages.js';
 import type { Identity } from '../tokens.js';
 
 /** What services need of a logged-in connection on this server. */
 export interface Endpoint {
-  send(message: ServerMessage): void;
+  /** Something the server says to this user; the session puts it into protocol words. */
+  tell(event: Outgoing): void;
   /** Queues an already-encoded frame; lets fan-out encode once for all recipients. */
   sendFrame(frame: Buffer, onWritten?: () => void): void;
   end(reason: LeaveReason, text?: string, cause?: string): void;

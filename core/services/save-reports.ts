@@ -85,13 +85,13 @@ export class SaveReports {
     const sender = entry.sender && this.sessions.get(file.sender) === entry.sender ? entry.sender : undefined;
     const fields = { id: file.id, from: file.sender, to: file.recipient, file: file.name };
     if (outcome === 'failed') {
-      sender?.send({ t: 'upload-failed', transfer: file.id, file: file.name, reason: `it reached ${file.recipient} but was not saved: ${detail}` });
+      sender?.tell({ kind: 'upload-failed', transfer: file.id, file: file.name, reason: `it reached ${file.recipient} but was not saved: ${detail}` });
       this.log.action('file-save-failed', { ...fields, reason: detail });
     } else if (outcome === 'saved') {
-      sender?.send({ t: 'upload-done', transfer: file.id, file: file.name, to: file.recipient, bytes: file.size, saved: true });
+      sender?.tell({ kind: 'upload-done', transfer: file.id, file: file.name, to: file.recipient, bytes: file.size, saved: true });
       this.log.action('file-saved', fields);
     } else {
-      sender?.send({ t: 'upload-done', transfer: file.id, file: file.name, to: file.recipient, bytes: file.size, saved: false });
+      sender?.tell({ kind: 'upload-done', transfer: file.id, file: file.name, to: file.recipient, bytes: file.size, saved: false });
       this.log.action('file-unconfirmed', { ...fields, reason: detail });
     }
     this.settled();

@@ -159,7 +159,7 @@ export class UploadService implements Uploads {
     }
     this.transfers.set(transfer.id, transfer);
     this.events.emit('fileOffered', { from: sender, to: recipient, file: name, size: file.size });
-    this.sessions.get(sender)?.send({ t: 'upload-queued', re: requestId, transfer: transfer.id, file: name, position });
+    this.sessions.get(sender)?.tell({ kind: 'upload-queued', request: requestId, transfer: transfer.id, file: name, position });
     this.log.action('file-queued', { id: transfer.id, from: sender, to: recipient, file: name, size: file.size, position });
   }
 
@@ -199,7 +199,7 @@ export class UploadService implements Uploads {
     // Delivered is not saved: the sender is told once the recipient's client says which.
     const recipient = this.sessions.get(t.recipient);
     if (t.remote) t.remote.endFile(t.id);
-    else recipient?.send({ t: 'file-end', transfer: t.id, ...(recipient.reportsSaves ? { report: true } : {}) });
+    else recipient?.tell({ kind: 'file-end', transfer: t.id, report: recipient.reportsSaves === true });
     const asked = t.remote !== undefined || recipient?.reportsSaves === true;
     this.saves.delivered(t, asked, recipient ? `${t.recipient}'s client does not report saves` : `${t.recipient} disconnected`);
     this.finish(t);
@@ -253,8 +253,8 @@ export class UploadService implements Uploads {
     t.deadline = now + this.config.uploadStallMs + Math.ceil((t.size * 1000) / this.config.uploadMinRate);
     t.credit = UPLOAD_WINDOW;
     const waitedMs = now - t.queuedAt;
-    this.recipientOf(t)?.send({ t: 'file-start', transfer: t.id, from: t.sender, name: t.name, size: t.size, sha256: t.sha256 });
-    this.sessions.get(t.sender)?.send({ t: 'upload-go', re: t.requestId, transfer: t.id, file: t.name, waitedMs, window: UPLOAD_WINDOW });
+    this.recipientOf(t)?.tell({ kind: 'file-start', transfer: t.id, from: t.sender, name: t.name, size: t.size, sha256: t.sha256 });
+    this.sessions.get(t.sender)?.tell({ kind: 'upload-go', request: t.requestId, transfer: t.id, file: t.name, waitedMs, window: UPLOAD_WINDOW });
     this.log.action('file-started', { id: t.id, from: t.sender, to: t.recipient, file: t.name, size: t.size, waited_ms: waitedMs });
   }
 
@@ -278,7 +278,7 @@ export class UploadService implements Uploads {
       if (this.transfers.get(t.id) !== t) return;
       t.credit += data.length;
       t.lastProgress = Date.now();
-      this.sessions.get(t.sender)?.send({ t: 'upload-credit', transfer: t.id, bytes: data.length });
+      this.sessions.get(t.sender)?.tell({ kind: 'upload-credit', transfer: t.id, bytes: data.length });
     };
     // To another node the chunk goes as one message: other nodes' messages could come between two.
     if (t.remote) return t.remote.sendFrame(Buffer.concat([encodeChunkHeader(t.id, data.length), data]), credited);
@@ -293,7 +293,7 @@ export class UploadService implements Uploads {
   /** Bytes for a transfer that is not (or no longer) this sender's: late ones are dropped quietly. */
   private stray(sender: string, id: number): void {
     if (id > 0 && id < this.nextId) return;
-    this.sessions.get(sender)?.send({ t: 'error', code: 'UNKNOWN_TRANSFER', message: `there is no upload ${id}` });
+    this.sessions.get(sender)?.tell({ kind: 'refusal', code: 'UNKNOWN_TRANSFER', message: `there is no upload ${id}` });
   }
 
   /**
@@ -302,7 +302,7 @@ export class UploadService implements Uploads {
    */
   private badChunk(sender: string, t: Transfer | undefined, reason: string, code = 'BAD_CHUNK'): void {
     if (t) this.fail(t, reason, 'refused');
-    else this.sessions.get(sender)?.send({ t: 'error', code, message: reason });
+    else this.sessions.get(sender)?.tell({ kind: 'refusal', code, message: reason });
     const errors = (this.chunkErrors.get(sender) ?? 0) + 1;
     this.chunkErrors.set(sender, errors);
     if (errors >= MAX_CHUNK_ERRORS) {
@@ -317,8 +317,8 @@ export class UploadService implements Uploads {
 
   private fail(t: Transfer, reason: string, kind: 'refused' | 'cancelled', tellRecipient = t.state === 'active'): void {
     if (this.transfers.get(t.id) !== t) return;
-    this.sessions.get(t.sender)?.send({ t: 'upload-failed', transfer: t.id, file: t.name, reason });
-    if (tellRecipient) this.recipientOf(t)?.send({ t: 'file-abort', transfer: t.id, reason });
+    this.sessions.get(t.sender)?.tell({ kind: 'upload-failed', transfer: t.id, file: t.name, reason });
+    if (tellRecipient) this.recipientOf(t)?.tell({ kind: 'file-abort', transfer: t.id, reason });
     this.log.action(`file-${kind}`, { id: t.id, from: t.sender, to: t.recipient, file: t.name, reason });
     this.finish(t);
   }

@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
+import type { Outgoing } from '../events/outgoing.js';
 import { FILE_RESULT, type LeaveReason, type ServerMessage } from '../protocol/messages.js';
+import { toWire } from './wire.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
@@ -116,6 +118,10 @@ export class Session {
   loggedIn(user: string): void {
     this.user = user;
     this.state = 'ready';
+  }
+
+  tell(event: Outgoing): void {
+    this.send(toWire(event));
   }
 
   send(message: ServerMessage): void {

@@ -18,6 +18,8 @@ import type { LeaveReason, ServerMessage } from '../protocol/messages.js';
 import { compose, type Composition } from '../server/compose.js';
 import { IN_MEMORY } from '../services/accounts/database.js';
 import { depart } from '../services/departure.js';
+import type { Outgoing } from '../events/outgoing.js';
+import { toWire } from '../session/wire.js';
 import type { Role } from '../tokens.js';
 
 export interface TestLogin {
@@ -87,7 +89,7 @@ export class TestServer {
 
   /** @internal */
   async dispatch(user: TestUser, line: string, secrets?: Record<string, string>): Promise<void> {
-    await this.parts.dispatcher.dispatch({ user: user.name, send: (m) => user.record(m) }, this.nextRequest++, line, { secrets });
+    await this.parts.dispatcher.dispatch({ user: user.name, tell: (event) => user.record(toWire(event)) }, this.nextRequest++, line, { secrets });
     await this.settled();
   }
 
@@ -122,7 +124,7 @@ export class TestUser {
   private readonly decoder = new FrameDecoder(Number.MAX_SAFE_INTEGER);
   /** @internal What the server's services see of this user's connection. */
   readonly endpoint = {
-    send: (message: ServerMessage) => this.record(message),
+    tell: (event: Outgoing) => this.record(toWire(event)),
     sendFrame: (frame: Buffer, onWritten?: () => void) => {
       for (const f of this.decoder.push(frame)) if (f.kind === FrameKind.Json) this.record(JSON.parse(f.payload.toString()) as ServerMessage);
       onWritten?.();

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { ActionLog, Delivery, Uploads } from '../../tokens.js';
-import { toWire } from '../../session/wire.js';
 import type { LocalSessions } from '../local-sessions.js';
 import type { LocalMembers } from './local-members.js';
 import type { RedisNetwork } from './network.js';
@@ -175,13 +174,13 @@ export class NodeLease {
       counts.taken++;
       leaveLocally(name);
       users.local.delete(lower);
-      endpoint?.send({ t: 'error', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
+      endpoint?.tell({ kind: 'refusal', code: 'NAME_TAKEN', message: `while the network was unavailable, '${name}' logged in on another server` });
       endpoint?.end('quit', 'your username was taken on another server');
     } else if (status === 'full' && room) {
       counts.full++;
       leaveLocally(name);
-      endpoint?.send(toWire({ kind: 'left', room: room.name, user: name, reason: 'connection lost' }));
-      endpoint?.send(toWire({ kind: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` }));
+      endpoint?.tell({ kind: 'left', room: room.name, user: name, reason: 'connection lost' });
+      endpoint?.tell({ kind: 'notice', text: `${room.name} filled up while the network was unavailable; /join it again later` });
     }
   }
 

@@ -1,7 +1,6 @@
-import { encodeJsonFrame } from '../../protocol/frame.js';
 import type { LeaveReason } from '../../protocol/messages.js';
 import { senderOf, type Outgoing } from '../../events/outgoing.js';
-import { encodeOutgoing, toWire } from '../../session/wire.js';
+import { encodeOutgoing } from '../../session/wire.js';
 import type { ChatEvents, EventName } from '../../events/events.js';
 import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
 import type { LocalSessions } from '../local-sessions.js';
@@ -57,16 +56,15 @@ export class RedisDelivery implements Delivery {
   }
 
   async toUser(user: string, event: Outgoing): Promise<boolean> {
-    const message = toWire(event);
     const from = senderOf(event);
     this.fence.check();
     if (this.sessions.get(user)) {
       // Ignored or not, the sender is told it reached them: ignoring is the recipient's own business.
-      this.sessions.reach(user, from)?.send(message);
+      this.sessions.reach(user, from)?.tell(event);
       return true;
     }
     const endpoint = await this.remote(user, undefined, from);
-    endpoint?.send(message);
+    endpoint?.tell(event);
     return endpoint !== undefined;
   }
 
@@ -104,7 +102,7 @@ export class RedisDelivery implements Delivery {
     };
     return {
       // `from` lets their node drop a whisper they ignore.
-      send: (message) => publish(from === undefined ? { to: user } : { to: user, from }, encodeJsonFrame(message)),
+      tell: (event) => publish(from === undefined ? { to: user } : { to: user, from }, encodeOutgoing(event)),
       sendFrame: (frame, onWritten) => {
         if (!onWritten) return publish({ to: user }, frame);
         const ack = this.nextAck++;
@@ -112,7 +110,7 @@ export class RedisDelivery implements Delivery {
         this.acks.set(ack, { done: (left) => (left ? gone?.() : onWritten()), at: Date.now() });
         publish({ to: user, ack }, frame);
       },
-      endFile: (transfer) => publish({ to: user, reports: transfer }, encodeJsonFrame({ t: 'file-end', transfer, report: true })),
+      endFile: (transfer) => publish({ to: user, reports: transfer }, encodeOutgoing({ kind: 'file-end', transfer, report: true })),
       // Nothing ends another node's connections; that node owns them.
       end: () => {},
     };
