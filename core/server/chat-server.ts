@@ -42,6 +42,7 @@ export class ChatServer {
     const parts = await compose(config);
     const gateway = new Gateway({ ...parts, config, serverName: `chatserver/${VERSION}` });
     parts.plugins.onReloaded = () => gateway.announceCommands();
+    await gateway.refreshManifest();
     // With TLS the first byte tells a handshake from a chat frame, so one port serves both.
     const sniff: Sniffer | undefined = tls ? (socket, handOver, gone) => tls.sniff(socket, config.loginTimeoutMs, handOver, gone) : undefined;
     const listener = createServer({ noDelay: true }, (socket) => gateway.accept(socket, sniff));

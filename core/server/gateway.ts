@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Dispatcher } from '../commands/dispatcher.js';
 import { limitsOf } from '../config.js';
 import { encodeJsonFrame, FrameKind, type Frame } from '../protocol/frame.js';
-import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type ServerMessage } from '../protocol/messages.js';
+import { parseClientMessage, PROTOCOL_VERSION, type ClientMessage, type CommandManifest, type ServerMessage } from '../protocol/messages.js';
 import { UserError } from '../errors.js';
 import { depart } from '../services/departure.js';
 import { OutputBudget } from '../session/output-budget.js';
@@ -45,6 +45,8 @@ export class Gateway {
   private readonly closedWaiters = new Set<() => void>();
   /** The welcome (limits and command manifest) is the same for every connection: encoded once. */
   private welcome: Buffer | undefined;
+  /** The commands a guest may use: the welcome's manifest, which most logins need not replace. */
+  private guestCommands: readonly CommandManifest[];
   // Shared by every session: closures per connection add up at 10,000 connections.
   private readonly sessionEvents: SessionEvents = {
     frame: (session, frame) => this.onFrame(session, frame),
@@ -59,7 +61,8 @@ export class Gateway {
   constructor(private readonly deps: GatewayDeps) {
     this.output = new OutputBudget(deps.config.outputBudgetBytes);
     this.admission = new Admission(deps.config);
-    this.login = new Login(deps);
+    this.guestCommands = deps.registry.list();
+    this.login = new Login(deps, () => this.guestCommands);
   }
 
   get connectionCount(): number {
@@ -69,6 +72,12 @@ export class Gateway {
   /** Bytes queued to clients and not yet taken by the kernel, over all connections. */
   get outputBytes(): number {
     return this.output.bytes;
+  }
+
+  /** What a guest may use, by the guards' `visible` (an anonymous one: the name is not known yet). */
+  async refreshManifest(): Promise<void> {
+    this.guestCommands = await this.deps.registry.forUser('', undefined);
+    this.welcome = undefined;
   }
 
   start(): void {
@@ -120,7 +129,7 @@ export class Gateway {
 
   /** The commands changed (a plugin reload): later welcomes carry the new manifest, and everyone logged in gets theirs. */
   async announceCommands(): Promise<void> {
-    this.welcome = undefined;
+    await this.refreshManifest();
     for (const { session } of this.conns.values()) {
       if (session.state === 'ready' && session.user) session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user, this.deps.sessions.identity(session.user)?.role))] });
     }
@@ -197,7 +206,7 @@ export class Gateway {
       v: PROTOCOL_VERSION,
       server: this.deps.serverName,
       limits: limitsOf(this.deps.config),
-      commands: [...this.deps.registry.list()],
+      commands: [...this.guestCommands],
     } satisfies ServerMessage);
     session.sendFrame(this.welcome);
   }

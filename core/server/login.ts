@@ -1,7 +1,7 @@
 import type { CommandRegistry } from '../commands/registry.js';
 import type { ServerConfig } from '../config.js';
 import { UserError } from '../errors.js';
-import type { ClientMessage, ServerMessage } from '../protocol/messages.js';
+import type { ClientMessage, CommandManifest, ServerMessage } from '../protocol/messages.js';
 import { usernameProblem } from '../protocol/rules.js';
 import type { EventBus } from '../services/event-bus.js';
 import type { IdentityService } from '../services/identities.js';
@@ -34,7 +34,11 @@ type LoginMessage = Extract<ClientMessage, { t: 'login' }>;
 export class Login {
   private readonly gate: LoginGate;
 
-  constructor(private readonly deps: LoginDeps) {
+  constructor(
+    private readonly deps: LoginDeps,
+    /** What the welcome offered: a login whose user may use just these is sent no other list. */
+    private readonly welcomed: () => readonly CommandManifest[],
+  ) {
     this.gate = new LoginGate(deps.accounts, deps.bans, deps.throttle, deps.config.accountsOnly, deps.config.serverPassword);
   }
 
@@ -82,7 +86,7 @@ export class Login {
     session.send({ t: 'login-ok', name, ...(identity.registered ? { registered: true } : {}), ...(identity.role ? { role: identity.role } : {}) });
     events.emit('login', { user: name });
     const visible = await registry.forUser(name, identity.role);
-    if (visible !== registry.list()) session.send({ t: 'commands', commands: [...visible] });
+    if (!sameCommands(visible, this.welcomed())) session.send({ t: 'commands', commands: [...visible] });
   }
 
   private refuse(session: Session, name: string, refusal: Refusal): void {
@@ -95,4 +99,8 @@ export class Login {
     session.send({ t: 'login-refused', reason, attemptsLeft, needsPassword, needsNewPassword, needsServerPassword } satisfies ServerMessage);
     if (attemptsLeft <= 0) session.end('quit', 'too many failed login attempts');
   }
+}
+
+function sameCommands(a: readonly CommandManifest[], b: readonly CommandManifest[]): boolean {
+  return a === b || (a.length === b.length && a.every((c, i) => c === b[i]));
 }
