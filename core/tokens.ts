@@ -153,7 +153,7 @@ export interface Sessions {
 export interface CommandCatalog {
   list(): readonly CommandManifest[];
   /** The commands `user` may use: guards with `visible` hide the others from /help and completion. */
-  forUser(user: string, role?: Role): Promise<readonly CommandManifest[]>;
+  forUser(user: string, identity?: Identity): Promise<readonly CommandManifest[]>;
   find(nameOrAlias: string): CommandManifest | undefined;
 }
 

@@ -1,4 +1,4 @@
-import { arg, Command, inject, Tokens, type CommandContext, type Identities } from '../core/plugin-api.js';
+import { arg, Command, guards, inject, Tokens, type CommandContext, type Identities } from '../core/plugin-api.js';
 
 // Passwords are `secret` arguments: the client asks for them hidden and sends them apart from
 // the line, so they are never echoed, kept in history or logged.
@@ -8,6 +8,7 @@ const registerArgs = { password: arg.secret({ confirm: true, description: 'the p
   name: 'register',
   summary: 'Reserve the name you are logged in with: from now on it logs in only with your password',
   args: registerArgs,
+  guards: [guards.guest],
 })
 export class RegisterCommand {
   constructor(@inject(Tokens.Identities) private readonly identities: Identities) {}
@@ -23,7 +24,7 @@ const passwordArgs = {
   password: arg.secret({ confirm: true, description: 'the new password, asked for twice' }),
 };
 
-@Command({ name: 'password', summary: "Change your account's password", args: passwordArgs })
+@Command({ name: 'password', summary: "Change your account's password", args: passwordArgs, guards: [guards.registered] })
 export class PasswordCommand {
   constructor(@inject(Tokens.Identities) private readonly identities: Identities) {}
 

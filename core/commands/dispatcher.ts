@@ -88,7 +88,7 @@ export class Dispatcher {
   private async guard(command: LoadedCommand, user: string, identity: Identity, room: string | undefined): Promise<void> {
     for (const ref of command.meta.guards) {
       const guard = this.registry.guard(ref.name)!; // the loader checked every name
-      const refusal = await guard.handler.check({ user, role: identity.role, command: command.meta.name, room }, ref.options as never);
+      const refusal = await guard.handler.check({ user, role: identity.role, registered: identity.registered, command: command.meta.name, room }, ref.options as never);
       if (refusal !== undefined) throw new UserError(guard.code, refusal);
     }
   }

@@ -1,6 +1,8 @@
 import type { GuardHandler } from '../guards/guard.js';
 import type { CommandManifest } from '../protocol/messages.js';
-import type { CommandCatalog, Role } from '../tokens.js';
+import type { CommandCatalog, Identity } from '../tokens.js';
+
+const GUEST: Identity = Object.freeze({ registered: false, role: undefined });
 import type { CommandHandler, CommandMeta } from './decorator.js';
 
 export interface LoadedCommand {
@@ -64,13 +66,13 @@ export class CommandRegistry implements CommandCatalog {
   }
 
   /** The commands `user` may see: those whose every guard lets them (a guard without `visible` does). */
-  async forUser(user: string, role?: Role): Promise<readonly CommandManifest[]> {
+  async forUser(user: string, identity: Identity = GUEST): Promise<readonly CommandManifest[]> {
     if (![...this.byName.values()].some((c) => c.meta.guards.some((g) => this.guards.get(g.name)?.handler.visible))) return this.manifest;
     const hidden = new Set<string>();
     for (const command of new Set(this.byName.values())) {
       for (const ref of command.meta.guards) {
         const visible = this.guards.get(ref.name)?.handler.visible;
-        if (visible && !(await visible(user, ref.options as never, role))) hidden.add(command.meta.name);
+        if (visible && !(await visible(user, ref.options as never, identity))) hidden.add(command.meta.name);
       }
     }
     return hidden.size === 0 ? this.manifest : this.manifest.filter((m) => !hidden.has(m.name));

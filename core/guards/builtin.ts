@@ -1,5 +1,5 @@
 import { inject } from 'tsyringe';
-import { hasRole, Tokens, type Role, type Rooms } from '../tokens.js';
+import { hasRole, Tokens, type Identity, type Role, type Rooms } from '../tokens.js';
 import { Guard, type GuardContext, type GuardHandler } from './guard.js';
 
 @Guard({ name: 'inRoom', code: 'NOT_IN_ROOM' })
@@ -24,7 +24,19 @@ export class RoomOperatorGuard implements GuardHandler {
 export class RoleGuard implements GuardHandler<{ role: Role }> {
   check = ({ role, command }: GuardContext, options: { role: Role }) =>
     hasRole(role, options.role) ? undefined : `/${command} is for ${options.role === 'admin' ? 'admins' : 'moderators and admins'} only`;
-  visible = (_user: string, options: { role: Role }, role: Role | undefined) => hasRole(role, options.role);
+  visible = (_user: string, options: { role: Role }, identity: Identity) => hasRole(identity.role, options.role);
+}
+
+@Guard({ name: 'registered', code: 'NOT_REGISTERED' })
+export class RegisteredGuard implements GuardHandler {
+  check = ({ user, registered }: GuardContext) => (registered ? undefined : `'${user}' is not registered; /register gives it a password`);
+  visible = (_user: string, _options: undefined, identity: Identity) => identity.registered;
+}
+
+@Guard({ name: 'guest', code: 'REGISTERED' })
+export class GuestGuard implements GuardHandler {
+  check = ({ user, registered }: GuardContext) => (registered ? `'${user}' is registered already; /password changes its password` : undefined);
+  visible = (_user: string, _options: undefined, identity: Identity) => !identity.registered;
 }
 
 /** Cooldowns are per server: this instance's clock, by user and command, pruned as it grows. */
@@ -43,4 +55,4 @@ export class CooldownGuard implements GuardHandler<{ seconds: number }> {
   };
 }
 
-export const BUILTIN_GUARDS = [InRoomGuard, RoomOperatorGuard, RoleGuard, CooldownGuard] as const;
+export const BUILTIN_GUARDS = [InRoomGuard, RoomOperatorGuard, RoleGuard, RegisteredGuard, GuestGuard, CooldownGuard] as const;

@@ -1,4 +1,4 @@
-import type { Role, Token } from '../tokens.js';
+import type { Identity, Role, Token } from '../tokens.js';
 import { definePiece, injectableWith } from '../pieces/piece.js';
 
 /** What a guard knows of the command about to run. */
@@ -6,6 +6,8 @@ export interface GuardContext {
   readonly user: string;
   /** The caller's role: admins and moderators may do more. */
   readonly role: Role | undefined;
+  /** Whether the caller owns the account of their name (a guest does not). */
+  readonly registered: boolean;
   readonly command: string;
   /** The caller's room when the command arrived, if any. */
   readonly room: string | undefined;
@@ -19,7 +21,7 @@ export interface GuardContext {
  */
 export interface GuardHandler<O = undefined> {
   readonly check: (context: GuardContext, options: O) => Promise<string | undefined> | string | undefined;
-  readonly visible?: (user: string, options: O, role: Role | undefined) => Promise<boolean> | boolean;
+  readonly visible?: (user: string, options: O, identity: Identity) => Promise<boolean> | boolean;
 }
 
 export interface GuardOptions {
@@ -75,6 +77,10 @@ export const guards = {
    * with NOT_PERMITTED, and hidden from /help and completion for everyone else.
    */
   role: (role: Role) => ref('role', { role }),
+  /** The caller owns the account of their name. Refused with NOT_REGISTERED; hidden from guests. */
+  registered: ref('registered'),
+  /** The caller is a guest (their name is no account's). Refused with REGISTERED; hidden from account owners. */
+  guest: ref('guest'),
   /** At most one use per `seconds` per user. Refused with COOLDOWN, saying how long to wait. */
   cooldown: (seconds: number) => ref('cooldown', { seconds }),
 };

@@ -62,6 +62,10 @@ export class Gateway {
     this.output = new OutputBudget(deps.config.outputBudgetBytes);
     this.admission = new Admission(deps.config);
     this.guestCommands = deps.registry.list();
+    deps.sessions.onIdentityChanged = (user) => {
+      const session = deps.sessions.get(user);
+      if (session instanceof Session) void this.sendCommands(session).catch((error) => this.failed(session, 'the command list', error));
+    };
     this.login = new Login(deps, () => this.guestCommands);
   }
 
@@ -76,7 +80,7 @@ export class Gateway {
 
   /** What a guest may use, by the guards' `visible` (an anonymous one: the name is not known yet). */
   async refreshManifest(): Promise<void> {
-    this.guestCommands = await this.deps.registry.forUser('', undefined);
+    this.guestCommands = await this.deps.registry.forUser('');
     this.welcome = undefined;
   }
 
@@ -131,8 +135,12 @@ export class Gateway {
   async announceCommands(): Promise<void> {
     await this.refreshManifest();
     for (const { session } of this.conns.values()) {
-      if (session.state === 'ready' && session.user) session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user, this.deps.sessions.identity(session.user)?.role))] });
+      if (session.state === 'ready' && session.user) await this.sendCommands(session);
     }
+  }
+
+  private async sendCommands(session: Session): Promise<void> {
+    session.send({ t: 'commands', commands: [...(await this.deps.registry.forUser(session.user, this.deps.sessions.identity(session.user)))] });
   }
 
   /** Tells everyone the server is going down; new connections are refused from now on. */

@@ -85,7 +85,7 @@ export class Login {
     log.action('login', { id: session.id, user: name, remote: session.remote, account: identity.registered ? 'yes' : undefined, role: identity.role });
     session.send({ t: 'login-ok', name, ...(identity.registered ? { registered: true } : {}), ...(identity.role ? { role: identity.role } : {}) });
     events.emit('login', { user: name });
-    const visible = await registry.forUser(name, identity.role);
+    const visible = await registry.forUser(name, identity);
     if (!sameCommands(visible, this.welcomed())) session.send({ t: 'commands', commands: [...visible] });
   }
 

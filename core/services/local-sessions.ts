@@ -25,12 +25,14 @@ export class LocalSessions {
   private readonly byName = new Map<string, Endpoint>();
   /** Accounts' owners only: a name missing here is a guest. */
   private readonly identities = new Map<string, Identity>();
+  /** A user's identity changed after login (/register, /nick): the commands they may use may have too. */
+  onIdentityChanged: (user: string) => void = () => {};
   /** Whom each user ignores, both in lower case. */
   private readonly ignored = new Map<string, Set<string>>();
 
   add(name: string, endpoint: Endpoint, identity?: Identity): void {
     this.byName.set(name, endpoint);
-    this.setIdentity(name, identity);
+    this.remember(name, identity);
   }
 
   /** Who the user logged in here is: a guest unless they own the account of their name. */
@@ -40,6 +42,11 @@ export class LocalSessions {
 
   /** After a /register, say: the session is now the account's owner. */
   setIdentity(name: string, identity: Identity | undefined): void {
+    this.remember(name, identity);
+    this.onIdentityChanged(name);
+  }
+
+  private remember(name: string, identity: Identity | undefined): void {
     if (identity?.registered) this.identities.set(name, identity);
     else this.identities.delete(name);
   }
@@ -60,6 +67,7 @@ export class LocalSessions {
     this.add(to, endpoint, identity);
     if (ignored) this.ignored.set(to.toLowerCase(), ignored);
     endpoint.renamed?.(to);
+    this.onIdentityChanged(to);
   }
 
   get(name: string): Endpoint | undefined {
