@@ -13,8 +13,12 @@ interface Pending {
   secrets: Readonly<Record<string, string>> | undefined;
 }
 
-// Commands a client may have waiting behind the one running; more is refused, not buffered.
-const MAX_WAITING = 64;
+// Past this many commands waiting behind the one running, the connection is no longer read: TCP
+// holds the rest at the client, as IRC daemons do, and reading resumes once half have run.
+const PAUSE_AT = 64;
+// What one read already brought is queued too, up to this; only beyond is a line refused (BUSY).
+// (The byte budget per connection bounds what one read can hold in the first place.)
+const MAX_WAITING = 256;
 // A flood must not flood the log: refusals are counted and logged at most this often.
 const REFUSALS_LOGGED_EVERY_MS = 1_000;
 
@@ -48,8 +52,9 @@ export class CommandQueue {
       return;
     }
     // Straight to run when idle, the usual case: an idle connection keeps no array storage.
-    if (this.running) this.waiting.push({ id, line, files, secrets });
-    else this.run({ id, line, files, secrets });
+    if (!this.running) return this.run({ id, line, files, secrets });
+    this.waiting.push({ id, line, files, secrets });
+    if (this.waiting.length === PAUSE_AT) this.session.pauseReading();
   }
 
   /** Gives up on a command that has run past the time limit, so the connection moves on. */
@@ -100,6 +105,7 @@ export class CommandQueue {
 
   clear(): void {
     this.waiting.length = 0;
+    this.session.resumeReading();
   }
 
   /** Resolves once no command is running: it has finished, or was abandoned at the time limit. */
@@ -110,6 +116,7 @@ export class CommandQueue {
 
   private next(): void {
     const item = this.waiting.shift();
+    if (this.waiting.length === PAUSE_AT / 2) this.session.resumeReading();
     if (item) this.run(item);
     else this.settle();
   }

@@ -97,6 +97,15 @@ export class Session {
     return this.state !== 'closing' && this.state !== 'closed';
   }
 
+  /** Stops reading from the peer (its commands back up): TCP's flow control holds the rest. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (this.open) this.socket.resume();
+  }
+
   /** The hello was good: on to the login, with the features the client declared. */
   greeted(features: readonly string[]): void {
     this.state = 'login';
