@@ -240,7 +240,7 @@ test('commands backed up behind a slow one are held, not refused: the server sto
   await client.waitUntil(() => client.received.filter((m) => m.t === 'reply').length === 150, '150 replies after the timeout', 10_000);
   t.deepEqual(client.errors().filter((m) => m.code === 'BUSY'), []);
   t.deepEqual(
-    client.received.filter((m) => m.t === 'reply').map((m) => (m as { re: number }).re),
+    client.received.filter((m) => m.t === 'reply').map((m) => (m as unknown as { re: number }).re),
     Array.from({ length: 150 }, (_, i) => i + 1),
     'in the order sent',
   );
