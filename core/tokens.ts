@@ -126,7 +126,7 @@ export interface RoomDetails {
 /** The server's log of user actions (SPEC §5): one timestamped line per call. */
 export interface ActionLog {
   action(name: string, fields?: Record<string, string | number | boolean | undefined>): void;
-  /** Logs a chat message's metadata; its text only when the operator chose --log-messages. */
+  /** Logs a chat message's metadata (with its length in characters); its text only when the operator chose --log-messages. */
   message(kind: 'broadcast' | 'whisper', fields: Record<string, string | number>, text: string): void;
   error(message: string, error: unknown): void;
 }

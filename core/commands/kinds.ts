@@ -67,7 +67,8 @@ export async function resolveArgs(meta: CommandMeta, raw: RawArgs, env: KindEnv)
       }
       case 'text': {
         if (value.trim().length === 0) throw new ArgumentError(`<${spec.name}> cannot be empty`, spec.name, meta.usage);
-        const length = characterCount(value);
+        // No more code points than UTF-16 units: only a long string needs counting.
+        const length = value.length <= env.config.messageMax ? 0 : characterCount(value);
         if (length > env.config.messageMax) {
           throw new UserError(
             'MESSAGE_TOO_LONG',

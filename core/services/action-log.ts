@@ -1,6 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { INVISIBLE as INVISIBLE_FORMAT } from '../protocol/invisible.js';
+import { characterCount } from '../commands/kinds.js';
 import type { ActionLog } from '../tokens.js';
 
 type Fields = Record<string, string | number | boolean | undefined>;
@@ -70,8 +71,9 @@ export class FileActionLog implements ActionLog {
   }
 
   message(kind: 'broadcast' | 'whisper', fields: Record<string, string | number>, text: string): void {
-    if (this.off) return;
-    this.action(kind, this.withText ? { ...fields, text } : fields);
+    if (this.off) return; // counted only for a line that is written
+    const length = characterCount(text);
+    this.action(kind, this.withText ? { ...fields, length, text } : { ...fields, length });
   }
 
   error(message: string, error: unknown): void {

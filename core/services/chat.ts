@@ -30,7 +30,7 @@ export class ChatService {
     const line = await this.events.before('message', { user: from, room, text, emote });
     this.checkLength(line.text);
     await this.delivery.toRoom(room, { kind: 'line', room, from, text: line.text, emote });
-    this.log.message('broadcast', { user: from, room, length: characterCount(line.text), ...(emote ? { emote: 1 } : {}) }, line.text);
+    this.log.message('broadcast', emote ? { user: from, room, emote: 1 } : { user: from, room }, line.text);
     this.events.emit('message', line);
   }
 
@@ -41,7 +41,7 @@ export class ChatService {
     const message = { kind: 'whisper', from, to, text: line.text, auto } as const;
     if (!(await this.delivery.toUser(to, message))) throw new UserError('NO_SUCH_USER', `no user named '${to}' is online`);
     await this.delivery.toUser(from, message);
-    this.log.message('whisper', { user: from, to, length: characterCount(line.text), ...(auto ? { auto: 1 } : {}) }, line.text);
+    this.log.message('whisper', auto ? { user: from, to, auto: 1 } : { user: from, to }, line.text);
     this.events.emit('whisper', line);
   }
 
@@ -55,6 +55,7 @@ export class ChatService {
 
   /** A hook that lengthens a line must not get past the limit the sender was held to. */
   private checkLength(text: string): void {
+    if (text.length <= this.config.messageMax) return; // no more code points than UTF-16 units: it fits
     const length = characterCount(text);
     if (length > this.config.messageMax) {
       throw new UserError('MESSAGE_TOO_LONG', `message is ${length.toLocaleString('en-US')} characters; the limit is ${this.config.messageMax.toLocaleString('en-US')} (nothing was sent)`);
