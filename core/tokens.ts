@@ -51,6 +51,10 @@ export interface Delivery {
   toRoom(room: string, event: Outgoing): Promise<void>;
   /** Ends the user's connection wherever they are connected, telling them `text`; false when they are not online. */
   endSession(user: string, reason: LeaveReason, text: string): Promise<boolean>;
+  /** Asks the node a user is connected to to take them out of their room (a kick from here); false when none is. */
+  moveOut(user: string, reason: LeaveReason): Promise<boolean>;
+  /** What this node does when another asks it to move one of its users out (set by the composition). */
+  movedOut: (user: string, reason: LeaveReason) => void;
 }
 
 /**

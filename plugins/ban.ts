@@ -22,7 +22,7 @@ export class BanCommand {
     @inject(Tokens.Identities) private readonly identities: Identities,
   ) {}
 
-  async run({ user, identity, room, args, reply }: RoomContext<typeof banArgs>): Promise<void> {
+  async run({ user, identity, room, args }: RoomContext<typeof banArgs>): Promise<void> {
     const target = args.username;
     if (target === user) throw new UserError('BAN_SELF', 'you cannot ban yourself');
     await refuseIfStaff(this.identities, identity.role, target, 'ban');
@@ -30,10 +30,8 @@ export class BanCommand {
     const ban: Ban = { by: user, ...(reason ? { reason } : {}), ...(seconds ? { until: Date.now() + seconds * 1000 } : {}) };
     await this.store.set(key(room, target), ban, seconds ? { ttlSeconds: seconds } : {});
     const text = `${target} was banned from ${room} by ${user}${seconds ? ` for ${formatSeconds(seconds)}` : ''}${reason ? `: ${reason}` : ''}`;
-    // Only the server a user is connected to can move them out (a network's limit, for now):
-    // from another one, the ban holds for every later join and the operator is told.
-    const inside = (await this.rooms.current(target))?.toLowerCase() === room.toLowerCase();
-    if (inside && !(await this.rooms.leave(target, 'banned'))) reply(`${target} is connected to another server of the network and stays in ${room} until they leave; they cannot come back`);
+    // Out of the room wherever they are connected; the ban holds for every later join.
+    if ((await this.rooms.current(target))?.toLowerCase() === room.toLowerCase()) await this.rooms.leave(target, 'banned');
     await this.chat.notice({ room }, text);
     await this.chat.notice({ user: target }, text);
     this.log.action('ban', { by: user, user: target, room, seconds, reason });

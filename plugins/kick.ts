@@ -18,8 +18,8 @@ export class KickCommand {
     await refuseIfStaff(this.identities, identity.role, target, 'kick');
     if ((await this.rooms.current(target))?.toLowerCase() !== room.toLowerCase()) throw new UserError('NOT_IN_ROOM', `${target} is not in ${room}`);
     const text = `${target} was kicked by ${user}${args.reason ? `: ${args.reason}` : ''}`;
-    // Out first: only the server a user is connected to can move them (a network's limit, for now).
-    if (!(await this.rooms.leave(target, 'kicked'))) throw new UserError('ELSEWHERE', `${target} is connected to another server of the network, and cannot be moved out of ${room} from this one yet`);
+    // Out first (on whichever node they are connected to), then everyone is told why.
+    if (!(await this.rooms.leave(target, 'kicked'))) throw new UserError('NOT_IN_ROOM', `${target} is not in ${room}`);
     await this.chat.notice({ room }, text);
     await this.chat.notice({ user: target }, text);
     this.log.action('kick', { by: user, user: target, room, reason: args.reason });

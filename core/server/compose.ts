@@ -123,6 +123,8 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   // Not a plugin name (those are file names, checked by the loader), so no plugin can reach it.
   container.register(Tokens.RoomMeta, { useValue: stores.namespace(':rooms') });
   const rooms = container.resolve(RoomService);
+  // Another node kicked one of ours: out of the room here, where the connection is.
+  delivery.movedOut = (user, reason) => void rooms.leave(user, reason).catch((error) => log.error(`moving ${user} out of their room failed`, error));
   const throttle = new PasswordThrottle();
   const identities = new IdentityService({ config, users, rooms, sessions, uploads, accounts, bans, events, log, throttle, store: stores.namespace(':identity') });
   container.register(Tokens.Identities, { useValue: identities });

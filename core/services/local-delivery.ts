@@ -18,6 +18,13 @@ export class LocalDelivery implements Delivery {
     return this.sessions.get(user) !== undefined;
   }
 
+  movedOut = () => {};
+
+  /** One server: every user is here, and leaves through the room directory itself. */
+  async moveOut(): Promise<boolean> {
+    return false;
+  }
+
   async endSession(user: string, reason: LeaveReason, text: string): Promise<boolean> {
     return this.sessions.disconnect(user, reason, text);
   }

@@ -41,7 +41,7 @@ export class RoomService implements Rooms {
 
   async leave(user: string, reason: LeaveReason): Promise<string | undefined> {
     const room = await this.directory.leave(user);
-    if (room === undefined) return undefined;
+    if (room === undefined) return this.elsewhere(user, reason);
     const left = { kind: 'left', room, user, reason } as const;
     await this.delivery.toRoom(room, left);
     if (reason !== 'connection lost') await this.delivery.toUser(user, left);
@@ -77,6 +77,12 @@ export class RoomService implements Rooms {
     this.log.action('join', { user: to, room });
     this.events.emit('join', { user: to, room });
     return { room };
+  }
+
+  /** A member connected to another node: that node moves them out, and tells the room. */
+  private async elsewhere(user: string, reason: LeaveReason): Promise<string | undefined> {
+    const room = await this.directory.roomOf(user);
+    return room !== undefined && (await this.delivery.moveOut(user, reason)) ? room : undefined;
   }
 
   // One store read: guards call this for every command they check, and slow mode for every line.

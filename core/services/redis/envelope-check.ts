@@ -34,6 +34,8 @@ export function wellFormed({ kind, origin, header, body }: Envelope): boolean {
       return body.length === 0 && validName(header.from) && validReport(header.report);
     case Kind.End:
       return to !== undefined && body.length === 0 && validEnd(header.end);
+    case Kind.Leave:
+      return to !== undefined && body.length === 0 && validEnd({ text: '', ...(header.leave as object) });
     case Kind.Event:
       return body.length === 0 && (EVENT_NAMES as readonly unknown[]).includes(header.event) && validPayload(header.payload);
     default:

@@ -18,6 +18,8 @@ export const enum Kind {
   Event = 5,
   /** End the connection of user `to` of the node (`/kill`, a server ban), telling them `end`. */
   End = 6,
+  /** Take user `to` of the node out of their room, for `leave.reason` (a kick on another node). */
+  Leave = 7,
 }
 
 export interface Header {
@@ -34,6 +36,8 @@ export interface Header {
   payload?: Record<string, unknown>;
   /** On an End: why, as the user's room and client are told. */
   end?: { reason: string; text: string };
+  /** On a Leave: why. */
+  leave?: { reason: string };
 }
 
 export interface Envelope {

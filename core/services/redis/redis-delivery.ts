@@ -68,6 +68,16 @@ export class RedisDelivery implements Delivery {
     return endpoint !== undefined;
   }
 
+  movedOut: (user: string, reason: LeaveReason) => void = () => {};
+
+  async moveOut(user: string, reason: LeaveReason): Promise<boolean> {
+    this.fence.check();
+    const node = await this.net.run((redis) => redis.hget(`${PREFIX}owners`, user.toLowerCase()));
+    if (node === null || node === this.net.node) return false;
+    await this.publish(nodeChannel(node), encodeEnvelope(Kind.Leave, this.net.node, { to: user, leave: { reason } }));
+    return true;
+  }
+
   async endSession(user: string, reason: LeaveReason, text: string): Promise<boolean> {
     this.fence.check();
     if (this.sessions.disconnect(user, reason, text)) return true;
@@ -160,6 +170,9 @@ export class RedisDelivery implements Delivery {
         session.sendFrame(body, () => answer(false));
         return;
       }
+      case Kind.Leave:
+        if (this.sessions.get(header.to!)) this.movedOut(header.to!, header.leave!.reason);
+        return;
       case Kind.End:
         this.sessions.disconnect(header.to!, header.end!.reason, header.end!.text);
         return;
