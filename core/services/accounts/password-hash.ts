@@ -17,7 +17,8 @@ export function matches(password: string, stored: string): boolean {
   const [kind, n, r, p, salt, hash] = stored.split('$');
   if (kind !== 'scrypt' || !salt || !hash || !/^\d+$/.test(`${n}${r}${p}`)) return false;
   const expected = Buffer.from(hash, 'base64');
-  if (expected.length < 16 || Number(n) > 1 << 20) return false;
+  // A hash planted by whoever can write the store must not cost a login unbounded work.
+  if (expected.length < 16 || expected.length > 64 || Number(n) > 1 << 20 || Number(r) > 32 || Number(p) > 4) return false;
   const actual = scryptSync(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 * 1024 * 1024 });
   return timingSafeEqual(actual, expected);
 }
