@@ -1,6 +1,7 @@
 import test from 'ava';
 import { SqliteAccounts } from '../core/services/accounts/accounts.js';
 import { SqliteServerBans } from '../core/services/accounts/server-bans.js';
+import { hashPassword, matches } from '../core/services/accounts/password-hash.js';
 import { TestClient } from './helpers/client.js';
 import { RawClient } from './helpers/raw-peer.js';
 import { startServer } from './helpers/server.js';
@@ -119,4 +120,12 @@ test('a server ban refuses the login of its name or address, with the reason and
   byAddress.close();
   const again = await startServer(t, { stateDir });
   t.like(await loginAnswer(await RawClient.connect(t, again.port), { name: 'trent' }), { t: 'login-refused', reason: 'you are banned from this server' });
+});
+
+test('a stored hash whose scrypt parameters would make checking it expensive matches nothing', (t) => {
+  const good = hashPassword('secret-pass');
+  t.true(matches('secret-pass', good));
+  const [kind, , , , salt, hash] = good.split('$');
+  for (const [n, r, p] of [[1 << 21, 8, 1], [16384, 1000, 1], [16384, 8, 64]]) t.false(matches('secret-pass', [kind, n, r, p, salt, hash].join('$')), `N=${n} r=${r} p=${p}`);
+  t.false(matches('secret-pass', 'scrypt$16384$8$1$x$'), 'malformed');
 });
