@@ -7,6 +7,8 @@ export interface ClientOptions {
   user: string | undefined;
   downloads: string;
   color: boolean | undefined;
+  /** Interactive mode rings the terminal bell for a line naming us or a whisper; --no-bell stops it. */
+  bell: boolean;
   /** --tls: a CA file to trust (--ca) and the certificate fingerprint expected (--fingerprint). */
   tls: { ca?: string; fingerprint?: string } | undefined;
   /** Files whose first line is a secret, for scripted mode (the environment may give them instead). */
@@ -47,6 +49,7 @@ options:
   --downloads DIR   where received files are saved (default ./downloads)
   --no-color        no colours (NO_COLOR=1 does the same)
   --color           colours even when stdout is not a terminal
+  --no-bell         interactive mode: no terminal bell for lines that name you or whispers
   -h, --help        show this help
   -v, --version     show the version`;
 
@@ -66,6 +69,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       downloads: { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
+      'no-bell': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -86,6 +90,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       user: values.user,
       downloads: resolve(values.downloads ?? 'downloads'),
       color: values['no-color'] ? false : values.color ? true : undefined,
+      bell: !values['no-bell'],
       tls: tlsOptions(values),
       secretFiles: secretFiles(values),
     },

@@ -10,7 +10,7 @@ export function loggedInAs(login: { name: string; registered?: true; role?: Role
   return `${sanitize(login.name)}${about.length > 0 ? ` (${about.join(', ')})` : ''}`;
 }
 
-/** The styles of each kind of line; identity functions when colour is off. */
+/** The styles of each kind of line; identity functions when colour is off (but for `mention`). */
 export interface Palette {
   room(s: string): string;
   self(s: string): string;
@@ -22,6 +22,8 @@ export interface Palette {
   file(s: string): string;
   dim(s: string): string;
   user(name: string): string;
+  /** A line that names us: inverse, or marked `>> ` when there is no colour to set it apart. */
+  mention(s: string): string;
 }
 
 // Sender colours leave out the colours that mean a kind of line (red errors, magenta whispers, blue files).
@@ -42,10 +44,27 @@ export function palette(enabled: boolean): Palette {
     file: (s) => c.blueBright(s),
     dim: (s) => c.dim(s),
     user: (name) => c[USER_COLORS[hash(name) % USER_COLORS.length]!](name),
+    mention: (s) => (enabled ? c.inverse(s) : `>> ${s}`),
   };
 }
 
 export const plain = palette(false);
+
+/**
+ * Whether an event wants our attention (the interactive client rings the bell): a room line or
+ * emote from someone else naming us, or a whisper from someone else. `me` is our current name.
+ */
+export function attention(event: ServerMessage, me: string): 'mention' | 'whisper' | undefined {
+  if (event.t === 'message' && event.from !== me && mentions(event.text, me)) return 'mention';
+  if (event.t === 'whisper' && event.from !== me) return 'whisper';
+  return undefined;
+}
+
+/** `name` as a whole word of `text`, ignoring case: "hi Alice!" names alice, "malice" does not. */
+export function mentions(text: string, name: string): boolean {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text);
+}
 
 /**
  * One server event as the lines a person reads. `me` is our own username. Everything that

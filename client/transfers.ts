@@ -7,6 +7,7 @@ import { contentProblem, hasNul, extensionOf, sizeProblem, SNIFF_BYTES, textProb
 import { FILE_RESULT, type FileOffer, type SaveProblem, type ServerMessage } from '../core/protocol/messages.js';
 import type { ChatConnection } from './connection.js';
 import { Download, saveProblem } from './downloads.js';
+import { expandHome } from './home.js';
 
 /** What the user sees of a transfer, in both directions. */
 export interface TransferProgress {
@@ -105,8 +106,9 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     const offers: FileOffer[] = [];
     const uploads: Upload[] = [];
     for (const spec of fileArgs) {
-      const path = raw[spec.name];
-      if (path === undefined) continue;
+      const typed = raw[spec.name];
+      if (typed === undefined) continue;
+      const path = expandHome(typed);
       const offer = await this.inspect(path);
       offers.push({ arg: spec.name, ...offer });
       uploads.push({ path, name: offer.name, size: offer.size, peer: (peer && raw[peer.name]) ?? '', transfer: 0, credit: 0, sent: 0, wake: undefined, stopped: false });

@@ -347,6 +347,11 @@ export class ChatPrompt extends EnquirerInputBase {
     return text;
   }
 
+  /** The terminal bell, apart from the frame: it moves nothing on the screen. */
+  bell(): void {
+    this.output('\x07');
+  }
+
   private output(text: string): void {
     this.stdout.write(text);
   }

@@ -77,7 +77,8 @@ export class Completer {
     const names = (list: string[]) => list.map((value) => ({ value, final: true }));
     switch (target.kind) {
       case 'command':
-        return commandCandidates(this.sources.commands());
+        // Only the command being run starts the line (with its slash); one named as an argument does not.
+        return commandCandidates(this.sources.commands(), target.start === 0);
       case 'user': {
         const self = this.sources.self().toLowerCase();
         return names((await this.sources.users()).filter((u) => u.toLowerCase() !== self));

@@ -38,7 +38,8 @@ export interface Completed {
 
 /**
  * Finds what Tab completes at `cursor`, from the server's manifest alone: the command name at
- * the start of a line, then each argument by its declared kind. A word in chat text (a plain
+ * the start of a line, then each argument by its declared kind. The manifest has no kind for a
+ * command name, so a `word` argument named `command` (/help's) is taken to be one. A word in chat text (a plain
  * line or a `text` argument) completes to a username. Purely syntactic, like the server's
  * tokenizer (command-line.ts), whose quoting rules it follows.
  */
@@ -59,7 +60,7 @@ export function analyse(line: string, cursor: number, commands: readonly Command
     if (spec.kind === 'text') return textWord(head, pos);
     const token = readToken(head, pos);
     if (token.end === head.length) {
-      if (spec.kind === 'word') return { ok: false };
+      if (spec.kind === 'word') return spec.name === 'command' ? target('command', pos, token.value, true) : { ok: false };
       return target(spec.kind, pos, token.value, true, { quoted: token.quoted && !token.closed });
     }
     pos = token.end;
@@ -72,9 +73,9 @@ export function findCommand(commands: readonly CommandManifest[], name: string):
   return commands.find((c) => c.name === key || c.aliases.includes(key));
 }
 
-/** Every command name and alias, as typed: `/join`, `/j`. */
-export function commandCandidates(commands: readonly CommandManifest[]): Candidate[] {
-  return commands.flatMap((c) => [c.name, ...c.aliases]).map((n) => ({ value: `/${n}`, final: true }));
+/** Every command name and alias, as typed: `/join`, `/j` (`join`, `j` without the slash, as arguments). */
+export function commandCandidates(commands: readonly CommandManifest[], slash = true): Candidate[] {
+  return commands.flatMap((c) => [c.name, ...c.aliases]).map((n) => ({ value: slash ? `/${n}` : n, final: true }));
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { expandHome } from '../home.js';
 import { extensionOf } from '../../core/protocol/file-rules.js';
 import type { Candidate } from './completion.js';
 
@@ -22,13 +24,16 @@ export class PathCandidates {
     private readonly fileTypes: () => readonly string[],
     private readonly ttlMs = 2000,
     private readonly now: () => number = Date.now,
+    private readonly home: string = homedir(),
   ) {}
 
   async candidates(prefix: string): Promise<Candidate[]> {
+    // `~` alone goes on into the home folder; `~/…` lists it and stays written as `~/…`.
+    if (prefix === '~') return [{ value: '~/', final: false }];
     const slash = prefix.lastIndexOf('/');
     const folder = prefix.slice(0, slash + 1);
     const base = prefix.slice(slash + 1);
-    const entries = await this.list(resolve(this.cwd, folder || '.'));
+    const entries = await this.list(resolve(this.cwd, expandHome(folder || '.', this.home)));
     const types = this.fileTypes();
     return entries
       .filter((e) => e.name.startsWith(base) && (base.startsWith('.') || !e.name.startsWith('.')))

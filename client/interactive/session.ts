@@ -5,7 +5,7 @@ import type { ServerMessage } from '../../core/protocol/messages.js';
 import { passwordProblem } from '../../core/services/accounts/password-hash.js';
 import type { ClientOptions } from '../cli.js';
 import { ChatConnection, ConnectError, type CloseInfo, type Credentials, type LoginResult } from '../connection.js';
-import { formatEvent, formatTransfer, loggedInAs, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
+import { attention, formatEvent, formatTransfer, loggedInAs, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { askSecrets, secretArgs } from '../secrets.js';
 import { FileProblem, Transfers, type TransferProgress } from '../transfers.js';
@@ -291,8 +291,12 @@ class InteractiveSession {
         this.lines.push(line);
       }
     }
+    const call = attention(event, this.connection.user);
+    // The bell goes out before the line, so whoever sees the line has heard it too.
+    if (call && this.options.bell) this.prompt.bell();
     const lines = formatEvent(event, this.connection.user, this.p);
-    if (lines.length > 0) this.printAt('ts' in event ? event.ts : Date.now(), lines);
+    const shown = call === 'mention' ? lines.map(this.p.mention) : lines;
+    if (shown.length > 0) this.printAt('ts' in event ? event.ts : Date.now(), shown);
   }
 
   private progress(progress: TransferProgress): void {
