@@ -1,6 +1,6 @@
 import test from 'ava';
 import { stripVTControlCharacters } from 'node:util';
-import { clock, formatEvent, formatTransfer, palette, stamped } from '../client/format.js';
+import { attention, clock, formatEvent, formatTransfer, mentions, palette, plain, stamped } from '../client/format.js';
 import type { ServerMessage } from '../core/protocol/messages.js';
 
 const colour = palette(true);
@@ -87,4 +87,25 @@ test('timestamps: local hours and minutes, dim with colour, continuation lines i
   t.is(clock(ts), '09:05');
   t.deepEqual(stamped(['! missing <room>', '  usage: /join <room>'], ts), ['09:05 ! missing <room>', '        usage: /join <room>']);
   t.deepEqual(stamped(['x'], ts, colour), [`${SGR(2)}09:05${SGR(22)} x`]);
+});
+
+test('a mention is the name as a whole word, in any case', (t) => {
+  for (const text of ['alice', 'hi Alice!', 'ALICE: look', '@alice?', 'ping alice, bob']) t.true(mentions(text, 'alice'), text);
+  for (const text of ['malice', 'alice2', 'alices', 'al ice', 'bob']) t.false(mentions(text, 'alice'), text);
+});
+
+test('attention: lines and emotes of others naming us, and whispers from others; never our own', (t) => {
+  const message = (from: string, text: string, emote?: true): ServerMessage => ({ t: 'message', room: 'lobby', from, text, ts: 0, ...(emote ? { emote } : {}) });
+  t.is(attention(message('bob', 'hi alice'), 'alice'), 'mention');
+  t.is(attention(message('bob', 'waves at Alice', true), 'alice'), 'mention');
+  t.is(attention(message('bob', 'hi carol'), 'alice'), undefined);
+  t.is(attention(message('alice', 'I am alice'), 'alice'), undefined);
+  t.is(attention({ t: 'whisper', from: 'bob', to: 'alice', text: 'psst', ts: 0 }, 'alice'), 'whisper');
+  t.is(attention({ t: 'whisper', from: 'alice', to: 'bob', text: 'psst', ts: 0 }, 'alice'), undefined);
+  t.is(attention({ t: 'whisper', from: 'alice', to: 'bob', text: 'away', ts: 0, auto: true }, 'alice'), undefined);
+});
+
+test('a mention is inverse with colour, and marked >> without', (t) => {
+  t.is(colour.mention('[lobby] bob: hi alice'), `${SGR(7)}[lobby] bob: hi alice${SGR(27)}`);
+  t.is(plain.mention('[lobby] bob: hi alice'), '>> [lobby] bob: hi alice');
 });

@@ -30,12 +30,13 @@ interface Fake {
   rooms?: string[];
   files?: Candidate[];
   self?: string;
+  commands?: CommandManifest[];
 }
 
 function completer(fake: Fake = {}): { completer: Completer; asked: string[] } {
   const asked: string[] = [];
   const sources: CompletionSources = {
-    commands: () => COMMANDS,
+    commands: () => fake.commands ?? COMMANDS,
     users: async () => (asked.push('users'), fake.users ?? []),
     rooms: async () => (asked.push('rooms'), fake.rooms ?? []),
     files: async (prefix) => (asked.push(`files:${prefix}`), fake.files ?? []),
@@ -135,9 +136,18 @@ test('Tab again cycles through the candidates, Shift+Tab backwards, and any edit
 test('an unknown command, a word argument or a surplus argument completes nothing', async (t) => {
   const { completer: c, asked } = completer({ users: ['bob'], rooms: ['lobby'] });
   t.like(await tab(c, '/frobnicate b'), { reason: '/frobnicate is not a command here; /help lists them' });
-  t.like(await tab(c, '/help jo'), { reason: undefined });
+  const topic = completer({ commands: [command('poll', [], [a('question', 'word')])] }).completer;
+  t.like(await tab(topic, '/poll jo'), { reason: undefined });
   t.like(await tab(c, '/join lobby l'), { reason: '/join takes no more arguments (/join <room>)' });
   t.like(await tab(c, '/leave x'), { reason: '/leave takes no more arguments (/leave)' });
+  t.deepEqual(asked, []);
+});
+
+test("/help's argument completes to command names and aliases, without the slash", async (t) => {
+  const { completer: c, asked } = completer();
+  t.like(await tab(c, '/help jo'), { line: '/help join |' });
+  t.like(await tab(c, '/h WH'), { line: '/h WH|', choices: ['whisper', 'who'] });
+  t.like(await tab(c, '/help join x'), { reason: '/help takes no more arguments (/help <command>)' });
   t.deepEqual(asked, []);
 });
 
@@ -190,6 +200,18 @@ test('local paths: folders get a slash, hidden entries only when asked, only sen
   t.deepEqual(await values('.'), ['.hidden.txt', '.secret/ (folder)']);
   t.deepEqual(await values(`${dir}/no`), [`${dir}/notes.txt`]);
   t.deepEqual(await values('missing/'), []);
+});
+
+test('local paths: ~ is the home folder, and completions keep the ~/ form', async (t) => {
+  const home = mkdtempSync(join(tmpdir(), 'chat-home-'));
+  t.teardown(() => rmSync(home, { recursive: true, force: true }));
+  mkdirSync(join(home, 'docs'));
+  for (const name of ['notes.txt', 'docs/plan.txt']) writeFileSync(join(home, name), 'x');
+  const paths = new PathCandidates(tmpdir(), () => ['.txt'], 2000, Date.now, home);
+  const values = async (prefix: string) => (await paths.candidates(prefix)).map((c) => c.value).sort();
+  t.deepEqual(await values('~'), ['~/']);
+  t.deepEqual(await values('~/'), ['~/docs/', '~/notes.txt']);
+  t.deepEqual(await values('~/docs/p'), ['~/docs/plan.txt']);
 });
 
 test('local paths: a folder listing is cached briefly, then read again', async (t) => {
