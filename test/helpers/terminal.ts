@@ -87,6 +87,15 @@ export class Terminal {
     return { x: x!, y: y! };
   }
 
+  /**
+   * Whether the pane has rung the bell since it started: tmux flags the window of a session no
+   * one is attached to, and keeps the flag. Bells the pane wrote before what is on the screen
+   * have been counted by the time it shows.
+   */
+  async bellRang(): Promise<boolean> {
+    return (await this.tmux('display-message', '-p', '-t', 'chat', '#{window_bell_flag}')).trim() === '1';
+  }
+
   async resize(columns: number, rows: number): Promise<void> {
     await this.tmux('resize-window', '-t', 'chat', '-x', String(columns), '-y', String(rows));
   }
