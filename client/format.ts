@@ -55,7 +55,8 @@ export const plain = palette(false);
  * emote from someone else naming us, or a whisper from someone else. `me` is our current name.
  */
 export function attention(event: ServerMessage, me: string): 'mention' | 'whisper' | undefined {
-  if (event.t === 'message' && event.from !== me && mentions(event.text, me)) return 'mention';
+  // The text as shown: a name split by an invisible character still reads as the name.
+  if (event.t === 'message' && event.from !== me && mentions(sanitize(event.text), me)) return 'mention';
   if (event.t === 'whisper' && event.from !== me) return 'whisper';
   return undefined;
 }

@@ -98,6 +98,7 @@ test('attention: lines and emotes of others naming us, and whispers from others;
   const message = (from: string, text: string, emote?: true): ServerMessage => ({ t: 'message', room: 'lobby', from, text, ts: 0, ...(emote ? { emote } : {}) });
   t.is(attention(message('bob', 'hi alice'), 'alice'), 'mention');
   t.is(attention(message('bob', 'waves at Alice', true), 'alice'), 'mention');
+  t.is(attention(message('bob', 'hi al\u200bice'), 'alice'), 'mention');
   t.is(attention(message('bob', 'hi carol'), 'alice'), undefined);
   t.is(attention(message('alice', 'I am alice'), 'alice'), undefined);
   t.is(attention({ t: 'whisper', from: 'bob', to: 'alice', text: 'psst', ts: 0 }, 'alice'), 'whisper');

@@ -39,9 +39,9 @@ export interface Completed {
 /**
  * Finds what Tab completes at `cursor`, from the server's manifest alone: the command name at
  * the start of a line, then each argument by its declared kind. The manifest has no kind for a
- * command name, so a `word` argument named `command` (/help's) is taken to be one. A word in chat text (a plain
- * line or a `text` argument) completes to a username. Purely syntactic, like the server's
- * tokenizer (command-line.ts), whose quoting rules it follows.
+ * command name, so a `word` argument named `command` (/help's) is taken to be one. A word in
+ * chat text (a plain line or a `text` argument) completes to a username. Purely syntactic,
+ * like the server's tokenizer (command-line.ts), whose quoting rules it follows.
  */
 export function analyse(line: string, cursor: number, commands: readonly CommandManifest[]): Analysis {
   const head = line.slice(0, cursor);
