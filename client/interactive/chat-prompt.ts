@@ -224,6 +224,7 @@ export class ChatPrompt extends EnquirerInputBase {
 
   override async keypress(ch: string | undefined, key: Key = {}): Promise<void> {
     const bound = this.binding(key);
+    if (!(key.ctrl && key.name === 'r')) this.history.endSearch();
     if (key.name !== 'tab') {
       if (this.hint.length > 0) this.hint = [];
       this.emit('edit');
@@ -273,10 +274,11 @@ export class ChatPrompt extends EnquirerInputBase {
     const { name, ctrl, meta, shift } = key;
     // A secret is not completed, recalled from history or replaced by a recalled line.
     if (this.secret && name === 'escape') return () => this.endSecret(undefined);
-    if (this.secret && (name === 'tab' || name === 'up' || name === 'down' || (ctrl && (name === 'p' || name === 'n')))) return () => this.alert();
+    if (this.secret && (name === 'tab' || name === 'up' || name === 'down' || (ctrl && (name === 'p' || name === 'n' || name === 'r')))) return () => this.alert();
     if (ctrl && name === 'd') return () => (this.input.length === 0 ? this.emit('exit') : this.deleteForward());
     if (name === 'tab') return () => this.emit('tab', shift === true);
     if (name === 'escape') return () => this.render();
+    if (ctrl && name === 'r') return () => this.recall(this.history.search(this.input));
     if (name === 'up' || (ctrl && name === 'p')) return () => this.recall(this.history.older(this.input));
     if (name === 'down' || (ctrl && name === 'n')) return () => this.recall(this.history.newer());
     if (name === 'home') return () => this.replace(this.input, 0);

@@ -8,6 +8,7 @@ import { ChatConnection, ConnectError, type CloseInfo, type Credentials, type Lo
 import { attention, formatEvent, formatTransfer, loggedInAs, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { askSecrets, secretArgs } from '../secrets.js';
+import { historyFile, historyWriter, readHistory } from './history-file.js';
 import { FileProblem, Transfers, type TransferProgress } from '../transfers.js';
 import { secureWith } from '../trust.js';
 import { ChatPrompt } from './chat-prompt.js';
@@ -135,6 +136,10 @@ class InteractiveSession {
     if (!(await this.login())) return;
     this.loggedIn = true;
     this.prompt.recordHistory = true;
+    // What was typed to this server before comes back with Up and Ctrl+R, and what is typed now is kept.
+    const file = historyFile(this.options.host, this.options.port);
+    this.prompt.history.load(readHistory(file, this.prompt.history.limit));
+    this.prompt.history.kept = historyWriter(file);
     this.connection.on('event', (event) => this.show(event));
     const transfers = new Transfers(this.connection, this.options.downloads);
     transfers.on('progress', (progress) => this.progress(progress));

@@ -14,7 +14,7 @@ export interface TerminalOptions {
   columns?: number;
   rows?: number;
   cwd?: string;
-  /** Extra environment for the client; FORCE_COLOR, NO_COLOR and NODE_DISABLE_COLORS start unset. */
+  /** Extra environment for the client; FORCE_COLOR, NO_COLOR and NODE_DISABLE_COLORS start unset, XDG_STATE_HOME is the test's own. */
   env?: Record<string, string>;
   /** Run the client as a job typed into an interactive bash (job control: Ctrl+Z, fg) instead. */
   jobControl?: boolean;
@@ -47,7 +47,8 @@ export class Terminal {
       await terminal.tmux('kill-server').catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     });
-    const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+    // The client keeps its input history in the state folder: this test's own, unless it says.
+    const env = Object.entries({ XDG_STATE_HOME: join(dir, 'state'), ...options.env }).map(([k, v]) => `${k}=${v}`);
     const script = `s=$(stty -g); ${options.piped ? 'cat | ' : ''}"$@"; code=$?; [ "$(stty -g)" = "$s" ] && how=restored || how=changed; echo "[exited $code, terminal $how]"`;
     const command = ['env', '-u', 'FORCE_COLOR', '-u', 'NO_COLOR', '-u', 'NODE_DISABLE_COLORS', ...env, process.execPath, bin(options.program ?? 'chatclient'), ...args];
     await terminal.tmux(
