@@ -11,6 +11,8 @@ export interface ClientOptions {
   bell: boolean;
   /** --tls: a CA file to trust (--ca) and the certificate fingerprint expected (--fingerprint). */
   tls: { ca?: string; fingerprint?: string } | undefined;
+  /** Whether a file offered is taken (`all`), refused (`none`) or asked about (`ask`); unset: ask on a terminal, all in a script. */
+  acceptFiles: AcceptFiles | undefined;
   /** Files whose first line is a secret, for scripted mode (the environment may give them instead). */
   secretFiles: SecretFiles;
 }
@@ -20,6 +22,9 @@ export interface SecretFiles {
   newPassword?: string;
   serverPassword?: string;
 }
+
+export const ACCEPT_FILES = ['ask', 'all', 'none'] as const;
+export type AcceptFiles = (typeof ACCEPT_FILES)[number];
 
 export type ClientArgs = { kind: 'help' } | { kind: 'version' } | { kind: 'run'; options: ClientOptions };
 
@@ -47,6 +52,9 @@ options:
                     scripted mode: the server's password, when it has one
                     (or $CHATCLIENT_SERVER_PASSWORD)
   --downloads DIR   where received files are saved (default ./downloads)
+  --accept-files ask|all|none
+                    files others send you: ask first (/accept, /decline), take them all,
+                    or refuse them all (default: ask on a terminal, all in a script)
   --no-color        no colours (NO_COLOR=1 does the same)
   --color           colours even when stdout is not a terminal
   --no-bell         interactive mode: no terminal bell for lines that name you or whispers
@@ -67,6 +75,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       'new-password-file': { type: 'string' },
       'server-password-file': { type: 'string' },
       downloads: { type: 'string' },
+      'accept-files': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       'no-bell': { type: 'boolean' },
@@ -91,10 +100,18 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       downloads: resolve(values.downloads ?? 'downloads'),
       color: values['no-color'] ? false : values.color ? true : undefined,
       bell: !values['no-bell'],
+      acceptFiles: acceptFiles(values['accept-files']),
       tls: tlsOptions(values),
       secretFiles: secretFiles(values),
     },
   };
+}
+
+function acceptFiles(value: string | undefined): AcceptFiles | undefined {
+  if (value === undefined) return undefined;
+  const policy = ACCEPT_FILES.find((p) => p === value.trim().toLowerCase());
+  if (!policy) throw new UsageError(`--accept-files takes ask, all or none, not '${value}'`);
+  return policy;
 }
 
 function tlsOptions(values: { tls?: boolean; ca?: string; fingerprint?: string }): ClientOptions['tls'] {

@@ -105,6 +105,8 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
       return [p.error(`! ${s(event.reason)}`)];
     case 'shutdown':
       return [p.notice('* the server is shutting down')];
+    case 'upload-offered':
+      return [p.file(`* waiting for ${s(event.to)} to accept ${s(event.file)} (they have ${duration(event.expiresMs)} to answer)`)];
     case 'upload-queued':
       return [p.file(`* upload of ${s(event.file)} queued: position ${event.position}`)];
     case 'upload-go':
@@ -127,12 +129,22 @@ export function formatEvent(event: ServerMessage, me: string, p: Palette = plain
 
 /** The lines for a received file's outcome (uploads are reported by the server's events). */
 export function formatTransfer(progress: TransferProgress, p: Palette = plain): string[] {
-  if (progress.direction !== 'down') return [];
   const name = sanitize(progress.name);
   const from = sanitize(progress.peer);
+  if (progress.direction === 'up') return progress.state === 'accepted' ? [p.file(`* ${from} accepted ${name}`)] : [];
+  const size = formatBytes(progress.total);
+  if (progress.state === 'offered') return [p.file(`* ${from} wants to send you ${name} (${size}): /accept or /decline`)];
+  if (progress.state === 'accepted') return [p.file(`* accepted ${name} from ${from}`)];
+  if (progress.state === 'declined') return [p.file(`* declined ${name} (${size}) from ${from}${progress.reason ? `: ${sanitize(progress.reason)}` : ''}`)];
   if (progress.state === 'done') return [p.file(`* saved ${name} from ${from} as ${progress.path}`)];
   if (progress.state === 'failed') return [p.error(`! ${name} from ${from} was not saved: ${sanitize(progress.reason ?? 'failed')}`)];
   return [];
+}
+
+/** `90 s`, `2 min`: how long someone has. */
+function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120 || seconds % 60 !== 0 ? `${seconds} s` : `${seconds / 60} min`;
 }
 
 /** `09:41`, local time: the interactive client's timestamp. */

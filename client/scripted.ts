@@ -44,9 +44,11 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
     return 2;
   }
   const tls = secureWith(options);
+  // Scripts written before files were offered first keep working: they take every file.
+  const policy = options.acceptFiles ?? 'all';
   let connection: ChatConnection;
   try {
-    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features], ...(tls ? { tls } : {}) });
+    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: Transfers.features(policy), ...(tls ? { tls } : {}) });
   } catch (error) {
     io.errors.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;
@@ -76,7 +78,7 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
   }
   print([`* logged in as ${loggedInAs(login)}`]);
   connection.on('event', (event) => print(formatEvent(event, connection.user, paint)));
-  const transfers = new Transfers(connection, options.downloads);
+  const transfers = new Transfers(connection, options.downloads, policy);
   transfers.on('progress', (progress) => print(formatTransfer(progress, paint)));
 
   const sending = (async () => {
@@ -87,6 +89,7 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
       await connection.turn();
       if (connection.closed) return;
       try {
+        if (transfers.answerLine(line)) continue;
         await transfers.send(line, secrets);
       } catch (error) {
         if (!(error instanceof FileProblem)) throw error;

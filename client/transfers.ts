@@ -4,8 +4,10 @@ import { open, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { classifyLine, CommandLineError, parseCommandArgs } from '../core/protocol/command-line.js';
 import { contentProblem, hasNul, extensionOf, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../core/protocol/file-rules.js';
-import { FILE_RESULT, type FileOffer, type SaveProblem, type ServerMessage } from '../core/protocol/messages.js';
+import { FILE_CONSENT, FILE_RESULT, type FileOffer, type SaveProblem, type ServerMessage } from '../core/protocol/messages.js';
+import type { AcceptFiles } from './cli.js';
 import type { ChatConnection } from './connection.js';
+import { CONSENT_COMMANDS, consentLine } from './consent.js';
 import { Download, saveProblem } from './downloads.js';
 import { expandHome } from './home.js';
 
@@ -19,7 +21,8 @@ export interface TransferProgress {
   peer: string;
   bytes: number;
   total: number;
-  state: 'queued' | 'started' | 'progress' | 'done' | 'failed';
+  /** `offered`: waiting for an answer (ours, or the recipient's); `accepted`, `declined`: the answer. */
+  state: 'offered' | 'accepted' | 'declined' | 'queued' | 'started' | 'progress' | 'done' | 'failed';
   position?: number;
   /** Where a received file was saved. */
   path?: string;
@@ -39,7 +42,20 @@ interface Upload {
   sent: number;
   wake: (() => void) | undefined;
   stopped: boolean;
+  /** Offered to a recipient who asks first, and not answered yet. */
+  offered: boolean;
 }
+
+/** A file someone wants to send us, waiting for /accept or /decline. */
+export interface PendingOffer {
+  transfer: number;
+  from: string;
+  name: string;
+  size: number;
+}
+
+/** Offers kept waiting at once; past this they are declined (each node bounds its own, several nodes could add up). */
+const MAX_PENDING = 50;
 
 interface Incoming {
   download: Download;
@@ -53,8 +69,17 @@ interface Incoming {
  * into the downloads folder. Emits `progress` for every step.
  */
 export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
-  /** What a connection that gets Transfers declares: it answers each file-end that asks with whether the file was saved. */
-  static readonly features: readonly string[] = [FILE_RESULT];
+  /**
+   * What a connection that gets Transfers declares: it answers each file-end that asks with
+   * whether the file was saved, and unless it takes every file, it is offered each one first.
+   */
+  static features(policy: AcceptFiles): string[] {
+    return policy === 'all' ? [FILE_RESULT] : [FILE_RESULT, FILE_CONSENT];
+  }
+
+  private readonly offers = new Map<number, PendingOffer>();
+  /** Offers we accepted whose file has not started: only those may be written. */
+  private readonly accepted = new Map<number, PendingOffer>();
   private readonly awaiting = new Map<number, Upload>();
   private readonly uploads = new Map<number, Upload>();
   private readonly downloads = new Map<number, Incoming>();
@@ -67,6 +92,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
   constructor(
     private readonly connection: ChatConnection,
     private readonly folder: string,
+    private readonly policy: AcceptFiles = 'all',
   ) {
     super();
     connection.on('event', (event) => this.onEvent(event));
@@ -111,7 +137,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
       const path = expandHome(typed);
       const offer = await this.inspect(path);
       offers.push({ arg: spec.name, ...offer });
-      uploads.push({ path, name: offer.name, size: offer.size, peer: (peer && raw[peer.name]) ?? '', transfer: 0, credit: 0, sent: 0, wake: undefined, stopped: false });
+      uploads.push({ path, name: offer.name, size: offer.size, peer: (peer && raw[peer.name]) ?? '', transfer: 0, credit: 0, sent: 0, wake: undefined, stopped: false, offered: false });
     }
     const id = this.connection.send(line, offers, secrets);
     // One upload per command line: the server answers with the request id.
@@ -165,12 +191,23 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
       case 'error':
         if (event.re !== undefined && this.awaiting.delete(event.re)) this.settle();
         return;
-      case 'upload-queued': {
+      case 'upload-offered': {
         const upload = this.awaiting.get(event.re);
         if (!upload) return;
         this.awaiting.delete(event.re);
         upload.transfer = event.transfer;
+        upload.offered = true;
         this.uploads.set(event.transfer, upload);
+        this.report(upload, 'offered');
+        return;
+      }
+      case 'upload-queued': {
+        const upload = this.awaiting.get(event.re) ?? this.uploads.get(event.transfer);
+        if (!upload) return;
+        this.awaiting.delete(event.re);
+        upload.transfer = event.transfer;
+        this.uploads.set(event.transfer, upload);
+        this.wasAccepted(upload);
         this.report(upload, 'queued', { position: event.position });
         return;
       }
@@ -194,11 +231,14 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
         this.settle();
         return;
       }
+      case 'file-offer':
+        return this.offered(event);
       case 'file-start':
         return this.receive(event);
       case 'file-end':
         return void this.finishDownload(event.transfer, event.report === true);
       case 'file-abort':
+        if (this.withdrawn(event.transfer, event.reason)) return;
         this.unsaved.delete(event.transfer);
         return void this.abortDownload(event.transfer, event.reason);
     }
@@ -212,6 +252,7 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     upload.transfer = event.transfer;
     upload.credit = event.window;
     this.uploads.set(event.transfer, upload);
+    this.wasAccepted(upload);
     this.report(upload, 'started');
     void this.stream(upload).catch((error: Error) => {
       this.connection.write({ t: 'upload-cancel', transfer: upload.transfer, reason: error.message });
@@ -243,8 +284,88 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     }
   }
 
+  /** The recipient's answer shows in what the server says next: the upload is queued or starts. */
+  private wasAccepted(upload: Upload): void {
+    if (!upload.offered) return;
+    upload.offered = false;
+    this.report(upload, 'accepted');
+  }
+
+  /** Runs the client's own /accept or /decline; false for any other line. Throws FileProblem when it cannot. */
+  answerLine(line: string): boolean {
+    let consent;
+    try {
+      consent = consentLine(line);
+    } catch (error) {
+      if (!(error instanceof CommandLineError)) throw error;
+      throw new FileProblem(`${error.message}; usage: ${CONSENT_COMMANDS.find((c) => line.toLowerCase().startsWith(`/${c.name}`))?.usage}`);
+    }
+    if (!consent) return false;
+    this.answer(consent.which, consent.accept);
+    return true;
+  }
+
+  /** Files waiting for our answer, oldest first. */
+  pending(): PendingOffer[] {
+    return [...this.offers.values()];
+  }
+
+  /**
+   * Answers offers: `which` is empty (the only one waiting), `all`, a file's name or a sender's
+   * (all of theirs). Throws FileProblem, answering none, when nothing or more than one file matches.
+   */
+  answer(which: string, accept: boolean): void {
+    const verb = accept ? 'accept' : 'decline';
+    const waiting = this.pending();
+    if (waiting.length === 0) throw new FileProblem('no file is waiting for an answer');
+    const key = which.trim().toLowerCase();
+    let chosen = waiting;
+    if (key === '' && waiting.length > 1) {
+      throw new FileProblem(`${waiting.length} files are waiting: ${listed(waiting)}; say which (/${verb} FILE, /${verb} USER or /${verb} all)`);
+    }
+    if (key !== '' && key !== 'all') {
+      const byName = waiting.filter((o) => o.name.toLowerCase() === key);
+      if (byName.length > 1) throw new FileProblem(`${byName.length} files called ${byName[0]!.name} are waiting, from ${byName.map((o) => o.from).join(', ')}; say whose (/${verb} USER)`);
+      chosen = byName.length === 1 ? byName : waiting.filter((o) => o.from.toLowerCase() === key);
+      if (chosen.length === 0) throw new FileProblem(`no file called ${which.trim()}, or from ${which.trim()}, is waiting; waiting: ${listed(waiting)}`);
+    }
+    for (const offer of chosen) this.decide(offer, accept);
+  }
+
+  private offered(event: Extract<ServerMessage, { t: 'file-offer' }>): void {
+    const offer: PendingOffer = { transfer: event.transfer, from: event.from, name: event.name, size: event.size };
+    if (this.policy === 'all') return this.decide(offer, true);
+    if (this.policy === 'none') return this.decide(offer, false, 'files are refused (--accept-files none)');
+    if (this.offers.size >= MAX_PENDING) return this.decide(offer, false, `${MAX_PENDING} files are already waiting for an answer`);
+    this.offers.set(offer.transfer, offer);
+    this.emit('progress', { direction: 'down', transfer: offer.transfer, name: offer.name, peer: offer.from, bytes: 0, total: offer.size, state: 'offered' });
+  }
+
+  private decide(offer: PendingOffer, accept: boolean, reason?: string): void {
+    this.offers.delete(offer.transfer);
+    if (accept) this.accepted.set(offer.transfer, offer);
+    this.connection.write({ t: 'file-answer', transfer: offer.transfer, accept });
+    const state = accept ? 'accepted' : 'declined';
+    this.emit('progress', { direction: 'down', transfer: offer.transfer, name: offer.name, peer: offer.from, bytes: 0, total: offer.size, state, ...(reason ? { reason } : {}) });
+  }
+
+  /** An offer taken back before its file started (by its sender, the server, or for lack of an answer). */
+  private withdrawn(transfer: number, reason: string): boolean {
+    const offer = this.offers.get(transfer) ?? this.accepted.get(transfer);
+    if (!offer) return false;
+    this.offers.delete(transfer);
+    this.accepted.delete(transfer);
+    this.emit('progress', { direction: 'down', transfer, name: offer.name, peer: offer.from, bytes: 0, total: offer.size, state: 'failed', reason });
+    return true;
+  }
+
   /** Synchronous, so that chunks arriving right behind file-start find their download. */
   private receive(event: Extract<ServerMessage, { t: 'file-start' }>): void {
+    // Asked first, we write only what we accepted: a server that starts another file gets it refused.
+    if (this.policy !== 'all' && !this.accepted.delete(event.transfer)) {
+      this.failedEarly(event.transfer, 'other');
+      return;
+    }
     let download;
     try {
       download = new Download(this.folder, event.name, event.size, event.sha256);
@@ -313,6 +434,8 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
   }
 
   private onClose(): void {
+    this.offers.clear();
+    this.accepted.clear();
     for (const transfer of [...this.downloads.keys()]) void this.abortDownload(transfer, 'the connection closed');
     for (const upload of this.uploads.values()) {
       upload.stopped = true;
@@ -334,4 +457,8 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function listed(offers: readonly PendingOffer[]): string {
+  return offers.map((o) => `${o.name} from ${o.from}`).join(', ');
 }

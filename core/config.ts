@@ -30,6 +30,10 @@ export interface ServerConfig {
   uploadStallMs: number;
   /** Bytes per second an upload must average: its deadline is its size at this rate plus uploadStallMs. */
   uploadMinRate: number;
+  /** A file offered to a client that asks first (hello feature `file-consent`) is withdrawn when not answered within this. */
+  offerTimeoutMs: number;
+  /** Offers waiting for an answer, at most, to one recipient and from one sender (on this server). */
+  offersPerUser: number;
   loginAttempts: number;
   loginTimeoutMs: number;
   heartbeatMs: number;
@@ -110,6 +114,8 @@ export const DEFAULTS: ServerConfig = {
   uploadStallMs: 30_000,
   // A 3 MiB file gets 192 s + 30 s: slow links pass, a slot cannot be held for long.
   uploadMinRate: 16 * 1024,
+  offerTimeoutMs: 120_000,
+  offersPerUser: 10,
   loginAttempts: 5,
   loginTimeoutMs: 30_000,
   heartbeatMs: 45_000,

@@ -166,13 +166,18 @@ export interface CommandCatalog {
  * streaming of each admitted file from sender to recipient with backpressure and a digest check.
  */
 export interface Uploads {
-  /** Checks an offer and starts it or queues it. Throws UserError when refused. */
-  /** `command` is the /sendfile command's context: the caller, and where the answers go. */
+  /**
+   * Checks an offer and starts it or queues it, or first asks a recipient whose client asks
+   * (file-consent). Throws UserError when refused. `command` is the /sendfile command's context:
+   * the caller, and where the answers go.
+   */
   offer(command: { readonly user: string }, file: FileOffer, recipient: string): Promise<void>;
   /** A chunk of file bytes from a sender's connection. */
   chunk(sender: string, transfer: number, data: Buffer): void;
   end(sender: string, transfer: number): void;
   cancel(sender: string, transfer: number, reason: string): void;
+  /** A recipient takes or declines a file offered to them; unknown or stale transfers are ignored. */
+  answer(recipient: string, transfer: number, accept: boolean): void;
   /** A recipient's client says whether it saved a file it received whole. */
   saved(recipient: string, report: SaveReport): void;
   /** Whether a file is on its way to or from the user. */

@@ -86,3 +86,29 @@ test('a scripted recipient that cannot save: its sender prints that the file rea
   await server.stop();
   t.regex(await readFile(logFile, 'utf8'), / file-save-failed id=1 from=alice to=bob file=t\.txt reason="cannot write to their downloads folder"\n/);
 });
+
+test('scripted --accept-files: none refuses every file, ask waits for an /accept line; a bad value is a usage error', async (t) => {
+  const server = await startServer(t);
+  const home = await tempDir(t);
+  await putFile(home, 'photo.jpg', jpeg(20 * 1024));
+  const bob = ChatClientProcess.start(t, server.port, ['--user', 'bob', '--downloads', join(home, 'bob'), '--accept-files', 'none'], home);
+  const carol = ChatClientProcess.start(t, server.port, ['--user', 'carol', '--downloads', join(home, 'carol'), '--accept-files', 'ask'], home);
+  await bob.waitForLine('* logged in as bob');
+  await carol.waitForLine('* logged in as carol');
+  const alice = ChatClientProcess.start(t, server.port, ['--user', 'alice'], home);
+  for (const line of ['/sendfile photo.jpg bob', '/sendfile photo.jpg carol']) alice.write(line);
+  alice.end();
+  await bob.waitForLine('* declined photo.jpg (20 KiB) from alice: files are refused (--accept-files none)');
+  await carol.waitForLine('* alice wants to send you photo.jpg (20 KiB): /accept or /decline');
+  carol.write('/accept');
+  await carol.waitForLine(`* saved photo.jpg from alice as ${join(home, 'carol', 'photo.jpg')}`);
+  t.is(await alice.exited, 0, alice.errors.join('\n'));
+  t.true(alice.lines.includes('! upload of photo.jpg failed: bob declined it'), alice.lines.join('\n'));
+  t.true(alice.lines.includes('* carol saved photo.jpg (20 KiB)'), alice.lines.join('\n'));
+  t.deepEqual(await listing(join(home, 'bob')), []);
+  for (const p of [bob, carol]) p.end();
+
+  const bad = ChatClientProcess.start(t, server.port, ['--accept-files', 'maybe'], home);
+  t.is(await bad.exited, 2);
+  t.deepEqual(bad.errors, ["chatclient: --accept-files takes ask, all or none, not 'maybe'"]);
+});

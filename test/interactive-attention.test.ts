@@ -14,7 +14,7 @@ const lastRow = (rows: string[]) => rows.filter((r) => r.length > 0).at(-1) ?? '
 /** A server, bob in the lobby (a TestClient), and alice's interactive client in the lobby too. */
 async function lobby(t: Parameters<typeof startServer>[0], args: string[] = [], options: TerminalOptions = {}) {
   const server = await startServer(t, { floodRate: 0 });
-  const bob = await TestClient.login(t, server.port, 'bob', [...Transfers.features]);
+  const bob = await TestClient.login(t, server.port, 'bob', Transfers.features('all'));
   await bob.join('lobby');
   const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice', ...args], options);
   await term.waitFor('* logged in as alice');

@@ -31,6 +31,7 @@ interface Fake {
   files?: Candidate[];
   self?: string;
   commands?: CommandManifest[];
+  offers?: string[];
 }
 
 function completer(fake: Fake = {}): { completer: Completer; asked: string[] } {
@@ -40,6 +41,7 @@ function completer(fake: Fake = {}): { completer: Completer; asked: string[] } {
     users: async () => (asked.push('users'), fake.users ?? []),
     rooms: async () => (asked.push('rooms'), fake.rooms ?? []),
     files: async (prefix) => (asked.push(`files:${prefix}`), fake.files ?? []),
+    offers: () => fake.offers ?? [],
     self: () => fake.self ?? 'me',
   };
   return { completer: new Completer(sources), asked };

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Transfers, type TransferProgress } from '../client/transfers.js';
@@ -37,7 +37,7 @@ test('sending from the terminal: the path and the user complete by Tab, and a co
   const photo = jpeg(200 * 1024);
   writeFileSync(join(here, 'holiday photo.jpg'), photo);
   writeFileSync(join(here, 'setup.exe'), 'MZ');
-  const bob = await TestClient.login(t, server.port, 'bob', [...Transfers.features]);
+  const bob = await TestClient.login(t, server.port, 'bob', Transfers.features('all'));
   const bobFiles = new Transfers(bob.connection, folder(t));
   const received = ended(bobFiles);
   const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice'], { cwd: here });
@@ -65,7 +65,7 @@ test('a slow download shows a progress line, then the line with the saved path i
   // bob's uplink passes 32 KiB every 50 ms: 640 KiB take about a second.
   const slow = await startProxy(t, server.port, { bytes: 32 * 1024, everyMs: 50 });
   const downloads = folder(t);
-  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice', '--downloads', downloads]);
+  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice', '--downloads', downloads, '--accept-files', 'all']);
   await term.waitFor(/^alice>$/m);
   const bob = await TestClient.login(t, slow.port, 'bob');
   const source = join(folder(t), 'big.jpg');
@@ -83,4 +83,39 @@ test('a slow download shows a progress line, then the line with the saved path i
   t.is(lastRow(after), 'alice> half typed');
   t.true(after.some((r) => /^\d\d:\d\d \* receiving big\.jpg \(640 KiB\) from bob$/.test(r)));
   t.deepEqual(readFileSync(saved), content);
+});
+
+test('a file offered on the terminal waits for /accept (Tab completes it); /decline tells the sender; nothing is written unasked', async (t) => {
+  const server = await startServer(t);
+  const downloads = folder(t);
+  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice', '--downloads', downloads]);
+  await term.waitFor(/^alice>$/m);
+  const bob = await TestClient.login(t, server.port, 'bob', Transfers.features('all'));
+  const bobFiles = new Transfers(bob.connection, folder(t));
+  const here = folder(t);
+  const report = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(40 * 1024)]);
+  writeFileSync(join(here, 'report.pdf'), report);
+  writeFileSync(join(here, 'notes.txt'), 'hello\n');
+
+  await bobFiles.send(`/sendfile ${join(here, 'report.pdf')} alice`);
+  await term.waitFor(/^\d\d:\d\d \* bob wants to send you report\.pdf \(40 KiB\): \/accept or \/decline$/m);
+  await bob.waitFor((e) => e.t === 'upload-offered', 'upload-offered');
+  t.deepEqual(readdirSync(downloads), [], 'nothing is written before acceptance');
+  await term.type('/accept r');
+  await term.press('Tab');
+  await term.waitFor((r) => lastRow(r) === 'alice> /accept report.pdf');
+  await term.press('Enter');
+  const saved = join(downloads, 'report.pdf');
+  const rows = await term.waitFor((r) => r.some((row) => row.endsWith(`* saved report.pdf from bob as ${saved}`)));
+  t.true(rows.some((r) => /^\d\d:\d\d \* accepted report\.pdf from bob$/.test(r)));
+  t.deepEqual(readFileSync(saved), report);
+
+  await bobFiles.send(`/sendfile ${join(here, 'notes.txt')} alice`);
+  await term.waitFor(/\* bob wants to send you notes\.txt \(6 bytes\)/);
+  await term.type('/decline');
+  await term.press('Enter');
+  await term.waitFor(/^\d\d:\d\d \* declined notes\.txt \(6 bytes\) from bob$/m);
+  const failed = await bob.waitFor((e) => e.t === 'upload-failed', 'upload-failed');
+  t.like(failed, { file: 'notes.txt', reason: 'alice declined it' });
+  t.deepEqual(readdirSync(downloads), ['report.pdf']);
 });

@@ -9,6 +9,8 @@ export interface CompletionSources {
   users(): Promise<string[]>;
   rooms(): Promise<string[]>;
   files(prefix: string): Promise<Candidate[]>;
+  /** Names of the files offered to us and waiting for an answer, and of their senders. */
+  offers(): string[];
   /** Our own name, left out of user candidates. */
   self(): string;
 }
@@ -28,7 +30,7 @@ interface Cycle {
   index: number;
 }
 
-const NOUNS = { command: 'command', user: 'user', room: 'room', file: 'file' } as const;
+const NOUNS = { command: 'command', user: 'user', room: 'room', file: 'file', offer: 'file offer' } as const;
 
 /**
  * Tab completion with shell manners: the first Tab completes as far as all candidates agree
@@ -87,6 +89,8 @@ export class Completer {
         return names(await this.sources.rooms());
       case 'file':
         return this.sources.files(target.prefix);
+      case 'offer':
+        return names([...new Set(this.sources.offers()), 'all']);
     }
   }
 }

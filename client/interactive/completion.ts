@@ -2,7 +2,7 @@ import { classifyLine } from '../../core/protocol/command-line.js';
 import type { CommandManifest } from '../../core/protocol/messages.js';
 
 /** What a word completes to: command names, online users, rooms, local paths. */
-export type CompletionKind = 'command' | 'user' | 'room' | 'file';
+export type CompletionKind = 'command' | 'user' | 'room' | 'file' | 'offer';
 
 /** The word under the cursor and what kind of thing it names. */
 export interface Target {
@@ -39,7 +39,8 @@ export interface Completed {
 /**
  * Finds what Tab completes at `cursor`, from the server's manifest alone: the command name at
  * the start of a line, then each argument by its declared kind. The manifest has no kind for a
- * command name, so a `word` argument named `command` (/help's) is taken to be one. A word in
+ * command name, so a `word` argument named `command` (/help's) is taken to be one, and one named
+ * `offer` (/accept's) a file offered to us. A word in
  * chat text (a plain line or a `text` argument) completes to a username. Purely syntactic,
  * like the server's tokenizer (command-line.ts), whose quoting rules it follows.
  */
@@ -60,13 +61,16 @@ export function analyse(line: string, cursor: number, commands: readonly Command
     if (spec.kind === 'text') return textWord(head, pos);
     const token = readToken(head, pos);
     if (token.end === head.length) {
-      if (spec.kind === 'word') return spec.name === 'command' ? target('command', pos, token.value, true) : { ok: false };
+      if (spec.kind === 'word') return WORD_KINDS[spec.name] ? target(WORD_KINDS[spec.name]!, pos, token.value, true) : { ok: false };
       return target(spec.kind, pos, token.value, true, { quoted: token.quoted && !token.closed });
     }
     pos = token.end;
   }
   return { ok: false, reason: `/${command.name} takes no more arguments (${command.usage})` };
 }
+
+/** `word` arguments that name something completion knows: /help's command, /accept's offer. */
+const WORD_KINDS: Record<string, CompletionKind | undefined> = { command: 'command', offer: 'offer' };
 
 export function findCommand(commands: readonly CommandManifest[], name: string): CommandManifest | undefined {
   const key = name.toLowerCase();

@@ -9,7 +9,8 @@ import { attention, formatEvent, formatTransfer, loggedInAs, palette, STAMP_COLU
 import { sanitize } from '../sanitize.js';
 import { askSecrets, secretArgs } from '../secrets.js';
 import { historyFile, historyWriter, readHistory } from './history-file.js';
-import { FileProblem, Transfers, type TransferProgress } from '../transfers.js';
+import { CONSENT_COMMANDS } from '../consent.js';
+import { FileProblem, Transfers, type PendingOffer, type TransferProgress } from '../transfers.js';
 import { secureWith } from '../trust.js';
 import { ChatPrompt } from './chat-prompt.js';
 import { choiceRows, Completer } from './completer.js';
@@ -36,7 +37,10 @@ export async function runInteractive(options: ClientOptions, io: TerminalIo): Pr
   const tls = secureWith(options, (question) => confirm(question, io));
   let connection: ChatConnection;
   try {
-    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: [...Transfers.features], ...(tls ? { tls } : {}) });
+    // On a terminal, a file is offered first unless the user said otherwise.
+  const acceptFiles = options.acceptFiles ?? 'ask';
+  options = { ...options, acceptFiles };
+  connection = await ChatConnection.connect({ host: options.host, port: options.port, features: Transfers.features(acceptFiles), ...(tls ? { tls } : {}) });
   } catch (error) {
     io.stderr.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;
@@ -65,6 +69,8 @@ class InteractiveSession {
   private readonly completer: Completer;
   private readonly presence: Presence;
   private loggedIn = false;
+  /** The files waiting for our answer, once logged in. */
+  private offers: () => PendingOffer[] = () => [];
   private leaving = false;
   private progressShown = '';
   private progressTimer: NodeJS.Timeout | undefined;
@@ -82,7 +88,8 @@ class InteractiveSession {
     this.presence = new Presence((what) => connection.query(what));
     const paths = new PathCandidates(process.cwd(), () => connection.welcome.limits.fileTypes);
     this.completer = new Completer({
-      commands: () => connection.welcome.commands,
+      commands: () => [...connection.welcome.commands, ...CONSENT_COMMANDS],
+      offers: () => this.offers().flatMap((o) => [o.name, o.from]),
       users: () => this.presence.get('users'),
       rooms: () => this.presence.get('rooms'),
       files: (prefix) => paths.candidates(prefix),
@@ -141,11 +148,13 @@ class InteractiveSession {
     this.prompt.history.load(readHistory(file, this.prompt.history.limit));
     this.prompt.history.kept = historyWriter(file);
     this.connection.on('event', (event) => this.show(event));
-    const transfers = new Transfers(this.connection, this.options.downloads);
+    const transfers = new Transfers(this.connection, this.options.downloads, this.options.acceptFiles);
+    this.offers = () => transfers.pending();
     transfers.on('progress', (progress) => this.progress(progress));
     for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
       if (line.trim().length === 0) continue;
       if (classifyLine(line).kind === 'command') this.printAt(Date.now(), [this.p.dim(`> ${line}`)]);
+      if (this.answered(transfers, line)) continue;
       const all = this.askOptional.delete(line);
       const secrets = await this.commandSecrets(line, all);
       if (secrets === 'cancelled') continue;
@@ -157,6 +166,17 @@ class InteractiveSession {
         if (!(error instanceof FileProblem)) throw error;
         this.printAt(Date.now(), [this.p.error(`! ${error.message}`)]);
       }
+    }
+  }
+
+  /** Runs /accept and /decline here: the offers they answer are this client's. */
+  private answered(transfers: Transfers, line: string): boolean {
+    try {
+      return transfers.answerLine(line);
+    } catch (error) {
+      if (!(error instanceof FileProblem)) throw error;
+      this.printAt(Date.now(), [this.p.error(`! ${error.message}`)]);
+      return true;
     }
   }
 

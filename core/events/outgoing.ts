@@ -18,6 +18,8 @@ export type Outgoing =
 
 /** A file on its way: to its sender (`upload-…`) and to its recipient (`file-…`). */
 export type Transfer =
+  | { readonly kind: 'upload-offered'; readonly request: number; readonly transfer: number; readonly file: string; readonly to: string; readonly expiresMs: number }
+  | { readonly kind: 'file-offer'; readonly transfer: number; readonly from: string; readonly name: string; readonly size: number; readonly expiresMs: number }
   | { readonly kind: 'upload-queued'; readonly request: number; readonly transfer: number; readonly file: string; readonly position: number }
   | { readonly kind: 'upload-go'; readonly request: number; readonly transfer: number; readonly file: string; readonly waitedMs: number; readonly window: number }
   | { readonly kind: 'upload-credit'; readonly transfer: number; readonly bytes: number }
@@ -30,4 +32,4 @@ export type Transfer =
   | { readonly kind: 'file-abort'; readonly transfer: number; readonly reason: string };
 
 /** Who said it, for what a recipient may ignore: lines and whispers have a sender. */
-export const senderOf = (event: Outgoing): string | undefined => (event.kind === 'line' || event.kind === 'whisper' ? event.from : undefined);
+export const senderOf = (event: Outgoing): string | undefined => (event.kind === 'line' || event.kind === 'whisper' || event.kind === 'file-offer' ? event.from : undefined);

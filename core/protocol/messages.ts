@@ -57,6 +57,8 @@ export interface Limits {
 
 /** A client that declares this in its hello answers `file-end {report: true}` with `file-result`. */
 export const FILE_RESULT = 'file-result';
+/** A client that declares this is offered each file first (`file-offer`) and answers `file-answer`. */
+export const FILE_CONSENT = 'file-consent';
 
 /** Why a recipient's client could not keep a file it received whole. */
 export type SaveProblem = 'unwritable' | 'disk-full' | 'corrupt' | 'other';
@@ -79,6 +81,8 @@ export type ClientMessage =
   | { t: 'upload-end'; transfer: number }
   | { t: 'upload-cancel'; transfer: number; reason?: string }
   | { t: 'file-result'; transfer: number; saved: boolean; problem?: SaveProblem }
+  /** Whether the user takes the file offered as `transfer` (file-consent). */
+  | { t: 'file-answer'; transfer: number; accept: boolean }
   | { t: 'ping' }
   | { t: 'pong' };
 
@@ -114,6 +118,10 @@ export type ServerMessage =
 
 /** File transfer messages (see docs/PROTOCOL.md, "Files"). */
 export type FileServerMessage =
+  /** The recipient asks before taking files: they have `expiresMs` to accept; nothing is queued until then. */
+  | { t: 'upload-offered'; re: number; transfer: number; file: string; to: string; expiresMs: number }
+  /** To a recipient that declared file-consent: answer with `file-answer` within `expiresMs`. */
+  | { t: 'file-offer'; transfer: number; from: string; name: string; size: number; expiresMs: number }
   | { t: 'upload-queued'; re: number; transfer: number; file: string; position: number }
   | { t: 'upload-go'; re: number; transfer: number; file: string; waitedMs: number; window: number }
   | { t: 'upload-credit'; transfer: number; bytes: number }
@@ -187,6 +195,8 @@ function checkClientMessage(payload: Buffer): ClientMessage | undefined {
     case 'upload-end':
     case 'upload-cancel':
       return isInt(m.transfer) && (m.reason === undefined || isStr(m.reason, 500)) ? (m as ClientMessage) : undefined;
+    case 'file-answer':
+      return isInt(m.transfer) && typeof m.accept === 'boolean' ? (m as ClientMessage) : undefined;
     case 'file-result':
       return isInt(m.transfer) && typeof m.saved === 'boolean' && (m.problem === undefined || isStr(m.problem, 32)) ? (m as ClientMessage) : undefined;
     case 'ping':

@@ -98,6 +98,8 @@ const FLAGS: Record<string, Flag> = {
   'queue-per-user': { key: 'queuePerUser', type: 'string', parse: integer(0), arg: 'N', help: `uploads waiting at most per sender (default ${d.queuePerUser})` },
   'upload-stall': { key: 'uploadStallMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds an upload may move no bytes before it fails (default ${d.uploadStallMs / 1000})` },
   'upload-min-rate': { key: 'uploadMinRate', type: 'string', parse: positiveBytes, arg: 'SIZE', help: 'slowest average upload per second, which sets its deadline (default 16KiB)' },
+  'offer-timeout': { key: 'offerTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds a recipient has to accept a file offered to them (default ${d.offerTimeoutMs / 1000})` },
+  'offers-per-user': { key: 'offersPerUser', type: 'string', parse: integer(1), arg: 'N', help: `file offers waiting for an answer per recipient and per sender (default ${d.offersPerUser})` },
   'login-attempts': { key: 'loginAttempts', type: 'string', parse: integer(1), arg: 'N', help: `failed logins before disconnect (default ${d.loginAttempts})` },
   'login-timeout': { key: 'loginTimeoutMs', type: 'string', parse: seconds, arg: 'SEC', help: `seconds to log in (default ${d.loginTimeoutMs / 1000})` },
   heartbeat: { key: 'heartbeatMs', type: 'string', parse: seconds, arg: 'SEC', help: `silent seconds before a client counts as dead (default ${d.heartbeatMs / 1000})` },

@@ -240,6 +240,9 @@ export class Gateway {
       case 'upload-cancel':
         this.deps.uploads.cancel(session.user, message.transfer, message.reason ?? '');
         return;
+      case 'file-answer':
+        this.deps.uploads.answer(session.user, message.transfer, message.accept);
+        return;
       case 'file-result':
         this.deps.uploads.saved(session.user, { transfer: message.transfer, outcome: message.saved ? 'saved' : 'failed', problem: message.problem });
         return;

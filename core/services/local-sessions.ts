@@ -11,6 +11,8 @@ export interface Endpoint {
   end(reason: LeaveReason, text?: string, cause?: string): void;
   /** The client says whether it saved each file it received (hello feature `file-result`). */
   readonly reportsSaves?: boolean;
+  /** The client is offered each file first and answers (hello feature `file-consent`). */
+  readonly asksConsent?: boolean;
   /** The user is known by a new name from now on (/nick). */
   renamed?(name: string): void;
 }

@@ -4,6 +4,7 @@ import { requestOf } from '../commands/request.js';
 import { UserError } from '../errors.js';
 import { encodeChunkHeader } from '../protocol/frame.js';
 import { contentProblem, extensionOf, formatBytes, hasNul, safeFileName, sizeProblem, SNIFF_BYTES, textProblem, typeProblem } from '../protocol/file-rules.js';
+import type { Outgoing } from '../events/outgoing.js';
 import type { FileOffer } from '../protocol/messages.js';
 import type { ActionLog, Events, SaveReport, Uploads } from '../tokens.js';
 import type { Endpoint, LocalSessions } from './local-sessions.js';
@@ -18,10 +19,13 @@ interface Transfer {
   name: string;
   size: number;
   sha256: string;
-  state: 'queued' | 'active';
+  /** `offered`: waiting for the recipient's answer (file-consent); it holds no permit and no queue place. */
+  state: 'offered' | 'queued' | 'active';
+  /** The recipient was told of the file (offered it), so is told too if it fails before it starts. */
+  told: boolean;
   queuedAt: number;
   startedAt: number;
-  /** When a running transfer fails however it is moving: its size at the minimum rate, plus the stall time. */
+  /** When an offer is withdrawn unanswered; when a running transfer fails however it is moving (its size at the minimum rate, plus the stall time). */
   deadline: number;
   /** The last time file bytes moved (came from the sender, or were taken by the recipient). */
   lastProgress: number;
@@ -45,6 +49,8 @@ export interface RemoteRecipient extends Endpoint {
    * uploads (outcome `unknown` at once if their client does not report saves, or they left).
    */
   endFile(transfer: number): void;
+  /** Offers the file; their node answers at once (accepting) for a client that does not ask first. */
+  offerFile(offer: Extract<Outgoing, { kind: 'file-offer' }>): void;
 }
 
 /** What a network of servers adds: transfer ids unique across it, and recipients on other nodes. */
@@ -54,6 +60,8 @@ export interface TransferNetwork {
   endpoint(user: string, gone: () => void): Promise<RemoteRecipient | undefined>;
   /** A save report from a user here on a transfer that another node runs: sent back to that node. */
   report(recipient: string, report: SaveReport): void;
+  /** A user here answers an offer that another node made: sent back to that node. */
+  answer(recipient: string, transfer: number, accept: boolean): void;
 }
 
 /** Bytes in flight per transfer: the most the server ever holds for one upload. */
@@ -136,6 +144,7 @@ export class UploadService implements Uploads {
       size: file.size,
       sha256: file.sha256,
       state: 'queued',
+      told: false,
       queuedAt: now,
       startedAt: 0,
       deadline: 0,
@@ -146,21 +155,25 @@ export class UploadService implements Uploads {
       head: [],
       remote,
     };
-    if (this.slots.tryAcquire(transfer)) {
-      this.transfers.set(transfer.id, transfer);
-      this.events.emit('fileOffered', { from: sender, to: recipient, file: name, size: file.size });
-      this.start(transfer);
-      return;
+    // A client on another node is always asked through its node, which answers for one that does not ask.
+    if (remote || this.sessions.get(recipient)?.asksConsent) this.ask(transfer);
+    else {
+      const busy = this.admit(transfer);
+      if (busy) this.refuse(sender, recipient, name, 'UPLOADS_BUSY', busy);
     }
-    const position = this.slots.enqueue(transfer);
-    if (position === 'full') this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `the upload queue is full (${this.config.uploadQueue} waiting); try again later`);
-    if (position === 'share') {
-      this.refuse(sender, recipient, name, 'UPLOADS_BUSY', `you already have ${this.config.queuePerUser} uploads waiting; send more once they have started`);
-    }
-    this.transfers.set(transfer.id, transfer);
     this.events.emit('fileOffered', { from: sender, to: recipient, file: name, size: file.size });
-    this.sessions.get(sender)?.tell({ kind: 'upload-queued', request: requestId, transfer: transfer.id, file: name, position });
-    this.log.action('file-queued', { id: transfer.id, from: sender, to: recipient, file: name, size: file.size, position });
+  }
+
+  answer(recipient: string, id: number, accept: boolean): void {
+    const t = this.transfers.get(id);
+    if (!t) return this.network?.answer(recipient, id, accept); // the offer may be another node's
+    if (t.state !== 'offered' || t.recipient.toLowerCase() !== recipient.toLowerCase()) return;
+    if (!accept) return this.fail(t, `${t.recipient} declined it`, 'declined', false);
+    this.log.action('file-accepted', { id: t.id, from: t.sender, to: t.recipient, file: t.name });
+    t.state = 'queued';
+    t.queuedAt = Date.now();
+    const busy = this.admit(t);
+    if (busy) this.fail(t, `${t.recipient} accepted ${t.name}, but ${busy}`, 'refused');
   }
 
   chunk(sender: string, id: number, data: Buffer): void {
@@ -231,7 +244,8 @@ export class UploadService implements Uploads {
 
   async drain(graceMs: number): Promise<void> {
     this.closing = true;
-    for (const t of this.slots.drainQueue()) this.fail(t, 'the server is shutting down', 'cancelled', false);
+    for (const t of this.slots.drainQueue()) this.fail(t, 'the server is shutting down', 'cancelled');
+    for (const t of [...this.transfers.values()]) if (t.state === 'offered') this.fail(t, 'the server is shutting down', 'cancelled');
     if (this.slots.inUse > 0 || this.saves.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, graceMs);
@@ -244,6 +258,45 @@ export class UploadService implements Uploads {
     for (const t of [...this.transfers.values()]) this.fail(t, 'the server shut down before the transfer finished', 'cancelled');
     this.saves.drain();
     clearInterval(this.sweeper);
+  }
+
+  /** Offers the file to its recipient, who has offerTimeoutMs to answer; refused past either side's share of offers. */
+  private ask(t: Transfer): void {
+    const { offersPerUser, offerTimeoutMs } = this.config;
+    let toRecipient = 0;
+    let fromSender = 0;
+    for (const other of this.transfers.values()) {
+      if (other.state !== 'offered') continue;
+      if (other.recipient === t.recipient) toRecipient++;
+      if (other.sender === t.sender) fromSender++;
+    }
+    if (toRecipient >= offersPerUser) this.refuse(t.sender, t.recipient, t.name, 'UPLOADS_BUSY', `${t.recipient} already has ${offersPerUser} files waiting for an answer; try again later`);
+    if (fromSender >= offersPerUser) this.refuse(t.sender, t.recipient, t.name, 'UPLOADS_BUSY', `you already have ${offersPerUser} files waiting for an answer; send more once they are answered`);
+    t.state = 'offered';
+    t.told = true;
+    t.deadline = Date.now() + offerTimeoutMs;
+    this.transfers.set(t.id, t);
+    const offer = { kind: 'file-offer', transfer: t.id, from: t.sender, name: t.name, size: t.size, expiresMs: offerTimeoutMs } as const;
+    if (t.remote) t.remote.offerFile(offer);
+    else this.sessions.get(t.recipient)?.tell(offer);
+    this.sessions.get(t.sender)?.tell({ kind: 'upload-offered', request: t.requestId, transfer: t.id, file: t.name, to: t.recipient, expiresMs: offerTimeoutMs });
+    this.log.action('file-offered', { id: t.id, from: t.sender, to: t.recipient, file: t.name, size: t.size });
+  }
+
+  /** Starts the transfer or queues it (FIFO); why not, when the queue has no place for it. */
+  private admit(t: Transfer): string | undefined {
+    if (this.slots.tryAcquire(t)) {
+      this.transfers.set(t.id, t);
+      this.start(t);
+      return undefined;
+    }
+    const position = this.slots.enqueue(t);
+    if (position === 'full') return `the upload queue is full (${this.config.uploadQueue} waiting); try again later`;
+    if (position === 'share') return `you already have ${this.config.queuePerUser} uploads waiting; send more once they have started`;
+    this.transfers.set(t.id, t);
+    this.sessions.get(t.sender)?.tell({ kind: 'upload-queued', request: t.requestId, transfer: t.id, file: t.name, position });
+    this.log.action('file-queued', { id: t.id, from: t.sender, to: t.recipient, file: t.name, size: t.size, position });
+    return undefined;
   }
 
   private start(t: Transfer): void {
@@ -315,7 +368,7 @@ export class UploadService implements Uploads {
     throw new UserError(code, reason);
   }
 
-  private fail(t: Transfer, reason: string, kind: 'refused' | 'cancelled', tellRecipient = t.state === 'active'): void {
+  private fail(t: Transfer, reason: string, kind: 'refused' | 'cancelled' | 'declined' | 'expired', tellRecipient = t.state === 'active' || t.told): void {
     if (this.transfers.get(t.id) !== t) return;
     this.sessions.get(t.sender)?.tell({ kind: 'upload-failed', transfer: t.id, file: t.name, reason });
     if (tellRecipient) this.recipientOf(t)?.tell({ kind: 'file-abort', transfer: t.id, reason });
@@ -325,12 +378,18 @@ export class UploadService implements Uploads {
 
   private finish(t: Transfer): void {
     this.transfers.delete(t.id);
-    if (t.state === 'queued') {
-      this.slots.remove(t);
+    if (t.state !== 'active') {
+      if (t.state === 'queued') this.slots.remove(t);
       return;
     }
     for (const next of this.slots.release(t)) this.start(next);
     this.idleCheck();
+  }
+
+  private expire(t: Transfer): void {
+    const within = `within ${Number((this.config.offerTimeoutMs / 1000).toFixed(1))} s`;
+    this.recipientOf(t)?.tell({ kind: 'file-abort', transfer: t.id, reason: `you did not answer ${within}` });
+    this.fail(t, `${t.recipient} did not answer ${within}`, 'expired', false);
   }
 
   private idleCheck(): void {
@@ -342,6 +401,7 @@ export class UploadService implements Uploads {
     const { uploadStallMs, uploadMinRate } = this.config;
     this.saves.sweep(now);
     for (const t of [...this.transfers.values()]) {
+      if (t.state === 'offered' && now > t.deadline) this.expire(t);
       if (t.state !== 'active') continue;
       const stuck = t.credit === 0 ? `${t.recipient} is not receiving` : undefined;
       if (now - t.lastProgress > uploadStallMs) {

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
 import type { Outgoing } from '../events/outgoing.js';
-import { FILE_RESULT, type LeaveReason, type ServerMessage } from '../protocol/messages.js';
+import { FILE_CONSENT, FILE_RESULT, type LeaveReason, type ServerMessage } from '../protocol/messages.js';
 import { toWire } from './wire.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import { awaitTurn } from './bulk-turns.js';
@@ -49,6 +49,8 @@ export class Session {
   pingSent = 0;
   /** Set from the hello: the client reports whether it saved each file it received. */
   reportsSaves = false;
+  /** Set from the hello: the client is offered each file first and answers. */
+  asksConsent = false;
   /** Why the server ended the connection, when it did; kept for the log and the room notice. */
   endReason: LeaveReason | undefined;
   readonly connectedAt: number;
@@ -110,6 +112,7 @@ export class Session {
   greeted(features: readonly string[]): void {
     this.state = 'login';
     this.reportsSaves = features.includes(FILE_RESULT);
+    this.asksConsent = features.includes(FILE_CONSENT);
   }
 
   renamed(name: string): void {

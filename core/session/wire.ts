@@ -19,6 +19,10 @@ export function toWire(event: Outgoing): ServerMessage {
       return { t: 'reply', ...re(event.request), text: event.text };
     case 'refusal':
       return { t: 'error', ...re(event.request), code: event.code, message: event.message };
+    case 'upload-offered':
+      return { t: 'upload-offered', re: event.request, transfer: event.transfer, file: event.file, to: event.to, expiresMs: event.expiresMs };
+    case 'file-offer':
+      return { t: 'file-offer', transfer: event.transfer, from: event.from, name: event.name, size: event.size, expiresMs: event.expiresMs };
     case 'upload-queued':
       return { t: 'upload-queued', re: event.request, transfer: event.transfer, file: event.file, position: event.position };
     case 'upload-go':

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
+import type { AcceptFiles } from '../../client/cli.js';
 import { Transfers, type TransferProgress } from '../../client/transfers.js';
 import { TestClient } from './client.js';
 import { tempDir } from './temp.js';
@@ -64,10 +65,11 @@ export class FileUser {
     });
   }
 
-  static async login(t: ExecutionContext, port: number, name: string): Promise<FileUser> {
-    const client = await TestClient.login(t, port, name, [...Transfers.features]);
+  /** `acceptFiles`: as the client's --accept-files (`ask`: answer with `transfers.answer`). */
+  static async login(t: ExecutionContext, port: number, name: string, acceptFiles: AcceptFiles = 'all'): Promise<FileUser> {
+    const client = await TestClient.login(t, port, name, Transfers.features(acceptFiles));
     const downloads = join(await tempDir(t), 'downloads');
-    return new FileUser(client, new Transfers(client.connection, downloads), downloads);
+    return new FileUser(client, new Transfers(client.connection, downloads, acceptFiles), downloads);
   }
 
   get name(): string {

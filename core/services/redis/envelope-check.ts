@@ -12,16 +12,17 @@ const MAX_TEXT = 64 * 1024;
  * Whether a decoded envelope is one a node could have sent: a known kind, a node id, header
  * fields of the right types, for Room and User exactly one whole protocol frame as the body
  * (it is written as is to sockets, so a torn frame would derail the recipients' streams), and
- * for Report a save report and who made it.
+ * for Report a save report and who made it, for Answer an answer to an offer and who gave it.
  * Whatever else a header carries is left alone.
  */
 export function wellFormed({ kind, origin, header, body }: Envelope): boolean {
   if (!NODE_ID.test(origin) || typeof header !== 'object' || header === null || Array.isArray(header)) return false;
-  const { to, ack, gone, reports } = header;
+  const { to, ack, gone, reports, offers } = header;
   if (to !== undefined && (typeof to !== 'string' || to.length === 0 || to.length > MAX_NAME)) return false;
   if (ack !== undefined && !(Number.isSafeInteger(ack) && ack > 0)) return false;
   if (gone !== undefined && typeof gone !== 'boolean') return false;
   if (reports !== undefined && !Number.isSafeInteger(reports)) return false;
+  if (offers !== undefined && !Number.isSafeInteger(offers)) return false;
   if (header.from !== undefined && !validName(header.from)) return false;
   switch (kind) {
     case Kind.Room:
@@ -36,6 +37,8 @@ export function wellFormed({ kind, origin, header, body }: Envelope): boolean {
       return to !== undefined && body.length === 0 && validEnd(header.end);
     case Kind.Leave:
       return to !== undefined && body.length === 0 && validEnd({ text: '', ...(header.leave as object) });
+    case Kind.Answer:
+      return body.length === 0 && validName(header.from) && validAnswer(header.answer);
     case Kind.Event:
       return body.length === 0 && (EVENT_NAMES as readonly unknown[]).includes(header.event) && validPayload(header.payload);
     default:
@@ -55,6 +58,12 @@ function validReport(report: unknown): boolean {
   if (typeof report !== 'object' || report === null) return false;
   const { transfer, outcome, problem } = report as Record<string, unknown>;
   return Number.isSafeInteger(transfer) && ['saved', 'failed', 'unknown'].includes(outcome as string) && (problem === undefined || (typeof problem === 'string' && problem.length <= 64));
+}
+
+function validAnswer(answer: unknown): boolean {
+  if (typeof answer !== 'object' || answer === null) return false;
+  const { transfer, accept } = answer as Record<string, unknown>;
+  return Number.isSafeInteger(transfer) && typeof accept === 'boolean';
 }
 
 /** What the core's events carry: names, reasons and text, flags and sizes; nothing nested. */

@@ -20,6 +20,8 @@ export const enum Kind {
   End = 6,
   /** Take user `to` of the node out of their room, for `leave.reason` (a kick on another node). */
   Leave = 7,
+  /** User `from` of the sending node takes (`answer.accept`) or declines a file the receiving node offered them. */
+  Answer = 8,
 }
 
 export interface Header {
@@ -28,6 +30,8 @@ export interface Header {
   gone?: boolean;
   /** On a User frame (file-end): send the recipient's save report on this transfer back to the origin. */
   reports?: number;
+  /** On a User frame (file-offer): the recipient's answer on this transfer goes back to the origin. */
+  offers?: number;
   /** On a Report: who reports, and what. On a Room or User frame: who said it (for recipients who ignore them). */
   from?: string;
   report?: SaveReport;
@@ -38,6 +42,8 @@ export interface Header {
   end?: { reason: string; text: string };
   /** On a Leave: why. */
   leave?: { reason: string };
+  /** On an Answer. */
+  answer?: { transfer: number; accept: boolean };
 }
 
 export interface Envelope {

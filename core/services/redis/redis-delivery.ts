@@ -3,7 +3,7 @@ import { senderOf, type Outgoing } from '../../events/outgoing.js';
 import { encodeOutgoing } from '../../session/wire.js';
 import type { ChatEvents, EventName } from '../../events/events.js';
 import type { Delivery, SaveReport, Uploads } from '../../tokens.js';
-import type { LocalSessions } from '../local-sessions.js';
+import type { Endpoint, LocalSessions } from '../local-sessions.js';
 import type { RemoteRecipient } from '../uploads.js';
 import type { DropLog } from './drop-log.js';
 import { encodeEnvelope, Kind, type Header } from './envelope.js';
@@ -16,6 +16,17 @@ import type { EnvelopeSigner } from './signer.js';
 const ROOM_CHANNEL = roomChannel('');
 // An acknowledgement that has not come after this long never will (its node died, or Redis lost it).
 const ACK_TTL_MS = 60_000;
+// Longer than any node lets an offer wait (a flag, minutes at most); a forgotten one just expires there.
+const OFFER_TTL_MS = 15 * 60_000;
+const MAX_OFFERS = 10_000;
+
+/** Drops the entries older than `before` from a map kept in order of age. */
+function forgetOld(map: Map<number, { at: number }>, before: number): void {
+  for (const [id, entry] of map) {
+    if (entry.at > before) return; // in order of age: the rest are younger
+    map.delete(id);
+  }
+}
 
 /**
  * Delivery across the network. A message is encoded once. Local recipients get the bytes
@@ -29,6 +40,8 @@ export class RedisDelivery implements Delivery {
   private readonly acks = new Map<number, { done: (gone: boolean) => void; at: number }>();
   /** Transfers to users here whose save report goes back to the sender's node, by transfer id. */
   private readonly reportsTo = new Map<number, { user: string; node: string; at: number }>();
+  /** Offers to users here from other nodes, where each answer goes, by transfer id. */
+  private readonly offersFrom = new Map<number, { user: string; node: string; at: number }>();
 
   constructor(
     private readonly net: RedisNetwork,
@@ -116,11 +129,12 @@ export class RedisDelivery implements Delivery {
       sendFrame: (frame, onWritten) => {
         if (!onWritten) return publish({ to: user }, frame);
         const ack = this.nextAck++;
-        this.forgetOldAcks();
+        forgetOld(this.acks, Date.now() - ACK_TTL_MS);
         this.acks.set(ack, { done: (left) => (left ? gone?.() : onWritten()), at: Date.now() });
         publish({ to: user, ack }, frame);
       },
       endFile: (transfer) => publish({ to: user, reports: transfer }, encodeOutgoing({ kind: 'file-end', transfer, report: true })),
+      offerFile: (offer) => publish({ to: user, from: offer.from, offers: offer.transfer }, encodeOutgoing(offer)),
       // Nothing ends another node's connections; that node owns them.
       end: () => {},
     };
@@ -136,6 +150,15 @@ export class RedisDelivery implements Delivery {
     });
   }
 
+  /** A local user's answer to an offer another node made: back to that node, once. */
+  answer(user: string, transfer: number, accept: boolean): void {
+    const offered = this.offersFrom.get(transfer);
+    if (!offered || offered.user.toLowerCase() !== user.toLowerCase()) return;
+    this.offersFrom.delete(transfer);
+    this.publish(nodeChannel(offered.node), encodeEnvelope(Kind.Answer, this.net.node, { from: user, answer: { transfer, accept } })).catch(() => {
+      // Redis went away with it: the offer expires on its node, and the sender is told so.
+    });
+  }
 
   /** Publishes only while this node's lease holds its token: a node that was frozen or cut off speaks for no one. */
   private async publish(channel: string, data: Buffer): Promise<void> {
@@ -161,6 +184,7 @@ export class RedisDelivery implements Delivery {
       case Kind.User: {
         const session = header.to === undefined ? undefined : this.sessions.reach(header.to, header.from);
         if (header.reports !== undefined) this.expectReport(header.reports, header.to ?? '', envelope.origin, session?.reportsSaves === true);
+        if (header.offers !== undefined) return this.offered(header.offers, header.to ?? '', envelope.origin, session, body);
         if (header.ack === undefined) return void session?.sendFrame(body);
         const answer = (gone: boolean) => {
           const reply = encodeEnvelope(Kind.Ack, this.net.node, { ack: header.ack, gone });
@@ -186,6 +210,9 @@ export class RedisDelivery implements Delivery {
       case Kind.Report:
         if (header.from !== undefined && header.report !== undefined) this.uploads().saved(header.from, header.report);
         return;
+      case Kind.Answer:
+        if (header.from !== undefined && header.answer !== undefined) this.uploads().answer(header.from, header.answer.transfer, header.answer.accept);
+        return;
       case Kind.Event:
         if (channel === EVENTS_CHANNEL) this.onEvent(header.event as EventName, header.payload as ChatEvents[EventName]);
     }
@@ -194,19 +221,23 @@ export class RedisDelivery implements Delivery {
   /** Remembers where a transfer's save report goes; a client that will not report is answered for at once. */
   private expectReport(transfer: number, user: string, node: string, reports: boolean): void {
     const now = Date.now();
-    for (const [id, asked] of this.reportsTo) {
-      if (asked.at > now - ACK_TTL_MS) break; // in order of age: the rest are younger
-      this.reportsTo.delete(id);
-    }
+    forgetOld(this.reportsTo, now - ACK_TTL_MS);
     this.reportsTo.set(transfer, { user, node, at: now });
     if (!reports) this.report(user, { transfer, outcome: 'unknown' });
   }
 
-  private forgetOldAcks(): void {
-    const old = Date.now() - ACK_TTL_MS;
-    for (const [ack, pending] of this.acks) {
-      if (pending.at > old) return; // in order of age: the rest are younger
-      this.acks.delete(ack);
-    }
+  /**
+   * An offer from another node to a user here: remembered for their answer, or answered at once
+   * for a client that does not ask first (it takes files as they come). An ignored sender's offer
+   * is not shown, and expires on its node.
+   */
+  private offered(transfer: number, user: string, node: string, session: Endpoint | undefined, frame: Buffer): void {
+    if (!session) return;
+    forgetOld(this.offersFrom, Date.now() - OFFER_TTL_MS);
+    // Each node bounds its own offers to a user; this bounds what all the others together leave here.
+    if (this.offersFrom.size >= MAX_OFFERS) this.offersFrom.delete(this.offersFrom.keys().next().value!);
+    this.offersFrom.set(transfer, { user, node, at: Date.now() });
+    if (session.asksConsent) session.sendFrame(frame);
+    else this.answer(user, transfer, true);
   }
 }

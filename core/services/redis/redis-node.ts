@@ -86,6 +86,7 @@ export class RedisNode implements Backend {
       },
       endpoint: (user, gone) => this.delivery.remote(user, gone),
       report: (recipient, report) => this.delivery.report(recipient, report),
+      answer: (recipient, transfer, accept) => this.delivery.answer(recipient, transfer, accept),
     };
   }
 
