@@ -343,7 +343,11 @@ export class Transfers extends EventEmitter<{ progress: [TransferProgress] }> {
 
   private decide(offer: PendingOffer, accept: boolean, reason?: string): void {
     this.offers.delete(offer.transfer);
-    if (accept) this.accepted.set(offer.transfer, offer);
+    if (accept) {
+      // A server that never starts what it offered must not make this grow.
+      if (this.accepted.size >= MAX_PENDING) this.accepted.delete(this.accepted.keys().next().value!);
+      this.accepted.set(offer.transfer, offer);
+    }
     this.connection.write({ t: 'file-answer', transfer: offer.transfer, accept });
     const state = accept ? 'accepted' : 'declined';
     this.emit('progress', { direction: 'down', transfer: offer.transfer, name: offer.name, peer: offer.from, bytes: 0, total: offer.size, state, ...(reason ? { reason } : {}) });
