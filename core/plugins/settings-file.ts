@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
 import { StartupError } from '../errors.js';
 import type { SettingsFile } from './install.js';
 
@@ -21,10 +20,12 @@ export async function readSettingsFile(path: string | null): Promise<SettingsFil
   let data: unknown;
   const ext = extname(path).toLowerCase();
   if (ext !== '.toml' && ext !== '.json') throw new StartupError(`config file ${path} must end in .toml or .json`);
+  // The TOML parser is loaded only for a TOML file.
+  const toml = ext === '.toml' ? await import('smol-toml') : undefined;
   try {
-    data = ext === '.toml' ? parseToml(text) : JSON.parse(text);
+    data = toml ? toml.parse(text) : JSON.parse(text);
   } catch (error) {
-    const where = error instanceof TomlError ? `:${error.line}:${error.column}` : '';
+    const where = toml && error instanceof toml.TomlError ? `:${error.line}:${error.column}` : '';
     const message = (error as Error).message.split('\n')[0];
     throw new StartupError(`config file ${path}${where} is not valid ${ext === '.toml' ? 'TOML' : 'JSON'}: ${message}`, { cause: error });
   }

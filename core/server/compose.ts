@@ -12,7 +12,6 @@ import { FileActionLog } from '../services/action-log.js';
 import { workerTag } from './workers.js';
 import { LocalSessions } from '../services/local-sessions.js';
 import { MemoryBackend, type Backend } from '../services/backend.js';
-import { RedisNode } from '../services/redis/redis-node.js';
 import { RoomService } from '../services/room-service.js';
 import { UploadService } from '../services/uploads.js';
 import { openAccounts, openServerBans } from '../services/accounts/open.js';
@@ -82,7 +81,10 @@ export async function compose(config: ServerConfig): Promise<Composition> {
   let uploads: UploadService | undefined;
   let backend: Backend;
   try {
-    backend = config.redisUrl ? await RedisNode.join(config, sessions, log, () => uploads!) : new MemoryBackend(config.roomCapacity, sessions);
+    // The Redis client is loaded only when it is used.
+    backend = config.redisUrl
+      ? await (await import('../services/redis/redis-node.js')).RedisNode.join(config, sessions, log, () => uploads!)
+      : new MemoryBackend(config.roomCapacity, sessions);
   } catch (error) {
     await abortStart({ log }, error);
     throw error;

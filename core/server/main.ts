@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { StartupError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { runAccountsCli } from './accounts-cli.js';
 import { ChatServer } from './chat-server.js';
 import { parseServerArgs, serverUsage } from './cli.js';
 import { serveDiagnostics } from './diagnostics.js';
@@ -17,6 +16,7 @@ async function main(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
   // An admin tool, not a server: its words would be taken for a port and flags.
   if (process.argv[2] === 'accounts') {
+    const { runAccountsCli } = await import('./accounts-cli.js');
     process.exitCode = await runAccountsCli(process.argv.slice(3));
     return;
   }

@@ -1,13 +1,12 @@
 import type { ServerConfig } from '../../config.js';
 import type { Accounts, ActionLog, ServerBans } from '../../tokens.js';
-import { COMMANDS, openConnections } from '../redis/connect.js';
-import { redact } from '../redis/redact.js';
-import { RedisAccounts } from '../redis/redis-accounts.js';
-import { RedisServerBans } from '../redis/redis-bans.js';
 import { SqliteAccounts } from './accounts.js';
 import { SqliteServerBans } from './server-bans.js';
 
 export type AccountsConfig = Pick<ServerConfig, 'stateDir' | 'redisUrl' | 'networkSecret' | 'redisCa' | 'redisCert' | 'redisKey'>;
+
+// The Redis client is loaded only for a server that uses Redis: it costs a server without it memory.
+const redisStores = () => import('../redis/stores.js');
 
 /**
  * The accounts this configuration keeps: under `--redis` in Redis, so every node sees the same
@@ -16,16 +15,12 @@ export type AccountsConfig = Pick<ServerConfig, 'stateDir' | 'redisUrl' | 'netwo
  * records that do not verify.
  */
 export async function openAccounts(config: AccountsConfig, log?: ActionLog): Promise<Accounts> {
-  if (!config.redisUrl) return new SqliteAccounts(config.stateDir);
-  const redis = redact(config.redisUrl, config.redisUrl);
-  const [connection] = await openConnections(config.redisUrl, config, [COMMANDS], (error) => log?.action('network-error', { redis, error, part: 'accounts' }));
-  return new RedisAccounts(connection!, config.networkSecret, log);
+  const { redisUrl } = config;
+  return redisUrl ? (await redisStores()).openRedisAccounts({ ...config, redisUrl }, log) : new SqliteAccounts(config.stateDir);
 }
 
 /** The server bans this configuration keeps: beside the accounts, in Redis or in the SQLite file. */
 export async function openServerBans(config: AccountsConfig, log?: ActionLog): Promise<ServerBans> {
-  if (!config.redisUrl) return new SqliteServerBans(config.stateDir);
-  const redis = redact(config.redisUrl, config.redisUrl);
-  const [connection] = await openConnections(config.redisUrl, config, [COMMANDS], (error) => log?.action('network-error', { redis, error, part: 'server bans' }));
-  return new RedisServerBans(connection!, config.networkSecret, log);
+  const { redisUrl } = config;
+  return redisUrl ? (await redisStores()).openRedisServerBans({ ...config, redisUrl }, log) : new SqliteServerBans(config.stateDir);
 }
