@@ -49,20 +49,25 @@ test('/exit leaves with exit code 0', async (t) => {
   await bob.waitFor(quit('alice'), 'alice leaving', SCREEN_WAIT_MS);
 });
 
-test('an announced server shutdown: one line, exit code 0', async (t) => {
+test('an announced server shutdown is waited out as a restart; Ctrl+C gives up, exit code 0', async (t) => {
   const { server, term } = await inLobby(t);
   await server.stop();
-  t.deepEqual(await term.exited(), { code: 0, restored: true });
+  await term.waitFor(/reconnecting in \d+ s… \(attempt \d+\); any key retries now, Ctrl\+C gives up/);
   const rows = await term.screen();
   t.true(rows.some((r) => /^\d\d:\d\d \* the server is shutting down$/.test(r)));
-  t.true(rows.includes('* the server shut down; disconnected'));
+  t.true(rows.includes('* the server is restarting; reconnecting…'));
+  await term.press('C-c');
+  t.deepEqual(await term.exited(), { code: 0, restored: true });
+  t.true((await term.screen()).includes('! gave up reconnecting'));
 });
 
-test('a connection lost without a word: one line naming the server, exit code 1', async (t) => {
+test('a connection lost without a word: one line naming the server, then reconnecting; Ctrl+C gives up, exit code 1', async (t) => {
   const { proxy, term } = await inLobby(t, { viaProxy: true });
-  proxy!.cut();
+  proxy!.partition();
+  await term.waitFor(`! connection to 127.0.0.1:${proxy!.port} lost; reconnecting…`);
+  await term.waitFor(/reconnecting in \d+ s…/);
+  await term.press('C-c');
   t.deepEqual(await term.exited(), { code: 1, restored: true });
-  t.true((await term.screen()).includes(`! connection to 127.0.0.1:${proxy!.port} lost`));
 });
 
 test('Ctrl+Z suspends the client to the shell with the prompt cleared; after fg the half-typed line is back and works', async (t) => {

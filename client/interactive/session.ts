@@ -4,7 +4,7 @@ import { usernameProblem } from '../../core/protocol/rules.js';
 import type { ServerMessage } from '../../core/protocol/messages.js';
 import { passwordProblem } from '../../core/services/accounts/password-hash.js';
 import type { ClientOptions } from '../cli.js';
-import { ChatConnection, ConnectError, type CloseInfo, type Credentials, type LoginResult } from '../connection.js';
+import { ChatConnection, ConnectError, type CloseInfo, type Credentials, type LoginResult, type TlsConnectOptions } from '../connection.js';
 import { attention, formatEvent, formatTransfer, loggedInAs, palette, STAMP_COLUMNS, stamped, type Palette } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { askSecrets, secretArgs } from '../secrets.js';
@@ -20,6 +20,7 @@ import { LineQueue } from './line-queue.js';
 import { PathCandidates } from './paths.js';
 import { Presence } from './presence.js';
 import { ProgressBoard } from './progress.js';
+import { backoffMs, Countdown, countdownText } from './reconnect.js';
 
 export interface TerminalIo {
   stdin: NodeJS.ReadStream;
@@ -28,24 +29,28 @@ export interface TerminalIo {
 }
 
 /**
- * Interactive mode (stdin is a terminal). Resolves to the exit code: 0 after /exit, Ctrl+C,
- * Ctrl+D or an announced server shutdown; 1 when connecting or logging in fails, or the
- * connection is lost or closed by the server for any other reason.
+ * Interactive mode (stdin is a terminal). A lost connection or an announced restart is waited
+ * out: the client reconnects with backoff and logs in again. Resolves to the exit code: 0 after
+ * /exit, Ctrl+C or Ctrl+D; 1 when connecting or logging in fails, when the user gives up
+ * reconnecting, or when the server ends the connection for any other reason.
  */
 export async function runInteractive(options: ClientOptions, io: TerminalIo): Promise<number> {
   const colour = options.color ?? (io.stdout.isTTY === true && io.stdout.hasColors());
-  const tls = secureWith(options, (question) => confirm(question, io));
-  let connection: ChatConnection;
-  try {
-    // On a terminal, a file is offered first unless the user said otherwise.
+  // On a terminal, a file is offered first unless the user said otherwise.
   const acceptFiles = options.acceptFiles ?? 'ask';
   options = { ...options, acceptFiles };
-  connection = await ChatConnection.connect({ host: options.host, port: options.port, features: Transfers.features(acceptFiles), ...(tls ? { tls } : {}) });
+  const dial = (tls: TlsConnectOptions | undefined) => () =>
+    ChatConnection.connect({ host: options.host, port: options.port, features: Transfers.features(acceptFiles), ...(tls ? { tls } : {}) });
+  let connection: ChatConnection;
+  try {
+    connection = await dial(secureWith(options, (question) => confirm(question, io)))();
   } catch (error) {
     io.stderr.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;
   }
-  return new InteractiveSession(connection, new ChatPrompt(io.stdin, io.stdout), palette(colour), options).run();
+  // Coming back, nothing is asked: a certificate that needs a yes now is refused, and reconnecting stops.
+  const redial = dial(secureWith(options, async () => false));
+  return new InteractiveSession(connection, redial, new ChatPrompt(io.stdin, io.stdout), palette(colour), options).run();
 }
 
 /** A y/n question before the chat prompt starts (enquirer's Confirm; Ctrl+C answers no). */
@@ -79,21 +84,33 @@ class InteractiveSession {
   private finish!: (result: { code: number; lines: string[] }) => void;
   private readonly ended = new Promise<{ code: number; lines: string[] }>((resolve) => (this.finish = resolve));
 
+  /** What the session gives back to the user after a reconnect: the name, the credentials it logged in with (memory only), the room. */
+  private credentials: Credentials = {};
+  private readonly countdown = new Countdown();
+  /** Resolved while connected and logged in; lines typed while reconnecting wait for it. */
+  private online: Promise<void> = Promise.resolve();
+  private backOnline: () => void = () => {};
+  private reconnecting = false;
+  private lostWithoutWord = false;
+  private waitingLines = 0;
+  private transfers: Transfers | undefined;
+
   constructor(
-    private readonly connection: ChatConnection,
+    private connection: ChatConnection,
+    private readonly redial: () => Promise<ChatConnection>,
     private readonly prompt: ChatPrompt,
     private readonly p: Palette,
     private readonly options: ClientOptions,
   ) {
-    this.presence = new Presence((what) => connection.query(what));
-    const paths = new PathCandidates(process.cwd(), () => connection.welcome.limits.fileTypes);
+    this.presence = new Presence((what) => this.connection.query(what));
+    const paths = new PathCandidates(process.cwd(), () => this.connection.welcome.limits.fileTypes);
     this.completer = new Completer({
-      commands: () => [...connection.welcome.commands, ...CONSENT_COMMANDS],
+      commands: () => [...this.connection.welcome.commands, ...CONSENT_COMMANDS],
       offers: () => this.offers().flatMap((o) => [o.name, o.from]),
       users: () => this.presence.get('users'),
       rooms: () => this.presence.get('rooms'),
       files: (prefix) => paths.candidates(prefix),
-      self: () => connection.user,
+      self: () => this.connection.user,
     });
   }
 
@@ -110,15 +127,19 @@ class InteractiveSession {
     process.once('exit', restoreTerminal);
     const restoreConsole = routeConsole((lines) => prompt.print(lines));
     prompt.on('line', (line) => {
+      if (this.reconnecting && !this.keptForLater(line)) return;
       this.lines.push(line);
       // Keys typed behind a name (before login) or a command with secrets wait for what comes
       // next: if that is a password prompt they go in hidden, never onto a line of their own.
-      if (!this.loggedIn || secretArgs(connection, line).args.length > 0) prompt.hold(nextTurn());
+      if (!this.loggedIn || secretArgs(this.connection, line).args.length > 0) prompt.hold(nextTurn());
     });
     prompt.on('exit', leave);
     prompt.on('tab', (reverse) => prompt.hold(this.tab(reverse)));
-    prompt.on('edit', () => this.completer.reset());
-    connection.on('close', (info) => this.closed(info));
+    prompt.on('edit', () => {
+      this.completer.reset();
+      this.countdown.skip(); // any key retries now
+    });
+    connection.on('close', (info) => this.closed(connection, info));
     const server = sanitize(connection.welcome.server);
     this.print([this.p.notice(`* connected to ${server} at ${connection.address}; type /help for the commands, Ctrl+D to leave`)]);
     prompt.start();
@@ -135,7 +156,8 @@ class InteractiveSession {
     prompt.stdout.off('error', ignore);
     prompt.stdin.off('error', ignore);
     prompt.stdin.off('end', leave);
-    if (!connection.closed) await connection.close();
+    this.countdown.skip();
+    if (!this.connection.closed) await this.connection.close();
     return code;
   }
 
@@ -147,11 +169,10 @@ class InteractiveSession {
     const file = historyFile(this.options.host, this.options.port);
     this.prompt.history.load(readHistory(file, this.prompt.history.limit));
     this.prompt.history.kept = historyWriter(file);
-    this.connection.on('event', (event) => this.show(event));
-    const transfers = new Transfers(this.connection, this.options.downloads, this.options.acceptFiles);
-    this.offers = () => transfers.pending();
-    transfers.on('progress', (progress) => this.progress(progress));
+    this.attach();
     for (let line = await this.lines.next(); line !== undefined; line = await this.lines.next()) {
+      await this.online;
+      const transfers = this.transfers!;
       if (line.trim().length === 0) continue;
       if (classifyLine(line).kind === 'command') this.printAt(Date.now(), [this.p.dim(`> ${line}`)]);
       if (this.answered(transfers, line)) continue;
@@ -167,6 +188,103 @@ class InteractiveSession {
         this.printAt(Date.now(), [this.p.error(`! ${error.message}`)]);
       }
     }
+  }
+
+  /**
+   * Waits out a restart or a broken connection: tries again with backoff, logs in as the same
+   * user with the same credentials, and goes back into the room. Ends the session when the
+   * server will not take us back (a refusal that needs what we do not have, a new certificate).
+   */
+  private async reconnect(info: CloseInfo): Promise<void> {
+    const { p } = this;
+    const name = this.connection.user;
+    const room = this.connection.room;
+    const address = this.connection.address;
+    this.reconnecting = true;
+    this.lostWithoutWord = !info.shutdown;
+    this.online = new Promise((resolve) => (this.backOnline = resolve));
+    this.presence.forget();
+    this.print([info.shutdown ? p.notice('* the server is restarting; reconnecting…') : p.error(`! connection to ${address} lost; reconnecting…`)]);
+    let refusals = 0;
+    for (let attempt = 1; !this.leaving; attempt++) {
+      await this.countdown.wait(backoffMs(attempt), (left) => this.prompt.setHint([{ text: countdownText(left, attempt), style: p.dim }]));
+      if (this.leaving) return;
+      this.prompt.setHint([{ text: `reconnecting… (attempt ${attempt})`, style: p.dim }]);
+      let connection: ChatConnection;
+      try {
+        connection = await this.redial();
+      } catch (error) {
+        const why = error instanceof ConnectError ? error.message : String(error);
+        // A certificate that is not the one trusted is never waited out.
+        if (/certificate|fingerprint/i.test(why)) return this.finish({ code: 1, lines: [p.error(`! ${sanitize(why)}; not reconnecting`)] });
+        continue;
+      }
+      if (this.leaving) return void connection.close();
+      const result = await connection.login(name, this.credentials).catch(() => undefined);
+      if (!result) continue;
+      if (!result.ok) {
+        void connection.close();
+        const final = result.needsPassword || result.needsNewPassword || result.needsServerPassword || ++refusals >= RELOGIN_TRIES;
+        if (final) return this.finish({ code: 1, lines: [p.error(`! could not log in again as ${sanitize(name)}: ${sanitize(result.reason)}`)] });
+        continue;
+      }
+      return this.back(connection, room);
+    }
+  }
+
+  private async back(connection: ChatConnection, room: string | undefined): Promise<void> {
+    this.connection = connection;
+    connection.on('close', (info) => this.closed(connection, info));
+    this.attach();
+    if (room !== undefined) {
+      const id = connection.send(`/join ${room}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(finish, 10_000);
+        function finish() {
+          clearTimeout(timer);
+          connection.off('event', answered);
+          resolve();
+        }
+        const answered = (event: ServerMessage) => {
+          if ((event.t === 'joined' && event.user === connection.user) || (event.t === 'error' && event.re === id)) finish();
+        };
+        connection.on('event', answered);
+        connection.on('close', finish);
+      });
+      if (connection.closed) return; // lost again: the next reconnect is under way
+    }
+    this.reconnecting = false;
+    this.waitingLines = 0;
+    this.prompt.setHint([]);
+    this.updateLabel();
+    const missed = connection.room === undefined ? '' : `; lines sent to ${sanitize(connection.room)} while you were away are not shown`;
+    this.print([this.p.notice(`* reconnected as ${sanitize(connection.user)}${missed}`)]);
+    this.backOnline();
+  }
+
+  /** What a logged-in connection brings: its events on the screen, and file transfers. */
+  private attach(): void {
+    this.connection.on('event', (event) => this.show(event));
+    const transfers = new Transfers(this.connection, this.options.downloads, this.options.acceptFiles);
+    this.transfers = transfers;
+    this.offers = () => transfers.pending();
+    transfers.on('progress', (progress) => this.progress(progress));
+  }
+
+  /**
+   * A line typed while reconnecting waits to be sent once back (in order); past a few, it stays
+   * on the prompt instead, so nothing typed is lost. False when it was kept on the prompt.
+   */
+  private keptForLater(line: string): boolean {
+    if (line.trim().length === 0) return false;
+    if (this.waitingLines >= MAX_WAITING_LINES) {
+      this.prompt.replace(line);
+      this.print([this.p.error(`! not connected, and ${MAX_WAITING_LINES} lines are already waiting; this one stays on the prompt`)]);
+      return false;
+    }
+    this.waitingLines++;
+    this.printAt(Date.now(), [this.p.notice(`* not connected: "${sanitize(line.length > 40 ? `${line.slice(0, 40)}…` : line)}" is sent once reconnected`)]);
+    return true;
   }
 
   /** Runs /accept and /decline here: the offers they answer are this client's. */
@@ -216,6 +334,7 @@ class InteractiveSession {
       const result = await answer;
       if (!result) return undefined;
       if (result.ok) {
+        this.credentials = { ...credentials, ...(credentials.newPassword ? { password: credentials.newPassword, newPassword: undefined } : {}) };
         this.updateLabel();
         this.print([this.p.notice(`* logged in as ${loggedInAs(result)}; /join a room to start talking`)]);
         return true;
@@ -388,6 +507,12 @@ class InteractiveSession {
 
   /** Ctrl+C, Ctrl+D or a signal: leave the way /exit does; a second time, at once. */
   private leave(): void {
+    if (this.reconnecting) {
+      this.leaving = true;
+      this.countdown.skip();
+      // Giving up on a server that said it was stopping is no failure.
+      return this.finish({ code: this.lostWithoutWord ? 1 : 0, lines: [this.p.error('! gave up reconnecting')] });
+    }
     if (this.leaving || !this.loggedIn || !this.connection.command('exit')) {
       this.leaving = true;
       void this.connection.close();
@@ -398,14 +523,22 @@ class InteractiveSession {
     setTimeout(() => void this.connection.close(), 2000).unref();
   }
 
-  private closed(info: CloseInfo): void {
+  private closed(connection: ChatConnection, info: CloseInfo): void {
     const { p } = this;
+    if (connection !== this.connection) return;
     if (this.leaving || (info.how === 'bye' && info.reason === 'goodbye')) this.finish({ code: 0, lines: [p.notice('* bye')] });
+    // A restart or a broken connection is waited out; being sent away by the server is not.
+    else if (this.loggedIn && (info.shutdown || info.how === 'lost')) void this.reconnect(info).catch((error: Error) => this.finish({ code: 1, lines: [p.error(`! ${error.stack ?? error.message}`)] }));
     else if (info.shutdown) this.finish({ code: 0, lines: [p.notice('* the server shut down; disconnected')] });
     else if (info.how === 'lost') this.finish({ code: 1, lines: [p.error(`! connection to ${this.connection.address} lost`)] });
     else this.finish({ code: 1, lines: [p.error(`! disconnected by the server: ${sanitize(info.reason)}`)] });
   }
 }
+
+/** Lines typed while reconnecting that wait to be sent; more stay on the prompt. */
+const MAX_WAITING_LINES = 20;
+/** A refusal that asks for nothing (the name still held by our old connection, say) is tried again this often. */
+const RELOGIN_TRIES = 6;
 
 /** Whether a refusal only asks for a password the client has not sent yet. */
 function asksOnly(refusal: LoginResult & { ok: false }, sent: Credentials): boolean {

@@ -36,12 +36,13 @@ export class ChildServer {
     });
   }
 
-  static async start(args: string[], options: { gc?: boolean; startMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ChildServer> {
+  /** `port`: a fixed one (to start a server again where a client expects it); an ephemeral one by default. */
+  static async start(args: string[], options: { gc?: boolean; startMs?: number; env?: NodeJS.ProcessEnv; port?: number } = {}): Promise<ChildServer> {
     const dir = mkdtempSync(join(tmpdir(), 'chatserver-child-'));
     const logFile = join(dir, 'server.log');
     const child = spawn(
       process.execPath,
-      [...(options.gc ? ['--expose-gc'] : []), 'bin/chatserver.js', '0', '--host', '127.0.0.1', '--log', logFile, '--quiet', '--connect-rate', '0', ...(args.includes('--state-dir') ? [] : ['--state-dir', join(dir, 'state')]), ...args],
+      [...(options.gc ? ['--expose-gc'] : []), 'bin/chatserver.js', String(options.port ?? 0), '--host', '127.0.0.1', '--log', logFile, '--quiet', '--connect-rate', '0', ...(args.includes('--state-dir') ? [] : ['--state-dir', join(dir, 'state')]), ...args],
       { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: { ...process.env, CHATSERVER_STATS_IPC: '1', ...options.env } },
     );
     const exited = new Promise<ChildExit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
