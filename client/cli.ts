@@ -11,6 +11,8 @@ export interface ClientOptions {
   bell: boolean;
   /** --tls: a CA file to trust (--ca) and the certificate fingerprint expected (--fingerprint). */
   tls: { ca?: string; fingerprint?: string } | undefined;
+  /** Scripted mode: wait out a lost connection or a restart instead of exiting (interactive mode always does). */
+  reconnect: boolean;
   /** Whether a file offered is taken (`all`), refused (`none`) or asked about (`ask`); unset: ask on a terminal, all in a script. */
   acceptFiles: AcceptFiles | undefined;
   /** Files whose first line is a secret, for scripted mode (the environment may give them instead). */
@@ -58,6 +60,8 @@ options:
   --no-color        no colours (NO_COLOR=1 does the same)
   --color           colours even when stdout is not a terminal
   --no-bell         interactive mode: no terminal bell for lines that name you or whispers
+  --reconnect       scripted mode: when the connection is lost or the server restarts,
+                    reconnect with backoff and log in again (interactive mode always does)
   -h, --help        show this help
   -v, --version     show the version`;
 
@@ -79,6 +83,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
       'no-bell': { type: 'boolean' },
+      reconnect: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -100,6 +105,7 @@ export function parseClientArgs(argv: string[]): ClientArgs {
       downloads: resolve(values.downloads ?? 'downloads'),
       color: values['no-color'] ? false : values.color ? true : undefined,
       bell: !values['no-bell'],
+      reconnect: values.reconnect === true,
       acceptFiles: acceptFiles(values['accept-files']),
       tls: tlsOptions(values),
       secretFiles: secretFiles(values),

@@ -6,6 +6,7 @@ import { formatEvent, formatTransfer, loggedInAs, palette } from './format.js';
 import { hangingRows, MIN_INDENT } from './interactive/layout.js';
 import { askSecrets, howToGive, readSecrets, secretArgs, type SecretName, type SecretSources } from './secrets.js';
 import { sanitize } from './sanitize.js';
+import { backoffMs } from './interactive/reconnect.js';
 import { FileProblem, Transfers } from './transfers.js';
 import { secureWith } from './trust.js';
 
@@ -18,7 +19,8 @@ export interface ScriptIo {
 /**
  * Scripted mode: the first input line is the username (unless --user), every further line a
  * command; events are printed one per line. Resolves to the exit code: 0 after /exit, end of
- * input or an announced server shutdown; 1 when the connection fails or is lost.
+ * input or an announced server shutdown; 1 when the connection fails or is lost. With
+ * --reconnect a lost connection or a restart is waited out, as in interactive mode.
  */
 export async function runScripted(options: ClientOptions, io: ScriptIo): Promise<number> {
   const paint = palette(options.color ?? (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0'));
@@ -46,24 +48,32 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
   const tls = secureWith(options);
   // Scripts written before files were offered first keep working: they take every file.
   const policy = options.acceptFiles ?? 'all';
+  const dial = () => ChatConnection.connect({ host: options.host, port: options.port, features: Transfers.features(policy), ...(tls ? { tls } : {}) });
   let connection: ChatConnection;
   try {
-    connection = await ChatConnection.connect({ host: options.host, port: options.port, features: Transfers.features(policy), ...(tls ? { tls } : {}) });
+    connection = await dial();
   } catch (error) {
     io.errors.write(`chatclient: ${error instanceof ConnectError ? error.message : String(error)}\n`);
     return 1;
   }
-  const closed = new Promise<number>((resolve) => {
-    connection.on('close', (info) => {
+  let settle!: (code: number) => void;
+  const closed = new Promise<number>((resolve) => (settle = resolve));
+  let loggedIn = false;
+  /** Resolved while connected; lines read while reconnecting wait for it (--reconnect). */
+  let online = Promise.resolve();
+  const watch = (watched: ChatConnection) =>
+    watched.on('close', (info) => {
+      if (watched !== connection) return;
+      if (options.reconnect && loggedIn && (info.how === 'lost' || info.shutdown)) return void comeBack(info);
       if (info.how === 'lost') {
-        io.errors.write(`chatclient: connection to ${connection.address} lost\n`);
-        resolve(1);
+        io.errors.write(`chatclient: connection to ${watched.address} lost\n`);
+        settle(1);
       } else {
         if (info.how === 'bye' && info.reason !== 'goodbye') print([`* disconnected: ${info.reason}`]);
-        resolve(0);
+        settle(0);
       }
     });
-  });
+  watch(connection);
 
   const name = options.user ?? (await nextLine());
   if (name === undefined) {
@@ -77,12 +87,52 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
     return 1;
   }
   print([`* logged in as ${loggedInAs(login)}`]);
-  connection.on('event', (event) => print(formatEvent(event, connection.user, paint)));
-  const transfers = new Transfers(connection, options.downloads, policy);
-  transfers.on('progress', (progress) => print(formatTransfer(progress, paint)));
+  loggedIn = true;
+  let transfers!: Transfers;
+  const attach = () => {
+    const current = connection;
+    current.on('event', (event) => print(formatEvent(event, current.user, paint)));
+    transfers = new Transfers(current, options.downloads, policy);
+    transfers.on('progress', (progress) => print(formatTransfer(progress, paint)));
+  };
+  attach();
+
+  /** --reconnect: one line per attempt, the same name and secrets, the same room; lines read meanwhile wait. */
+  const comeBack = (info: { shutdown: boolean }) => {
+    let back!: () => void;
+    online = new Promise((resolve) => (back = resolve));
+    const { user, room, address } = connection;
+    print([info.shutdown ? '* the server is restarting' : `! connection to ${address} lost`]);
+    void (async () => {
+      for (let attempt = 1; ; attempt++) {
+        const wait = backoffMs(attempt);
+        print([`* reconnecting in ${Math.ceil(wait / 1000)} s (attempt ${attempt})`]);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        let next: ChatConnection;
+        try {
+          next = await dial();
+        } catch {
+          continue;
+        }
+        const again = await logIn(next, user, sources, print);
+        if (!again.ok) {
+          await next.close();
+          return settle(1);
+        }
+        connection = next;
+        watch(next);
+        attach();
+        if (room !== undefined) next.send(`/join ${room}`);
+        print([`* reconnected as ${loggedInAs(again)}${room === undefined ? '' : `; lines sent to ${room} while away are not shown`}`]);
+        return back();
+      }
+    })();
+  };
 
   const sending = (async () => {
-    for (let line = await nextLine(); line !== undefined && !connection.closed; line = await nextLine()) {
+    for (let line = await nextLine(); line !== undefined; line = await nextLine()) {
+      await online;
+      if (connection.closed) return;
       if (line.trim().length === 0) continue;
       const secrets = await scriptedSecrets(connection, line, sources, print);
       if (secrets === 'cancelled') continue;
@@ -96,6 +146,7 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
         print([paint.error(`! ${error.message}`)]);
       }
     }
+    await online;
     if (connection.closed) return;
     // End of input: let our transfers finish, then leave the way /exit does (after all else ran).
     await transfers.idle();

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { Child, spawnServer } from './helpers/process.js';
+import { ChildServer } from './helpers/child-server.js';
 import { TestClient } from './helpers/client.js';
 import { startServer } from './helpers/server.js';
 import { Terminal } from './helpers/terminal.js';
@@ -67,6 +68,26 @@ test('a server that dies under the client is reported as lost, exit code 1', asy
   server.process.kill('SIGKILL');
   t.deepEqual(await alice.exit(), { code: 1, signal: null });
   t.is(alice.stderr, `chatclient: connection to 127.0.0.1:${port} lost\n`);
+});
+
+test('with --reconnect a scripted client waits out a server restart: it logs in again, rejoins and goes on with its lines', async (t) => {
+  const first = await ChildServer.start([]);
+  t.teardown(() => first.kill());
+  const alice = client(t, first.port, '--user', 'alice', '--reconnect');
+  alice.writeLine('/join lobby');
+  await alice.waitFor(/^\* you joined lobby$/m);
+  first.signal('SIGKILL');
+  await alice.waitFor(new RegExp(`^! connection to 127\\.0\\.0\\.1:${first.port} lost$`, 'm'));
+  await alice.waitFor(/^\* reconnecting in \d+ s \(attempt 1\)$/m);
+  const second = await ChildServer.start([], { port: first.port });
+  t.teardown(() => second.kill());
+  await alice.waitFor(/^\* reconnected as alice; lines sent to lobby while away are not shown$/m, 'stdout', 60_000);
+  const bob = await TestClient.login(t, second.port, 'bob');
+  await bob.join('lobby');
+  alice.writeLine('back again');
+  await bob.waitFor((e) => e.t === 'message' && e.from === 'alice' && e.text === 'back again', "alice's line");
+  alice.process.stdin.end();
+  t.deepEqual(await alice.exit(), { code: 0, signal: null });
 });
 
 test('a server that shuts down tells the scripted client, which exits 0', async (t) => {
