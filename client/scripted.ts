@@ -91,9 +91,10 @@ export async function runScripted(options: ClientOptions, io: ScriptIo): Promise
   let transfers!: Transfers;
   const attach = () => {
     const current = connection;
-    current.on('event', (event) => print(formatEvent(event, current.user, paint)));
+    // Transfers hear each event first: what they make of it ("bob accepted …") comes before its own line.
     transfers = new Transfers(current, options.downloads, policy);
     transfers.on('progress', (progress) => print(formatTransfer(progress, paint)));
+    current.on('event', (event) => print(formatEvent(event, current.user, paint)));
   };
   attach();
 

@@ -264,11 +264,12 @@ class InteractiveSession {
 
   /** What a logged-in connection brings: its events on the screen, and file transfers. */
   private attach(): void {
-    this.connection.on('event', (event) => this.show(event));
+    // Transfers hear each event first: what they make of it ("bob accepted …") comes before its own line.
     const transfers = new Transfers(this.connection, this.options.downloads, this.options.acceptFiles);
     this.transfers = transfers;
     this.offers = () => transfers.pending();
     transfers.on('progress', (progress) => this.progress(progress));
+    this.connection.on('event', (event) => this.show(event));
   }
 
   /**
