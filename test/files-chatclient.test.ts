@@ -105,6 +105,8 @@ test('scripted --accept-files: none refuses every file, ask waits for an /accept
   t.is(await alice.exited, 0, alice.errors.join('\n'));
   t.true(alice.lines.includes('! upload of photo.jpg failed: bob declined it'), alice.lines.join('\n'));
   t.true(alice.lines.includes('* carol saved photo.jpg (20 KiB)'), alice.lines.join('\n'));
+  const shown = alice.lines.filter((l) => l.includes('carol') || l.includes('started'));
+  t.deepEqual(shown, ['* waiting for carol to accept photo.jpg (they have 2 min to answer)', '* carol accepted photo.jpg', '* upload of photo.jpg started', '* carol saved photo.jpg (20 KiB)']);
   t.deepEqual(await listing(join(home, 'bob')), []);
   for (const p of [bob, carol]) p.end();
 
