@@ -119,3 +119,21 @@ test('a file offered on the terminal waits for /accept (Tab completes it); /decl
   t.like(failed, { file: 'notes.txt', reason: 'alice declined it' });
   t.deepEqual(readdirSync(downloads), ['report.pdf']);
 });
+
+test('an offer left unanswered on the terminal is withdrawn after the timeout, and says so', async (t) => {
+  const server = await startServer(t, { offerTimeoutMs: 300 });
+  const downloads = folder(t);
+  const term = await Terminal.run(t, ['127.0.0.1', String(server.port), '--user', 'alice', '--downloads', downloads, '--accept-files', 'ask']);
+  await term.waitFor(/^alice>$/m);
+  const bob = await TestClient.login(t, server.port, 'bob', Transfers.features('all'));
+  const here = folder(t);
+  writeFileSync(join(here, 'notes.txt'), 'hello\n');
+  await new Transfers(bob.connection, folder(t)).send(`/sendfile ${join(here, 'notes.txt')} alice`);
+  await term.waitFor(/\* bob wants to send you notes\.txt \(6 bytes\): \/accept or \/decline$/m);
+  await term.waitFor(/^\d\d:\d\d ! notes\.txt from bob was not saved: you did not answer within 0\.3 s$/m);
+  t.like(await bob.waitFor((e) => e.t === 'upload-failed', 'upload-failed'), { reason: 'alice did not answer within 0.3 s' });
+  await term.type('/accept');
+  await term.press('Enter');
+  await term.waitFor(/^\d\d:\d\d ! no file is waiting for an answer$/m);
+  t.deepEqual(readdirSync(downloads), []);
+});
