@@ -14,11 +14,9 @@ interface Pending {
 }
 
 // Past this many commands waiting behind the one running, the connection is no longer read: TCP
-// holds the rest at the client, as IRC daemons do, and reading resumes once half have run.
+// holds the rest at the client, as IRC daemons do, and reading resumes once half have run. The
+// session holds what the last read brought beyond this, so nothing is refused for being late.
 const PAUSE_AT = 64;
-// What one read already brought is queued too, up to this; only beyond is a line refused (BUSY).
-// (The byte budget per connection bounds what one read can hold in the first place.)
-const MAX_WAITING = 256;
 // A flood must not flood the log: refusals are counted and logged at most this often.
 const REFUSALS_LOGGED_EVERY_MS = 1_000;
 
@@ -32,7 +30,8 @@ export class CommandQueue {
   private running: { id: number; line: string; since: number } | undefined;
   private readonly flood: TokenBucket;
   private idleWaiters: (() => void)[] = [];
-  private refused: { FLOOD: number; BUSY: number } | undefined;
+  /** Lines refused for flooding since the last log line about them. */
+  private refused = 0;
   private refusalsLoggedAt = 0;
 
   constructor(
@@ -46,11 +45,6 @@ export class CommandQueue {
 
   push(id: number, line: string, files: readonly FileOffer[], secrets?: Readonly<Record<string, string>>): void {
     if (!this.dispatcher.floodExempt(line) && !this.admit(id, 'this line was not sent')) return;
-    if (this.waiting.length >= MAX_WAITING) {
-      this.session.send({ t: 'error', re: id, code: 'BUSY', message: 'too many commands waiting; this line was not run' });
-      this.countRefusal('BUSY');
-      return;
-    }
     // Straight to run when idle, the usual case: an idle connection keeps no array storage.
     if (!this.running) return this.run({ id, line, files, secrets });
     this.waiting.push({ id, line, files, secrets });
@@ -59,7 +53,7 @@ export class CommandQueue {
 
   /** Gives up on a command that has run past the time limit, so the connection moves on. */
   checkTimeout(now: number): void {
-    if (this.refused && now - this.refusalsLoggedAt >= REFUSALS_LOGGED_EVERY_MS) this.logRefusals(now);
+    if (this.refused > 0 && now - this.refusalsLoggedAt >= REFUSALS_LOGGED_EVERY_MS) this.logRefusals(now);
     const running = this.running;
     if (!running || now - running.since <= this.config.commandTimeoutMs) return;
     const kind = classifyLine(running.line);
@@ -82,25 +76,21 @@ export class CommandQueue {
   admit(id: number, what: string): boolean {
     if (this.flood.take()) return true;
     this.session.send({ t: 'error', re: id, code: 'FLOOD', message: `you are sending too fast; slow down (${what})` });
-    this.countRefusal('FLOOD');
+    this.countRefusal();
     return false;
   }
 
-  private countRefusal(code: 'FLOOD' | 'BUSY'): void {
-    this.refused ??= { FLOOD: 0, BUSY: 0 };
-    this.refused[code]++;
+  private countRefusal(): void {
+    this.refused++;
     const now = Date.now();
     if (now - this.refusalsLoggedAt >= REFUSALS_LOGGED_EVERY_MS) this.logRefusals(now);
   }
 
-  /** One line per kind with the count since the last line; the rest is logged by the sweep. */
+  /** One line with the count since the last line; the rest is logged by the sweep. */
   private logRefusals(now: number): void {
-    const refused = this.refused!;
-    this.refused = undefined;
+    this.log.action('refused', { id: this.session.id, user: this.session.user || undefined, code: 'FLOOD', count: this.refused });
+    this.refused = 0;
     this.refusalsLoggedAt = now;
-    for (const code of ['FLOOD', 'BUSY'] as const) {
-      if (refused[code] > 0) this.log.action('refused', { id: this.session.id, user: this.session.user || undefined, code, count: refused[code] });
-    }
   }
 
   clear(): void {
@@ -116,9 +106,10 @@ export class CommandQueue {
 
   private next(): void {
     const item = this.waiting.shift();
-    if (this.waiting.length === PAUSE_AT / 2) this.session.resumeReading();
     if (item) this.run(item);
     else this.settle();
+    // After run(), which marks the queue busy: frames held by the session queue behind `item`.
+    if (this.waiting.length === PAUSE_AT / 2) this.session.resumeReading();
   }
 
   private run(item: Pending): void {

@@ -63,6 +63,9 @@ export class Session {
   private readonly bytes: TokenBucket;
   private closeCause = CLOSED_BY_PEER;
   private endTimer: NodeJS.Timeout | undefined;
+  /** Reading is paused: the frames of the read that were not handed on yet wait here, in order. */
+  private held: Frame[] | undefined;
+  private paused = false;
 
   constructor(
     readonly id: number,
@@ -99,13 +102,22 @@ export class Session {
     return this.state !== 'closing' && this.state !== 'closed';
   }
 
-  /** Stops reading from the peer (its commands back up): TCP's flow control holds the rest. */
+  /**
+   * Stops reading from the peer (its commands back up): TCP's flow control holds the rest, and
+   * the frames of the current read not yet handed on are held until reading resumes.
+   */
   pauseReading(): void {
+    this.paused = true;
     this.socket.pause();
   }
 
   resumeReading(): void {
-    if (this.open) this.socket.resume();
+    if (!this.open || !this.paused) return;
+    this.paused = false;
+    const held = this.held;
+    this.held = undefined;
+    if (held && !this.handOn(held, 0, Date.now())) return; // paused again, or ended
+    this.socket.resume();
   }
 
   /** The hello was good: on to the login, with the features the client declared. */
@@ -191,15 +203,32 @@ export class Session {
     // What is left over began in this read if a frame completed before it, else it is older.
     if (this.decoder.bufferedBytes === 0) this.partialSince = 0;
     else if (frames.length > 0 || this.partialSince === 0) this.partialSince = now;
-    let chunks = false;
-    for (const frame of frames) {
-      if (!this.open) return;
+    // A bulk turn may have resumed the socket while frames are held: these go behind them.
+    if (this.held) {
+      this.held.push(...frames);
+      this.socket.pause();
+      return;
+    }
+    if (this.handOn(frames, 0, now) && frames.some((f) => f.kind === FrameKind.Chunk)) awaitTurn(this.socket);
+  }
+
+  /** Hands frames from `from` on, in order, until reading is paused; false if it stopped early. */
+  private handOn(frames: Frame[], from: number, now: number): boolean {
+    for (let i = from; i < frames.length; i++) {
+      if (!this.open) return false;
+      if (this.paused) {
+        this.held = frames.slice(i);
+        return false;
+      }
+      const frame = frames[i]!;
       const excess = this.overBudget(frame, now);
-      if (excess) return this.end('connection lost', 'excess flood', `excess flood: more than ${excess}`);
-      chunks ||= frame.kind === FrameKind.Chunk;
+      if (excess) {
+        this.end('connection lost', 'excess flood', `excess flood: more than ${excess}`);
+        return false;
+      }
       this.events.frame(this, frame);
     }
-    if (chunks) awaitTurn(this.socket);
+    return true;
   }
 
   /**
