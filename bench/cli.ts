@@ -20,6 +20,8 @@ export interface Plan {
   serverDir: string | null;
   out: string;
   pin: boolean;
+  /** The load generator asked for; null: native when a C compiler builds it, else Node. */
+  generator: 'native' | 'node' | null;
 }
 
 export const USAGE = `usage: npm run bench -- [options]
@@ -43,6 +45,8 @@ latency, server CPU and RSS (from /proc) and the generator's own CPU.
   --server DIR      benchmark the built chatserver of another checkout (default: this one)
   --out DIR         results folder (default bench/results)
   --no-pin          do not pin the server to core 0 and the generator to core 1
+  --generator G     native (bench/native/loadgen.c, built with cc) or node (bench/drivers);
+                    default native when a C compiler is there. TLS and several nodes use node
   --help            show this
 `;
 
@@ -81,10 +85,13 @@ export function parsePlan(argv: string[]): Plan | null {
       server: { type: 'string' },
       out: { type: 'string' },
       'no-pin': { type: 'boolean' },
+      generator: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
   if (values.help) return null;
+  const generator = values.generator ?? null;
+  if (generator !== null && generator !== 'native' && generator !== 'node') throw new Error(`--generator takes native or node, not '${generator}'`);
   const quick = values.quick ?? false;
   const workloads = values.workload
     ? values.workload.split(',').map((w) => {
@@ -112,5 +119,6 @@ export function parsePlan(argv: string[]): Plan | null {
     serverDir: values.server ?? null,
     out: values.out ?? 'bench/results',
     pin: !values['no-pin'],
+    generator,
   };
 }

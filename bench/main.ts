@@ -2,6 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chartSvg } from './chart.js';
+import { useGenerator } from './load.js';
+import { buildNative } from './native.js';
 import { parsePlan, USAGE, type Plan } from './cli.js';
 import { noPinning, pinned, pinSelf, stopChildrenOnSignals } from './processes.js';
 import { comparisonTable, detailTables } from './report.js';
@@ -18,8 +20,25 @@ function machine(): string {
 const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
 const loadAtStart = load();
 
-function conditions(plan: Plan): string[] {
+/** Picks the generator; says which in the results, and why when it is not the native one. */
+function chooseGenerator(plan: Plan): string {
+  if (plan.generator === 'node') {
+    useGenerator('node');
+    return 'generator: Node (bench/drivers), as asked (--generator node)';
+  }
+  const built = buildNative();
+  if ('why' in built) {
+    if (plan.generator === 'native') throw new Error(`--generator native: ${built.why}`);
+    useGenerator('node');
+    return `generator: Node (bench/drivers): the native one could not be built (${built.why}); its CPU near 100 % means the limit may be its own`;
+  }
+  useGenerator('native');
+  return 'generator: native (bench/native/loadgen.c: C, epoll, one thread, built with cc -O2), for fan-out, whispers and saturation; Node (bench/drivers) for TLS, several nodes, idle, storm and files';
+}
+
+function conditions(plan: Plan, generator: string): string[] {
   return [
+    generator,
     `machine: ${machine()}`,
     `load average (1 min): ${loadAtStart} at the start, ${load()} at the end (above the number of cores, threads waited for a core)`,
     `pinning: ${pinned() ? `server on core 0, generator on core ${GENERATOR_CORE} (taskset)` : 'none'}`,
@@ -70,8 +89,17 @@ async function main(): Promise<void> {
   if (!pinSelf(GENERATOR_CORE)) noPinning();
   const started = new Date();
   say(`bench: ${plan.workloads.join(', ')} on ours${plan.peers.length ? ` and ${plan.peers.join(', ')}` : ''}`);
+  let generator;
+  try {
+    generator = chooseGenerator(plan);
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}
+`);
+    process.exit(2);
+  }
+  say(generator);
   const outcome = await runPlan(plan);
-  const notes = conditions(plan);
+  const notes = conditions(plan, generator);
   const text = [
     '',
     ...notes,

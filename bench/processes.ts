@@ -31,10 +31,14 @@ export function noPinning(): void {
 /** Whether servers and the generator are pinned to their cores. */
 export const pinned = (): boolean => pin;
 
-/** Spawns `command` pinned to `core` when taskset exists; output is kept for error messages. */
-export function start(command: string, args: string[], core: number | null): { child: ChildProcess; output: () => string } {
+/**
+ * Spawns `command` pinned to `core` when taskset exists; output is kept for error messages.
+ * `input`: give it a stdin pipe (the native generator takes its steps there).
+ */
+export function start(command: string, args: string[], core: number | null, input = false): { child: ChildProcess; output: () => string } {
   const taskset = pin && core !== null;
-  const child = spawn(taskset ? 'taskset' : command, taskset ? ['-c', String(core), command, ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdio = [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] as const;
+  const child = spawn(taskset ? 'taskset' : command, taskset ? ['-c', String(core), command, ...args] : args, { stdio: [...stdio] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   let output = '';

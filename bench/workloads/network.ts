@@ -34,7 +34,9 @@ async function startNode(url: string): Promise<Target> {
  * two nodes sharing a Redis, clients alternating between the nodes so every room spans both.
  * All servers and Redis share core 0, so the two cases have the same CPU to spend.
  */
-export async function network(single: Target, o: SteadyOptions): Promise<Row> {
+export async function network(single: Target, options: SteadyOptions): Promise<Row> {
+  // Two nodes need the Node generator (two addresses); one node gets the same, to compare.
+  const o: SteadyOptions = { ...options, generator: 'node' };
   const one = await fanout(single, o);
   const redis = await startRedis();
   const nodes: Target[] = [];

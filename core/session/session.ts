@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { encodeJsonFrame, FrameDecoder, FrameError, FrameKind, type Frame } from '../protocol/frame.js';
 import type { Outgoing } from '../events/outgoing.js';
 import { FILE_CONSENT, FILE_RESULT, type LeaveReason, type ServerMessage } from '../protocol/messages.js';
-import { toWire } from './wire.js';
+import { encodeOutgoing } from './wire.js';
 import { TokenBucket } from '../protocol/token-bucket.js';
 import { awaitTurn } from './bulk-turns.js';
 import { Outbox } from './outbox.js';
@@ -145,7 +145,7 @@ export class Session {
   }
 
   tell(event: Outgoing): void {
-    this.send(toWire(event));
+    this.outbox.push(encodeOutgoing(event));
   }
 
   send(message: ServerMessage): void {

@@ -44,7 +44,16 @@ export function toWire(event: Outgoing): ServerMessage {
 
 const re = (request: number | undefined) => (request === undefined ? {} : { re: request });
 
+// The last event encoded: a whisper goes to its recipient and back to its sender, a notice to
+// everyone, one call each; the same event object is encoded once, and both get the same time.
+let lastEvent: Outgoing | undefined;
+let lastFrame: Buffer | undefined;
+
 /** One encoding for a whole fan-out: the same bytes go to every recipient, here and on other nodes. */
 export function encodeOutgoing(event: Outgoing): Buffer {
-  return encodeJsonFrame(toWire(event));
+  if (event !== lastEvent) {
+    lastFrame = encodeJsonFrame(toWire(event));
+    lastEvent = event;
+  }
+  return lastFrame!;
 }
