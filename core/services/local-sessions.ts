@@ -78,7 +78,8 @@ export class LocalSessions {
 
   /** The user's endpoint, unless they ignore `from`. */
   reach(name: string, from: string | undefined): Endpoint | undefined {
-    if (from !== undefined && this.ignored.get(name.toLowerCase())?.has(from.toLowerCase())) return undefined;
+    // Checked per recipient of every line: no lower-casing at all while nobody ignores anyone.
+    if (from !== undefined && this.ignored.size > 0 && this.ignored.get(name.toLowerCase())?.has(from.toLowerCase())) return undefined;
     return this.byName.get(name);
   }
 

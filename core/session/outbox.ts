@@ -5,12 +5,27 @@ import type { Backlogged, OutputBudget } from './output-budget.js';
 // more than handing the pieces to one writev.
 const BULK_BYTES = 32 * 1024;
 
-// Outboxes with something queued in this event-loop turn; flushed together by one setImmediate.
+// Outboxes with something queued since the last flush; flushed together.
 const dirty: Outbox[] = [];
 let scheduled = false;
 
+// Adaptive coalescing. A quiet loop flushes at the end of the turn (setImmediate): no added
+// latency. A loop that flushed less than COALESCE_MS ago is busy: the next flush waits for the
+// next timer tick (libuv's is 1 ms), so each write() carries what several turns queued. The
+// latency budget is one timer tick, only while busy; spinning on setImmediate instead would burn
+// the idle time between messages.
+const COALESCE_MS = 0.5;
+let lastFlush = -Infinity;
+
+function schedule(): void {
+  scheduled = true;
+  if (performance.now() - lastFlush < COALESCE_MS) setTimeout(flushAll, 0);
+  else setImmediate(flushAll);
+}
+
 function flushAll(): void {
   scheduled = false;
+  lastFlush = performance.now();
   const batch = dirty.splice(0);
   for (const outbox of batch) outbox.flush();
 }
@@ -72,10 +87,7 @@ export class Outbox implements Backlogged {
     if (!this.listed) {
       this.listed = true;
       dirty.push(this);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flushAll);
-      }
+      if (!scheduled) schedule();
     }
   }
 
@@ -84,22 +96,40 @@ export class Outbox implements Backlogged {
     if (this.queued === 0 || !this.socket.writable) return;
     const queue = this.queue;
     const bulk = this.queued >= BULK_BYTES && queue.length > 1;
-    const data = queue.length === 1 || bulk ? queue : [Buffer.concat(queue, this.queued)];
-    const bytes = this.queued;
-    this.queue = [];
+    // One frame, the usual case, goes as it is; a few are copied into one buffer for one write.
+    const data = bulk ? undefined : queue.length === 1 ? queue[0]! : Buffer.concat(queue, this.queued);
     this.queued = 0;
+    if (bulk) this.queue = [];
+    else queue.length = 0; // nothing refers to it: kept, so a busy connection allocates no array per write
     const callbacks = this.callbacks;
-    this.callbacks = [];
-    const done = (error?: Error | null) => {
-      this.written(bytes);
+    if (callbacks.length > 0) this.callbacks = [];
+    // Only file chunks wait to hear of their write; a chat frame's write needs no closure of its own.
+    const done = callbacks.length === 0 ? this.afterWrite : (error?: Error | null) => {
+      this.afterWrite();
       if (!error) for (const callback of callbacks) callback();
     };
-    // File chunks go out as they are (one writev, under cork) rather than copied into one buffer.
-    if (bulk) this.socket.cork();
-    for (let i = 0; i < data.length - 1; i++) this.socket.write(data[i]!);
-    this.socket.write(data[data.length - 1]!, done);
-    if (bulk) this.socket.uncork();
+    if (data) this.socket.write(data, done);
+    else {
+      // File chunks go out as they are (one writev, under cork) rather than copied into one buffer.
+      this.socket.cork();
+      for (let i = 0; i < queue.length - 1; i++) this.socket.write(queue[i]!);
+      this.socket.write(queue[queue.length - 1]!, done);
+      this.socket.uncork();
+    }
   }
+
+  /**
+   * A write finished: what the socket still holds is all that is counted besides the queue.
+   * Writes finish in order, so this needs no record of what each one carried.
+   */
+  private readonly afterWrite = (): void => {
+    if (this.released) return;
+    const left = this.queued + this.socket.writableLength;
+    if (left >= this.counted) return;
+    this.progressed = this.budget.clock;
+    this.budget.charge(left - this.counted);
+    this.counted = left;
+  };
 
   shed(): void {
     this.drop(BUDGET_CAUSE);
@@ -112,13 +142,6 @@ export class Outbox implements Backlogged {
     this.callbacks = [];
     this.release(); // the socket is destroyed next: what it holds is freed with it
     this.onOverflow(cause);
-  }
-
-  private written(bytes: number): void {
-    if (this.released) return;
-    this.progressed = this.budget.clock;
-    this.counted -= bytes;
-    this.budget.charge(-bytes);
   }
 
   /**
