@@ -13,9 +13,11 @@ export class LocalDelivery implements Delivery {
   ) {}
 
   async toUser(user: string, event: Outgoing): Promise<boolean> {
+    const endpoint = this.sessions.get(user);
+    if (!endpoint) return false;
     // Ignored or not, the sender is told it reached them: ignoring is the recipient's own business.
-    this.sessions.reach(user, senderOf(event))?.tell(event);
-    return this.sessions.get(user) !== undefined;
+    if (!this.sessions.ignores(user, senderOf(event))) endpoint.tell(event);
+    return true;
   }
 
   movedOut = () => {};

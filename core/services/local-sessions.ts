@@ -78,9 +78,12 @@ export class LocalSessions {
 
   /** The user's endpoint, unless they ignore `from`. */
   reach(name: string, from: string | undefined): Endpoint | undefined {
-    // Checked per recipient of every line: no lower-casing at all while nobody ignores anyone.
-    if (from !== undefined && this.ignored.size > 0 && this.ignored.get(name.toLowerCase())?.has(from.toLowerCase())) return undefined;
-    return this.byName.get(name);
+    return this.ignores(name, from) ? undefined : this.byName.get(name);
+  }
+
+  /** Whether `name` ignores `from`. Asked per recipient of every line: no lower-casing while nobody ignores anyone. */
+  ignores(name: string, from: string | undefined): boolean {
+    return from !== undefined && this.ignored.size > 0 && this.ignored.get(name.toLowerCase())?.has(from.toLowerCase()) === true;
   }
 
   ignore(user: string, whom: string): boolean {
