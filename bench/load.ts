@@ -1,16 +1,8 @@
 import { Cohort } from './cohort.js';
 import { nativeLoad, nativeUsable } from './native.js';
 import type { Target } from './targets.js';
-import { Traffic, type Send, type StepResult } from './traffic.js';
+import { Traffic, type Load, type Mode, type Send } from './traffic.js';
 
-/** Room lines to the sender's room of 15, or whispers to a random other client. */
-export type Mode = 'room' | 'whisper';
-
-/** Logged-in clients in their rooms, sending open-loop traffic one step at a time. */
-export interface Load {
-  step(ratePerClient: number, seconds: number): Promise<StepResult>;
-  close(): void;
-}
 
 export type GeneratorKind = 'native' | 'node';
 let preferred: GeneratorKind = 'node';

@@ -1,13 +1,12 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chartSvg } from './chart.js';
+import { resolve } from 'node:path';
 import { useGenerator } from './load.js';
 import { buildNative } from './native.js';
 import { parsePlan, USAGE, type Plan } from './cli.js';
 import { noPinning, pinned, pinSelf, stopChildrenOnSignals } from './processes.js';
-import { comparisonTable, detailTables } from './report.js';
-import { runPlan, say, type Outcome } from './runner.js';
+import { comparisonTable, detailTables, writeResults } from './report.js';
+import { runPlan, say } from './runner.js';
 import { useServerFrom } from './targets.js';
 
 const GENERATOR_CORE = 1;
@@ -48,32 +47,6 @@ function conditions(plan: Plan, generator: string): string[] {
   ];
 }
 
-function write(plan: Plan, outcome: Outcome, started: Date, notes: string[]): void {
-  mkdirSync(plan.out, { recursive: true });
-  writeFileSync(join(plan.out, 'latest.json'), `${JSON.stringify({ started: started.toISOString(), argv: process.argv.slice(2), notes, ...outcome }, null, 2)}\n`);
-  const md = [
-    `# Benchmark results, ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    '',
-    `Command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``,
-    '',
-    ...notes.map((n) => `- ${n}`),
-    '',
-    '## Ours / theirs',
-    '',
-    comparisonTable(outcome.rows, true),
-    '',
-    '## All figures',
-    '',
-    detailTables(outcome.rows, true),
-    ...(outcome.skipped.length ? ['## Left out', '', ...outcome.skipped.map((s) => `- ${s}`), ''] : []),
-  ];
-  if (outcome.ramps.length) {
-    writeFileSync(join(plan.out, 'chart.svg'), chartSvg(outcome.ramps));
-    md.push('## Saturation ramps', '', '![deliveries/s and p99 latency against offered load](chart.svg)', '');
-  }
-  writeFileSync(join(plan.out, 'latest.md'), `${md.join('\n')}\n`);
-}
-
 async function main(): Promise<void> {
   let plan;
   try {
@@ -109,7 +82,7 @@ async function main(): Promise<void> {
     ...outcome.skipped.map((s) => `left out: ${s}`),
   ];
   process.stdout.write(`${text.join('\n')}\n`);
-  write(plan, outcome, started, notes);
+  writeResults(plan.out, outcome, started, notes, process.argv.slice(2));
   say(`results written to ${plan.out}/`);
 }
 

@@ -4,11 +4,10 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { freshPrefix, ROOM_SIZE } from './cohort.js';
-import type { Load, Mode } from './load.js';
 import { CpuMeter, rssOf } from './proc.js';
 import { start, stop } from './processes.js';
 import type { Target } from './targets.js';
-import type { StepResult } from './traffic.js';
+import type { Load, Mode, StepResult } from './traffic.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const NATIVE_SOURCE = join(ROOT, 'bench/native/loadgen.c');

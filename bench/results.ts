@@ -12,6 +12,8 @@ export interface Row {
   /** Metrics the ours/theirs table compares; the first picks the median of several runs. */
   compare: string[];
   metrics: Metrics;
+  /** Metrics that are lower bounds: the generator, not the server, may have been the limit. */
+  atLeast?: string[];
   note?: string;
 }
 

@@ -41,6 +41,15 @@ export interface StepResult {
   coreBusy: number[];
 }
 
+/** Room lines to the sender's room of 15, or whispers to a random other client. */
+export type Mode = 'room' | 'whisper';
+
+/** Logged-in clients in their rooms, sending open-loop traffic one step at a time (either generator). */
+export interface Load {
+  step(ratePerClient: number, seconds: number): Promise<StepResult>;
+  close(): void;
+}
+
 /** Sends one message from client i; returns how many deliveries it should make. */
 export type Send = (i: number, text: string) => number;
 

@@ -68,6 +68,19 @@ test('the side-by-side table gives ours/theirs of each compared metric from the 
   t.regex(lines.find((l) => l.includes('knee'))!, /30,000\s+< 5,000\s+n\/a\s+60,000\s+0\.50×\s+higher$/);
 });
 
+test('a knee the generator may have limited shows as a lower bound, and so does its ratio', (t) => {
+  const knee = (server: Row['server'], value: number, atLeast: boolean): Row => ({
+    workload: 'saturation',
+    case: '10 clients',
+    server,
+    compare: ['knee deliveries/s'],
+    metrics: { 'knee deliveries/s': value },
+    ...(atLeast ? { atLeast: ['knee deliveries/s'] } : {}),
+  });
+  const line = comparisonTable([knee('ours', 30_000, false), knee('inspircd', 60_000, true)], false).split('\n').find((l) => l.includes('knee'))!;
+  t.regex(line, /30,000\s+≥ 60,000\s+≤ 0\.50×\s+higher$/);
+});
+
 test('the bench reaches a --tls auto server over TLS: the fan-out is delivered whole', async (t) => {
   const target = await startOurs(TLS_FLAGS);
   t.teardown(() => target.stop());

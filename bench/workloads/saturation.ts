@@ -63,6 +63,7 @@ export async function saturation(target: Target, clients: number, seconds: numbe
         steps: steps.length,
         ...(knee ? coreMetrics(knee.coreBusy) : {}),
       },
+      ...(atLeast ? { atLeast: ['knee deliveries/s'] } : {}),
       note: `stopped: ${stop}${atLeast}`,
     };
     return { row, ramp: { server: target.kind, clients, steps, knee: knee?.deliveriesPerSec ?? null } };

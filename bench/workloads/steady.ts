@@ -1,7 +1,7 @@
-import { openLoad, type GeneratorKind, type Load } from '../load.js';
+import { openLoad, type GeneratorKind } from '../load.js';
 import { stepMetrics, type Row } from '../results.js';
 import type { Target } from '../targets.js';
-import type { StepResult } from '../traffic.js';
+import type { Load, StepResult } from '../traffic.js';
 
 export interface SteadyOptions {
   clients: number;
