@@ -32,48 +32,26 @@ export function buildNative(): { path: string } | { why: string } {
 /** The native generator speaks plain TCP to one server; TLS and several nodes stay with Node. */
 export const nativeUsable = (target: Target): boolean => target.addresses.length === 1 && !target.addresses[0]!.tls;
 
-interface Line {
-  [key: string]: number | string | undefined;
-}
+type Line = Record<string, number | string | undefined>;
 
-/** The generator's stdout, one JSON object per line, handed out in order. */
+/** The generator's stdout, one JSON object per line, read in order. */
 class Lines {
-  private readonly queue: Line[] = [];
-  private waiter: ((line: Line | undefined) => void) | undefined;
-  private ended = false;
+  private readonly lines: AsyncIterator<string>;
 
   constructor(child: ChildProcess) {
-    const rl = createInterface({ input: child.stdout! });
-    rl.on('line', (text) => {
-      let line: Line;
-      try {
-        line = JSON.parse(text) as Line;
-      } catch {
-        line = { error: `unreadable line from the generator: ${text.slice(0, 200)}` };
-      }
-      this.queue.push(line);
-      this.wake();
-    });
-    rl.on('close', () => {
-      this.ended = true;
-      this.wake();
-    });
-  }
-
-  private wake(): void {
-    const waiter = this.waiter;
-    if (!waiter || (this.queue.length === 0 && !this.ended)) return;
-    this.waiter = undefined;
-    waiter(this.queue.shift());
+    this.lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   }
 
   /** The next line; throws with the generator's own words when it reports an error or stops. */
   async next(what: string, output: () => string): Promise<Line> {
-    const line = await new Promise<Line | undefined>((resolve) => {
-      this.waiter = resolve;
-      this.wake();
-    });
-    if (!line) throw new Error(`native generator stopped while waiting for ${what}: ${output().trim().split('\n').at(-1) ?? ''}`);
+    const { value, done } = await this.lines.next();
+    if (done) throw new Error(`native generator stopped while waiting for ${what}: ${output().trim().split('\n').at(-1) ?? ''}`);
+    let line: Line;
+    try {
+      line = JSON.parse(value) as Line;
+    } catch {
+      throw new Error(`native generator: unreadable line: ${value.slice(0, 200)}`);
+    }
     if (line.error !== undefined) throw new Error(`native generator: ${line.error}`);
     return line;
   }

@@ -15,24 +15,19 @@ test('the native generator builds with the system C compiler', (t) => {
   if ('path' in built) t.true(existsSync(built.path));
 });
 
-test('native fan-out: every line reaches the other 14 of its room, counted with server and generator CPU', async (t) => {
+const delivers = test.macro(async (t, workload: typeof fanout, clients: number) => {
   const target = await startOurs();
   t.teardown(() => target.stop());
-  const { metrics } = await fanout(target, { clients: 30, rate: 5, seconds: 0.6 });
+  const { metrics } = await workload(target, { clients, rate: 5, seconds: 0.6 });
   t.is(metrics['delivered %'], 100);
   t.is(metrics.errors, 0);
-  // Two full rooms: every line sent makes 14 deliveries.
   t.true((metrics['sent/s'] as number) > 0);
   for (const key of ['p50 ms', 'p99 ms', 'server CPU %', 'generator CPU %']) t.is(typeof metrics[key], 'number', key);
 });
 
-test('native whispers: each reaches its one recipient', async (t) => {
-  const target = await startOurs();
-  t.teardown(() => target.stop());
-  const { metrics } = await whispers(target, { clients: 20, rate: 5, seconds: 0.6 });
-  t.is(metrics['delivered %'], 100);
-  t.is(metrics.errors, 0);
-});
+// Two full rooms: every line must reach the other 14 of its room.
+test('native fan-out: every line reaches the other 14 of its room, counted with server and generator CPU', delivers, fanout, 30);
+test('native whispers: each reaches its one recipient', delivers, whispers, 20);
 
 const ngircd = spawnSync('/usr/sbin/ngircd', ['--version']).error === undefined;
 

@@ -58,9 +58,9 @@ export class CommandQueue {
     if (!running || now - running.since <= this.config.commandTimeoutMs) return;
     const kind = classifyLine(running.line);
     const name = kind.kind === 'command' ? `/${kind.name.slice(0, 32)}` : 'your line';
-    this.session.send({
-      t: 'error',
-      re: running.id,
+    this.session.tell({
+      kind: 'refusal',
+      request: running.id,
       code: 'TIMEOUT',
       message: `${name} did not finish within ${this.config.commandTimeoutMs / 1000} s and was abandoned`,
     });
@@ -75,7 +75,7 @@ export class CommandQueue {
    */
   admit(id: number, what: string): boolean {
     if (this.flood.take()) return true;
-    this.session.send({ t: 'error', re: id, code: 'FLOOD', message: `you are sending too fast; slow down (${what})` });
+    this.session.tell({ kind: 'refusal', request: id, code: 'FLOOD', message: `you are sending too fast; slow down (${what})` });
     this.countRefusal();
     return false;
   }

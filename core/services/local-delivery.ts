@@ -1,11 +1,10 @@
 import { senderOf, type Outgoing } from '../events/outgoing.js';
-import { encodeOutgoing } from '../session/wire.js';
 import type { LeaveReason } from '../protocol/messages.js';
 import type { Delivery } from '../tokens.js';
 import type { LocalSessions } from './local-sessions.js';
 import type { MemoryRoomDirectory } from './memory-rooms.js';
 
-/** Delivery within one server: a room message is encoded once and the same bytes queued to every member. */
+/** Delivery within one server: a room message is told to every member, encoded once for all of them. */
 export class LocalDelivery implements Delivery {
   constructor(
     private readonly sessions: LocalSessions,
@@ -34,8 +33,8 @@ export class LocalDelivery implements Delivery {
   async toRoom(room: string, event: Outgoing): Promise<void> {
     const members = this.rooms.membersOf(room);
     if (members.size === 0) return;
-    const frame = encodeOutgoing(event);
     const from = senderOf(event);
-    for (const member of members) this.sessions.reach(member, from)?.sendFrame(frame);
+    // The same event to every member: the session encodes it once for all (session/wire.ts).
+    for (const member of members) this.sessions.reach(member, from)?.tell(event);
   }
 }

@@ -44,8 +44,9 @@ export function toWire(event: Outgoing): ServerMessage {
 
 const re = (request: number | undefined) => (request === undefined ? {} : { re: request });
 
-// The last event encoded: a whisper goes to its recipient and back to its sender, a notice to
-// everyone, one call each; the same event object is encoded once, and both get the same time.
+// The last event encoded. A room line is told to each member, a whisper to its recipient and
+// back to its sender, a notice to everyone, one call each: the same event object is encoded
+// once for all of them (one encode per fan-out), and all get the same time.
 let lastEvent: Outgoing | undefined;
 let lastFrame: Buffer | undefined;
 
